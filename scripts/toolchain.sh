@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The project's toolchain, set up from nothing and then reused:
+#   - Node >= 22 (when the running Node is older, Node 24 from the npm registry),
+#   - the npm dependencies (npm ci when package-lock.json changed),
+#   - the compiled provider package (tsc -b, incremental),
+#   - the Pulumi engine (scripts/engine.sh: `pulumi` from PATH, or built from the Go
+#     module proxy once and cached outside the checkout),
+#   - Pulumi's offline settings (local backend, no update check, no plugin downloads).
+#
+# Usage:
+#   bash scripts/toolchain.sh setup          prepare everything, print where things are
+#   bash scripts/toolchain.sh run CMD ARGS   prepare everything, then run CMD with it
+#   bash scripts/toolchain.sh test ARGS      type-check, then run jest with ARGS
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${POWERPLATFORM_IAC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/powerplatform-iac}
+node_version=24.21.0
+
+say() { printf 'toolchain: %s\n' "$*" >&2; }
+
+node_package() {
+  local os arch
+  case "$(uname -s)" in
+    Linux) os=linux ;;
+    Darwin) os=darwin ;;
+    *) say "unsupported OS $(uname -s): install Node >= 22 yourself"; exit 1 ;;
+  esac
+  case "$(uname -m)" in
+    x86_64 | amd64) arch=x64 ;;
+    aarch64 | arm64) arch=arm64 ;;
+    *) say "unsupported CPU $(uname -m): install Node >= 22 yourself"; exit 1 ;;
+  esac
+  echo "node-$os-$arch"
+}
+
+ensure_node() {
+  local major=0
+  if command -v node >/dev/null 2>&1; then
+    major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  fi
+  [ "$major" -ge 22 ] && return 0
+  local pkg dir bin
+  pkg=$(node_package)
+  dir="$cache/node/v$node_version-$pkg"
+  bin="$dir/node_modules/$pkg/bin"
+  if [ ! -x "$bin/node" ]; then
+    command -v npm >/dev/null 2>&1 || { say "need npm (any version) to fetch Node $node_version"; exit 1; }
+    say "Node $(node --version 2>/dev/null || echo 'none') is older than 22: installing Node $node_version from the npm registry into $dir"
+    local tmp="$dir.tmp.$$"
+    rm -rf "$tmp"
+    npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix "$tmp" "$pkg@$node_version" >&2
+    "$tmp/node_modules/$pkg/bin/node" --version >/dev/null
+    mkdir -p "$(dirname "$dir")"
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+  fi
+  export PATH="$bin:$PATH"
+}
+
+ensure_dependencies() {
+  local stamp="$root/node_modules/.powerplatform-iac-lock"
+  local want
+  want=$(cat "$root/package-lock.json" "$root/package.json" "$root/provider/package.json" | sha256sum | cut -c1-16)-$(node --version)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "installing npm dependencies (npm ci)"
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    echo "$want" >"$stamp"
+  fi
+  export PATH="$root/node_modules/.bin:$PATH"
+}
+
+ensure_provider_build() {
+  (cd "$root" && tsc -b provider)
+}
+
+ensure_engine() {
+  local dir
+  dir=$(bash "$root/scripts/engine.sh" ensure | tail -n 1)
+  export PATH="$dir:$PATH"
+}
+
+offline_pulumi_settings() {
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+  export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}
+  # A local file backend unless the user chose another one.
+  if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
+    mkdir -p "$root/.pulumi-state"
+    export PULUMI_BACKEND_URL="file://$root/.pulumi-state"
+  fi
+  # The stacks of this repository keep no secret in config (credentials come from
+  # the environment), so an empty passphrase is the default for the local backend.
+  if [ -z "${PULUMI_CONFIG_PASSPHRASE+set}" ] && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+    export PULUMI_CONFIG_PASSPHRASE=""
+  fi
+}
+
+prepare() {
+  ensure_node
+  ensure_dependencies
+  ensure_provider_build
+  ensure_engine
+  offline_pulumi_settings
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+  setup)
+    prepare
+    say "node $(node --version) at $(command -v node)"
+    say "pulumi $(pulumi version) at $(command -v pulumi)"
+    ;;
+  run)
+    [ $# -gt 0 ] || { say "usage: toolchain.sh run CMD [ARGS...]"; exit 2; }
+    prepare
+    exec "$@"
+    ;;
+  test)
+    prepare
+    say "type-checking (tsc --noEmit)"
+    (cd "$root" && tsc --noEmit -p tsconfig.json)
+    cd "$root"
+    exec jest "$@"
+    ;;
+  *)
+    echo "usage: bash scripts/toolchain.sh setup | run CMD [ARGS...] | test [JEST ARGS...]" >&2
+    exit 2
+    ;;
+esac
