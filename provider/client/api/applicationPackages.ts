@@ -1,0 +1,120 @@
+/**
+ * appmanagement: first-party application packages (Power Platform API,
+ * api-version 2022-03-01-preview). Installs are long-running: 202 +
+ * Operation-Location (sometimes Location), polled through the one poller.
+ */
+import { AppManagementOperation, operationUrlFrom, type PollResponse } from "../poller";
+import { headerValue, parseRetryAfter } from "../errors";
+import { absoluteUrl, type ApiContext, asObject, call, type CallOptions, lastSegment, list, seg, shape, waitFor, type WaitOptions } from "./common";
+import type { ApplicationPackage, ApplicationPackageOperation, InstallStarted } from "./types";
+import { UnexpectedResponseError } from "../errors";
+
+export const APPMANAGEMENT_API_VERSION = "2022-03-01-preview";
+const S = "powerplatform" as const;
+
+export const decodeApplicationPackage = shape<ApplicationPackage>("application package", ["uniqueName"]);
+export function decodeApplicationPackageOperation(v: unknown): ApplicationPackageOperation {
+  const o = asObject(v, "application package operation");
+  if (typeof o.status !== "string") throw new UnexpectedResponseError(`application package operation: "status" missing`);
+  if (typeof o.operationId !== "string" && typeof o.id !== "string") {
+    throw new UnexpectedResponseError(`application package operation: "operationId" missing`);
+  }
+  return o as unknown as ApplicationPackageOperation;
+}
+
+export const tenantPackagesPath = (): string => "/appmanagement/applicationPackages";
+export const environmentPackagesPath = (env: string): string =>
+  `/appmanagement/environments/${seg(env, "environmentId")}/applicationPackages`;
+export const installPath = (env: string, uniqueName: string): string =>
+  `${environmentPackagesPath(env)}/${seg(uniqueName, "uniqueName")}/install`;
+export const appOperationPath = (env: string, operationId: string): string =>
+  `/appmanagement/environments/${seg(env, "environmentId")}/operations/${seg(operationId, "operationId")}`;
+
+export function applicationPackagesApi(ctx: ApiContext) {
+  const api = {
+    /** GET /appmanagement/applicationPackages: the tenant catalog. */
+    listTenant(opts?: CallOptions): Promise<ApplicationPackage[]> {
+      return list(ctx, { surface: S, path: tenantPackagesPath(), apiVersion: APPMANAGEMENT_API_VERSION }, decodeApplicationPackage, "tenant application packages", opts);
+    },
+
+    /** GET /appmanagement/environments/{env}/applicationPackages: packages with their install `state` in one environment. */
+    listForEnvironment(environmentId: string, opts?: CallOptions & { appInstallState?: string }): Promise<ApplicationPackage[]> {
+      return list(
+        ctx,
+        { surface: S, path: environmentPackagesPath(environmentId), apiVersion: APPMANAGEMENT_API_VERSION, query: { appInstallState: opts?.appInstallState } },
+        decodeApplicationPackage,
+        "environment application packages",
+        opts,
+      );
+    },
+
+    /** One package of an environment by unique name (case-insensitive), or undefined. */
+    async findInEnvironment(environmentId: string, uniqueName: string, opts?: CallOptions): Promise<ApplicationPackage | undefined> {
+      const all = await api.listForEnvironment(environmentId, opts);
+      const want = uniqueName.toLowerCase();
+      return all.find((p) => p.uniqueName.toLowerCase() === want);
+    },
+
+    /**
+     * POST …/applicationPackages/{uniqueName}/install (no body) → 202 with
+     * Operation-Location/Location. Not blindly retried (errors may carry
+     * maybeApplied: re-read the package state before installing again).
+     */
+    async install(environmentId: string, uniqueName: string, opts?: CallOptions): Promise<InstallStarted> {
+      const r = await call(
+        ctx,
+        { surface: S, method: "POST", path: installPath(environmentId, uniqueName), apiVersion: APPMANAGEMENT_API_VERSION, expect: [200, 201, 202], idempotent: false },
+        opts,
+      );
+      let operationUrl = operationUrlFrom(r.headers);
+      const body = r.data as Record<string, unknown> | undefined;
+      const bodyOpId = body && typeof body === "object" ? (body.operationId ?? body.id) : undefined;
+      if (!operationUrl && typeof bodyOpId === "string") {
+        operationUrl = ctx.http.buildUrl({ surface: S, path: appOperationPath(environmentId, bodyOpId), apiVersion: APPMANAGEMENT_API_VERSION }).toString();
+      }
+      if (operationUrl) operationUrl = absoluteUrl(ctx, S, operationUrl);
+      return {
+        operationUrl,
+        operationId: typeof bodyOpId === "string" ? bodyOpId : lastSegment(operationUrl),
+        retryAfterMs: parseRetryAfter(headerValue(r.headers, "retry-after"), ctx.http.clock.now()),
+        httpStatus: r.status,
+        body: r.data,
+        headers: r.headers,
+      };
+    },
+
+    /** GET /appmanagement/environments/{env}/operations/{operationId}. */
+    async getOperation(environmentId: string, operationId: string, opts?: CallOptions): Promise<ApplicationPackageOperation> {
+      const r = await call(
+        ctx,
+        { surface: S, method: "GET", path: appOperationPath(environmentId, operationId), apiVersion: APPMANAGEMENT_API_VERSION, expect: [200] },
+        opts,
+      );
+      return decodeApplicationPackageOperation(r.data);
+    },
+
+    /**
+     * Waits for an install: from what install() returned, or from a saved
+     * operation URL (resume). Failed/Canceled → OperationFailedError with the
+     * operation's message; deadline → DeadlineExceededError with the URL.
+     */
+    async waitForInstall(started: InstallStarted | { operationUrl: string }, opts?: WaitOptions): Promise<ApplicationPackageOperation> {
+      const initial: PollResponse | undefined =
+        "httpStatus" in started ? { status: started.httpStatus, headers: started.headers, data: started.body } : undefined;
+      const res = await waitFor(ctx, S, APPMANAGEMENT_API_VERSION, AppManagementOperation, { initial, url: started.operationUrl }, opts);
+      if (res.body === undefined) {
+        return { status: res.status ?? "Succeeded", operationId: lastSegment(res.operationUrl) };
+      }
+      return decodeApplicationPackageOperation(res.body);
+    },
+
+    /** install() then waitForInstall(). */
+    async installAndWait(environmentId: string, uniqueName: string, opts?: WaitOptions): Promise<ApplicationPackageOperation> {
+      const started = await api.install(environmentId, uniqueName, opts);
+      return api.waitForInstall(started, opts);
+    },
+  };
+  return api;
+}
+
+export type ApplicationPackagesApi = ReturnType<typeof applicationPackagesApi>;

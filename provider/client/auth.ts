@@ -1,0 +1,183 @@
+/**
+ * Tokens per surface over @azure/identity. The credential is chosen from the
+ * configuration the usual Azure way; @azure/identity is loaded lazily (on the
+ * first token request) so that loading the client stays cheap.
+ *
+ * Tokens are cached per scope until shortly before expiry, with one in-flight
+ * request per scope (single-flight). Errors never carry a token or a secret.
+ */
+import type { AccessToken, TokenCredential } from "@azure/identity";
+import { KNOWN_AUTHORITY_HOSTS } from "./clouds";
+import type { ClientConfig, CredentialSettings } from "./config";
+import { AuthError, PowerPlatformError } from "./errors";
+
+export interface GetTokenOptions {
+  /** Ignore the cache (after a 401). */
+  forceRefresh?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface TokenProvider {
+  /** A bearer token for the scope (e.g. "https://api.powerplatform.com/.default"). */
+  getToken(scope: string, options?: GetTokenOptions): Promise<string>;
+}
+
+/** Anything that can produce tokens: an @azure/identity credential or a test fake. */
+export type TokenSource = Pick<TokenCredential, "getToken">;
+
+export interface CachingTokenProviderOptions {
+  /** Refresh this long before expiry, ms (default 5 minutes). */
+  refreshMarginMs?: number;
+  now?: () => number;
+}
+
+interface CacheEntry {
+  token: string;
+  expiresOnMs: number;
+}
+
+/** Caches tokens per scope and de-duplicates concurrent requests for the same scope. */
+export class CachingTokenProvider implements TokenProvider {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inflight = new Map<string, Promise<CacheEntry>>();
+  private readonly refreshMarginMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly source: () => Promise<TokenSource>,
+    options: CachingTokenProviderOptions = {},
+  ) {
+    this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async getToken(scope: string, options: GetTokenOptions = {}): Promise<string> {
+    const cached = this.cache.get(scope);
+    if (!options.forceRefresh && cached && cached.expiresOnMs - this.refreshMarginMs > this.now()) {
+      return cached.token;
+    }
+    if (options.forceRefresh) this.cache.delete(scope);
+    let pending = this.inflight.get(scope);
+    if (!pending) {
+      pending = this.fetch(scope, options.signal).finally(() => this.inflight.delete(scope));
+      this.inflight.set(scope, pending);
+    }
+    const entry = await pending;
+    return entry.token;
+  }
+
+  /** Drops all cached tokens. */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private async fetch(scope: string, signal?: AbortSignal): Promise<CacheEntry> {
+    let result: AccessToken | null;
+    try {
+      const source = await this.source();
+      result = await source.getToken(scope, signal ? { abortSignal: signal } : undefined);
+    } catch (e) {
+      if (e instanceof PowerPlatformError) throw e;
+      const err = e as Error;
+      throw new AuthError(`Could not get a token for scope ${scope}: ${err?.name ?? "Error"}: ${err?.message ?? String(e)}`, {
+        cause: e,
+      });
+    }
+    if (!result || !result.token) throw new AuthError(`The credential returned no token for scope ${scope}`);
+    const entry = { token: result.token, expiresOnMs: result.expiresOnTimestamp };
+    this.cache.set(scope, entry);
+    return entry;
+  }
+}
+
+/** Chooses the credential kind from what is configured, the usual Azure order. */
+export function chooseCredentialKind(c: CredentialSettings): Exclude<CredentialSettings["kind"], "auto"> | "chain" {
+  if (c.kind !== "auto") return c.kind;
+  if (c.tenantId && c.clientId && c.clientSecret) return "clientSecret";
+  if (c.tenantId && c.clientId && c.certificatePath) return "clientCertificate";
+  if (c.clientId && c.federatedTokenFile) return "workloadIdentity";
+  if (c.clientId && c.username && c.password !== undefined) return "usernamePassword";
+  return "chain"; // Azure CLI, then managed identity
+}
+
+function requireFields(c: CredentialSettings, kind: string, fields: (keyof CredentialSettings)[]): void {
+  const missing = fields.filter((f) => !c[f]);
+  if (missing.length) {
+    const names: Record<string, string> = {
+      tenantId: "AZURE_TENANT_ID",
+      clientId: "AZURE_CLIENT_ID",
+      clientSecret: "AZURE_CLIENT_SECRET",
+      certificatePath: "AZURE_CLIENT_CERTIFICATE_PATH",
+      federatedTokenFile: "AZURE_FEDERATED_TOKEN_FILE",
+      username: "AZURE_USERNAME",
+      password: "AZURE_PASSWORD",
+    };
+    throw new AuthError(`Credential "${kind}" needs ${missing.map((m) => names[m] ?? m).join(", ")}`);
+  }
+}
+
+/** Builds the @azure/identity credential for the configuration (lazy import). */
+export async function createAzureCredential(config: ClientConfig): Promise<TokenCredential> {
+  const identity = await import("@azure/identity");
+  const c = config.credential;
+  const authorityHost = config.authorityHost;
+  const host = new URL(authorityHost).host;
+  // A non-Microsoft authority (an emulator, a private cloud) cannot be validated through instance discovery.
+  const common = { authorityHost, disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(host) };
+  const kind = chooseCredentialKind(c);
+  switch (kind) {
+    case "clientSecret":
+      requireFields(c, kind, ["tenantId", "clientId", "clientSecret"]);
+      return new identity.ClientSecretCredential(c.tenantId!, c.clientId!, c.clientSecret!, common);
+    case "clientCertificate":
+      requireFields(c, kind, ["tenantId", "clientId", "certificatePath"]);
+      return new identity.ClientCertificateCredential(
+        c.tenantId!,
+        c.clientId!,
+        { certificatePath: c.certificatePath!, certificatePassword: c.certificatePassword },
+        common,
+      );
+    case "workloadIdentity":
+      requireFields(c, kind, ["tenantId", "clientId", "federatedTokenFile"]);
+      return new identity.WorkloadIdentityCredential({
+        ...common,
+        tenantId: c.tenantId,
+        clientId: c.clientId,
+        tokenFilePath: c.federatedTokenFile,
+      });
+    case "usernamePassword":
+      requireFields(c, kind, ["tenantId", "clientId", "username", "password"]);
+      return new identity.UsernamePasswordCredential(c.tenantId!, c.clientId!, c.username!, c.password!, common);
+    case "azureCli":
+      return new identity.AzureCliCredential({ tenantId: c.tenantId });
+    case "managedIdentity":
+      return c.clientId ? new identity.ManagedIdentityCredential(c.clientId) : new identity.ManagedIdentityCredential();
+    case "chain":
+    default:
+      return new identity.ChainedTokenCredential(
+        new identity.AzureCliCredential({ tenantId: c.tenantId }),
+        c.clientId ? new identity.ManagedIdentityCredential(c.clientId) : new identity.ManagedIdentityCredential(),
+      );
+  }
+}
+
+/**
+ * The token provider of a client: over an injected credential (tests, callers
+ * with their own credential) or the one chosen from the configuration.
+ */
+export function createTokenProvider(
+  config: ClientConfig,
+  credential?: TokenSource,
+  options?: CachingTokenProviderOptions,
+): CachingTokenProvider {
+  let built: Promise<TokenSource> | undefined;
+  const source = (): Promise<TokenSource> => {
+    if (credential) return Promise.resolve(credential);
+    built ??= createAzureCredential(config).catch((e) => {
+      built = undefined;
+      throw e;
+    });
+    return built;
+  };
+  return new CachingTokenProvider(source, options);
+}

@@ -1,0 +1,258 @@
+/**
+ * Resolves the client configuration: explicit options merged over the
+ * environment (options win). Validates every URL and refuses plain http://
+ * except on loopback.
+ */
+import { CLOUDS, type CloudName, parseCloudName, type Surface, SURFACES } from "./clouds";
+import { ConfigurationError } from "./errors";
+
+export type CredentialKind =
+  | "auto"
+  | "clientSecret"
+  | "clientCertificate"
+  | "workloadIdentity"
+  | "usernamePassword"
+  | "azureCli"
+  | "managedIdentity";
+
+export interface RetryOptions {
+  /** Total attempts including the first (default 6). */
+  maxAttempts?: number;
+  /** Upper bound on the time spent retrying one request, ms (default 120 000). */
+  maxTotalMs?: number;
+  /** First backoff delay, ms (default 1 000). */
+  baseDelayMs?: number;
+  /** Cap of the exponential backoff, ms (default 30 000). */
+  maxDelayMs?: number;
+  /** Cap of any server-supplied Retry-After, ms (default 60 000). */
+  maxRetryAfterMs?: number;
+}
+
+export interface PollOptions {
+  /** Interval when the server gives no Retry-After, ms (default 5 000). */
+  defaultIntervalMs?: number;
+  /** Lower clamp of a server-supplied interval, ms (default 1 000). */
+  minIntervalMs?: number;
+  /** Upper clamp of a server-supplied interval, ms (default 60 000). */
+  maxIntervalMs?: number;
+}
+
+export interface ClientOptions {
+  cloud?: CloudName | string;
+  /** Endpoint overrides per surface (token scopes stay those of the cloud). */
+  endpoints?: Partial<Record<Surface, string>>;
+  authorityHost?: string;
+  tenantId?: string;
+  clientId?: string;
+  /** Which credential to use (default "auto": chosen from the available settings). */
+  credential?: CredentialKind;
+  /** Per-request timeout, ms (default 60 000). */
+  requestTimeoutMs?: number;
+  retry?: RetryOptions;
+  poll?: PollOptions;
+  /** Deadline of one long-running operation (install, environment create…), ms (default 30 min). */
+  operationDeadlineMs?: number;
+  /** Max pages followed by a list call (default 100). */
+  maxPages?: number;
+  /** Extra user-agent product token appended after powerplatform-iac/<version>. */
+  userAgentSuffix?: string;
+  /** The environment to read (default process.env); injectable for tests. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ResolvedRetry {
+  maxAttempts: number;
+  maxTotalMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+}
+export interface ResolvedPoll {
+  defaultIntervalMs: number;
+  minIntervalMs: number;
+  maxIntervalMs: number;
+}
+
+/** Credential settings. Secrets are kept here only to hand them to @azure/identity. */
+export interface CredentialSettings {
+  kind: CredentialKind;
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  certificatePath?: string;
+  certificatePassword?: string;
+  federatedTokenFile?: string;
+  username?: string;
+  password?: string;
+}
+
+export interface ClientConfig {
+  cloud: CloudName;
+  /** Base URL per surface, no trailing slash (may carry a base path). */
+  endpoints: Readonly<Record<Surface, string>>;
+  /** Token scope per surface. */
+  scopes: Readonly<Record<Surface, string>>;
+  authorityHost: string;
+  credential: CredentialSettings;
+  requestTimeoutMs: number;
+  retry: ResolvedRetry;
+  poll: ResolvedPoll;
+  operationDeadlineMs: number;
+  maxPages: number;
+  userAgentSuffix?: string;
+}
+
+export const DEFAULT_RETRY: ResolvedRetry = {
+  maxAttempts: 6,
+  maxTotalMs: 120_000,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 60_000,
+};
+export const DEFAULT_POLL: ResolvedPoll = { defaultIntervalMs: 5_000, minIntervalMs: 1_000, maxIntervalMs: 60_000 };
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_OPERATION_DEADLINE_MS = 30 * 60_000;
+export const DEFAULT_MAX_PAGES = 100;
+
+const ENDPOINT_ENV: Readonly<Record<Surface, string>> = {
+  powerplatform: "POWERPLATFORM_API_URL",
+  bap: "POWERPLATFORM_BAP_URL",
+  flow: "POWERPLATFORM_FLOW_URL",
+};
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if (h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  if (/^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  return false;
+}
+
+/**
+ * Validates an endpoint URL: absolute, https (http only to loopback), no
+ * credentials, query or fragment. Returns it normalised without trailing slash.
+ */
+export function validateEndpointUrl(value: string, what: string): string {
+  let u: URL;
+  try {
+    u = new URL(value.trim());
+  } catch {
+    throw new ConfigurationError(`${what}: "${value}" is not a valid absolute URL`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") {
+    throw new ConfigurationError(`${what}: unsupported scheme "${u.protocol}" (use https://)`);
+  }
+  if (u.protocol === "http:" && !isLoopbackHost(u.hostname)) {
+    throw new ConfigurationError(
+      `${what}: plain http:// is refused for "${u.host}" (tokens would travel unencrypted); use https://, ` +
+        `http:// is allowed only for loopback (localhost, 127.0.0.0/8, ::1)`,
+    );
+  }
+  if (u.username || u.password) throw new ConfigurationError(`${what}: credentials in the URL are not allowed`);
+  if (u.search || u.hash) throw new ConfigurationError(`${what}: the URL must not have a query or fragment`);
+  return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+}
+
+function positive(value: number | undefined, fallback: number, what: string, allowZero = false): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new ConfigurationError(`${what} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v !== undefined && v.trim() !== "" ? v.trim() : undefined;
+}
+
+function hideSecret(o: CredentialSettings, key: "clientSecret" | "certificatePassword" | "password", v: string | undefined): void {
+  Object.defineProperty(o, key, { value: v, enumerable: false, writable: false, configurable: false });
+}
+
+export function resolveConfig(options: ClientOptions = {}): ClientConfig {
+  const env = options.env ?? process.env;
+  const cloudRaw = nonEmpty(options.cloud) ?? nonEmpty(env.POWERPLATFORM_CLOUD) ?? "public";
+  let cloud: CloudName;
+  try {
+    cloud = parseCloudName(cloudRaw);
+  } catch (e) {
+    throw new ConfigurationError((e as Error).message);
+  }
+  const def = CLOUDS[cloud];
+
+  const endpoints = {} as Record<Surface, string>;
+  const scopes = {} as Record<Surface, string>;
+  for (const s of SURFACES) {
+    const override = nonEmpty(options.endpoints?.[s]) ?? nonEmpty(env[ENDPOINT_ENV[s]]);
+    endpoints[s] = override
+      ? validateEndpointUrl(override, options.endpoints?.[s] ? `endpoints.${s}` : ENDPOINT_ENV[s])
+      : def.surfaces[s].baseUrl;
+    scopes[s] = def.surfaces[s].scope;
+  }
+
+  const authorityRaw = nonEmpty(options.authorityHost) ?? nonEmpty(env.AZURE_AUTHORITY_HOST);
+  const authorityWhat = options.authorityHost ? "authorityHost" : "AZURE_AUTHORITY_HOST";
+  const authorityHost = authorityRaw ? validateEndpointUrl(authorityRaw, authorityWhat) : def.authorityHost;
+  if (!authorityHost.startsWith("https://")) {
+    // @azure/identity refuses non-https authorities, even on loopback: say so up front.
+    throw new ConfigurationError(`${authorityWhat}: the Entra authority must use https:// (got "${authorityRaw}")`);
+  }
+
+  const credential: CredentialSettings = {
+    kind: options.credential ?? (nonEmpty(env.POWERPLATFORM_CREDENTIAL) as CredentialKind | undefined) ?? "auto",
+    tenantId: nonEmpty(options.tenantId) ?? nonEmpty(env.AZURE_TENANT_ID),
+    clientId: nonEmpty(options.clientId) ?? nonEmpty(env.AZURE_CLIENT_ID),
+    certificatePath: nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PATH),
+    federatedTokenFile: nonEmpty(env.AZURE_FEDERATED_TOKEN_FILE),
+    username: nonEmpty(env.AZURE_USERNAME),
+  };
+  // Secrets are non-enumerable: JSON.stringify/console.log of the config never shows them.
+  hideSecret(credential, "clientSecret", nonEmpty(env.AZURE_CLIENT_SECRET));
+  hideSecret(credential, "certificatePassword", nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PASSWORD));
+  hideSecret(credential, "password", env.AZURE_PASSWORD);
+  const kinds: CredentialKind[] = [
+    "auto",
+    "clientSecret",
+    "clientCertificate",
+    "workloadIdentity",
+    "usernamePassword",
+    "azureCli",
+    "managedIdentity",
+  ];
+  if (!kinds.includes(credential.kind)) {
+    throw new ConfigurationError(`Unknown credential kind "${credential.kind}": expected one of ${kinds.join(", ")}`);
+  }
+
+  const r = options.retry ?? {};
+  const retry: ResolvedRetry = {
+    maxAttempts: Math.floor(positive(r.maxAttempts, DEFAULT_RETRY.maxAttempts, "retry.maxAttempts")),
+    maxTotalMs: positive(r.maxTotalMs, DEFAULT_RETRY.maxTotalMs, "retry.maxTotalMs"),
+    baseDelayMs: positive(r.baseDelayMs, DEFAULT_RETRY.baseDelayMs, "retry.baseDelayMs", true),
+    maxDelayMs: positive(r.maxDelayMs, DEFAULT_RETRY.maxDelayMs, "retry.maxDelayMs", true),
+    maxRetryAfterMs: positive(r.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, "retry.maxRetryAfterMs", true),
+  };
+  const p = options.poll ?? {};
+  const poll: ResolvedPoll = {
+    defaultIntervalMs: positive(p.defaultIntervalMs, DEFAULT_POLL.defaultIntervalMs, "poll.defaultIntervalMs", true),
+    minIntervalMs: positive(p.minIntervalMs, DEFAULT_POLL.minIntervalMs, "poll.minIntervalMs", true),
+    maxIntervalMs: positive(p.maxIntervalMs, DEFAULT_POLL.maxIntervalMs, "poll.maxIntervalMs", true),
+  };
+  if (poll.minIntervalMs > poll.maxIntervalMs) {
+    throw new ConfigurationError("poll.minIntervalMs must not exceed poll.maxIntervalMs");
+  }
+
+  return {
+    cloud,
+    endpoints,
+    scopes,
+    authorityHost,
+    credential,
+    requestTimeoutMs: positive(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs"),
+    retry,
+    poll,
+    operationDeadlineMs: positive(options.operationDeadlineMs, DEFAULT_OPERATION_DEADLINE_MS, "operationDeadlineMs"),
+    maxPages: Math.floor(positive(options.maxPages, DEFAULT_MAX_PAGES, "maxPages")),
+    userAgentSuffix: nonEmpty(options.userAgentSuffix),
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * One request to one surface: URL building from the surface endpoint, bearer
+ * token (a 401 refreshes it once), standard headers, a correlation id per
+ * operation, the accepted status codes, and the one retry layer around it.
+ */
+import { randomUUID } from "node:crypto";
+import type { TokenProvider } from "./auth";
+import { type Clock, systemClock } from "./clock";
+import type { Surface } from "./clouds";
+import type { ClientConfig } from "./config";
+import { errorFromResponse, PowerPlatformError } from "./errors";
+import { redactHeaders, safeUrlPath } from "./redact";
+import { type RetryPolicy, withRetry } from "./retry";
+import type { HttpMethod, Transport, TransportResponse } from "./transport";
+import { USER_AGENT } from "./version";
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface RequestOptions {
+  surface: Surface;
+  method: HttpMethod;
+  /** Path relative to the surface endpoint, starting with "/" (segments already encoded). */
+  path?: string;
+  /** Absolute URL (nextLink, Operation-Location); must be on the surface's own host. */
+  url?: string;
+  /** api-version query parameter (not added when the URL already has one). */
+  apiVersion?: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Accepted status codes; anything else becomes a typed error. */
+  expect: readonly number[];
+  /** Default: true for GET/PUT/DELETE, false for POST/PATCH. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** Correlation id shared by all requests of one logical operation (default: a new uuid per call). */
+  correlationId?: string;
+  headers?: Record<string, string>;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+  /** The URL requested (absolute). */
+  url: string;
+}
+
+export interface LogEntry {
+  event: "request" | "response" | "retry" | "network-error";
+  method: string;
+  path?: string;
+  status?: number;
+  attempt?: number;
+  delayMs?: number;
+  correlationId?: string;
+  headers?: Record<string, string>;
+  message?: string;
+}
+export type Logger = (entry: LogEntry) => void;
+
+export interface HttpClientDeps {
+  config: ClientConfig;
+  tokens: TokenProvider;
+  transport: Transport;
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+}
+
+export class HttpClient {
+  readonly config: ClientConfig;
+  readonly clock: Clock;
+  private readonly tokens: TokenProvider;
+  private readonly transport: Transport;
+  private readonly logger?: Logger;
+  private readonly retryPolicy: RetryPolicy;
+
+  constructor(deps: HttpClientDeps) {
+    this.config = deps.config;
+    this.tokens = deps.tokens;
+    this.transport = deps.transport;
+    this.clock = deps.clock ?? systemClock;
+    this.logger = deps.logger;
+    this.retryPolicy = { ...deps.config.retry, random: deps.random };
+  }
+
+  /** Builds the absolute URL of a request and checks that it stays on the surface's host. */
+  buildUrl(opts: Pick<RequestOptions, "surface" | "path" | "url" | "apiVersion" | "query">): URL {
+    const base = this.config.endpoints[opts.surface];
+    const baseUrl = new URL(base);
+    let u: URL;
+    if (opts.url !== undefined) {
+      u = new URL(opts.url, baseUrl.origin);
+      if (u.origin !== baseUrl.origin) {
+        throw new PowerPlatformError(
+          `Refusing to send a request (and a token) to ${u.origin}: the ${opts.surface} endpoint is ${baseUrl.origin}`,
+          { url: u.toString() },
+        );
+      }
+    } else {
+      const path = opts.path ?? "/";
+      if (!path.startsWith("/")) throw new PowerPlatformError(`Request path must start with "/": ${path}`);
+      u = new URL(base + path);
+    }
+    const setIfAbsent = (k: string, v: QueryValue): void => {
+      if (v === undefined || v === null) return;
+      const has = [...u.searchParams.keys()].some((key) => key.toLowerCase() === k.toLowerCase());
+      if (!has) u.searchParams.set(k, String(v));
+    };
+    if (opts.apiVersion) setIfAbsent("api-version", opts.apiVersion);
+    for (const [k, v] of Object.entries(opts.query ?? {})) setIfAbsent(k, v);
+    return u;
+  }
+
+  async request<T = unknown>(opts: RequestOptions): Promise<HttpResponse<T>> {
+    const url = this.buildUrl(opts).toString();
+    const correlationId = opts.correlationId ?? randomUUID();
+    const scope = this.config.scopes[opts.surface];
+    const idempotent = opts.idempotent ?? !(opts.method === "POST" || opts.method === "PATCH");
+    const userAgent = this.config.userAgentSuffix ? `${USER_AGENT} ${this.config.userAgentSuffix}` : USER_AGENT;
+
+    const send = async (token: string): Promise<TransportResponse> => {
+      const headers: Record<string, string> = {
+        Accept: "application/json",
+        "User-Agent": userAgent,
+        "x-ms-correlation-request-id": correlationId,
+        ...(opts.headers ?? {}),
+        Authorization: `Bearer ${token}`,
+      };
+      if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+      this.logger?.({ event: "request", method: opts.method, path: safeUrlPath(url), correlationId, headers: redactHeaders(headers) });
+      const res = await this.transport.send({
+        method: opts.method,
+        url,
+        headers,
+        body: opts.body,
+        timeoutMs: this.config.requestTimeoutMs,
+        signal: opts.signal,
+      });
+      this.logger?.({
+        event: "response",
+        method: opts.method,
+        path: safeUrlPath(url),
+        status: res.status,
+        correlationId,
+        headers: redactHeaders(res.headers),
+      });
+      return res;
+    };
+
+    const attempt = async (): Promise<HttpResponse<T>> => {
+      let token = await this.tokens.getToken(scope, { signal: opts.signal });
+      let res = await send(token);
+      if (res.status === 401 && !opts.expect.includes(401)) {
+        token = await this.tokens.getToken(scope, { forceRefresh: true, signal: opts.signal });
+        res = await send(token);
+      }
+      if (opts.expect.includes(res.status)) {
+        return { status: res.status, headers: res.headers, data: res.data as T, url };
+      }
+      throw errorFromResponse({
+        status: res.status,
+        headers: res.headers,
+        data: res.data,
+        method: opts.method,
+        url,
+        correlationId,
+        nowMs: this.clock.now(),
+      });
+    };
+
+    return withRetry(attempt, this.retryPolicy, {
+      idempotent,
+      signal: opts.signal,
+      clock: this.clock,
+      onRetry: ({ attempt: n, delayMs, error }) =>
+        this.logger?.({
+          event: "retry",
+          method: opts.method,
+          path: safeUrlPath(url),
+          status: error.status,
+          attempt: n,
+          delayMs,
+          correlationId,
+          message: error.message,
+        }),
+    });
+  }
+
+  close(): void {
+    this.transport.close?.();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The Power Platform admin client: auth → request → retry → poll → API.
+ * Knows nothing about Pulumi.
+ *
+ *   const client = createClient({ cloud: "public" });
+ *   const policies = await client.billingPolicies.list();
+ *   client.close();
+ */
+import { type CachingTokenProviderOptions, createTokenProvider, type TokenProvider, type TokenSource } from "./auth";
+import type { Clock } from "./clock";
+import { type ClientConfig, type ClientOptions, resolveConfig } from "./config";
+import { HttpClient, type Logger } from "./http";
+import { createAxiosTransport, type Transport } from "./transport";
+import { applicationPackagesApi } from "./api/applicationPackages";
+import { billingPoliciesApi } from "./api/billingPolicies";
+import { connectionsApi } from "./api/connections";
+import { connectorsApi } from "./api/connectors";
+import { environmentsApi } from "./api/environments";
+import { flowRunsApi } from "./api/flowRuns";
+import { flowsApi } from "./api/flows";
+
+export interface CreateClientOptions extends ClientOptions {
+  /** A credential to use instead of the one chosen from the environment (anything with getToken). */
+  tokenCredential?: TokenSource;
+  /** A token provider to use as is (tests). */
+  tokenProvider?: TokenProvider;
+  /** The wire (default: axios with keep-alive agents). */
+  transport?: Transport;
+  /** Time (default: the system clock). */
+  clock?: Clock;
+  /** Receives redacted request/response/retry events. */
+  logger?: Logger;
+  /** Jitter source (default Math.random). */
+  random?: () => number;
+  tokenCache?: CachingTokenProviderOptions;
+}
+
+export interface PowerPlatformClient {
+  readonly config: ClientConfig;
+  readonly http: HttpClient;
+  readonly billingPolicies: ReturnType<typeof billingPoliciesApi>;
+  readonly environments: ReturnType<typeof environmentsApi>;
+  readonly applicationPackages: ReturnType<typeof applicationPackagesApi>;
+  readonly flows: ReturnType<typeof flowsApi>;
+  readonly flowRuns: ReturnType<typeof flowRunsApi>;
+  readonly connectors: ReturnType<typeof connectorsApi>;
+  readonly connections: ReturnType<typeof connectionsApi>;
+  /** Releases keep-alive sockets. */
+  close(): void;
+}
+
+export function createClient(options: CreateClientOptions = {}): PowerPlatformClient {
+  const config = resolveConfig(options);
+  const tokens =
+    options.tokenProvider ??
+    createTokenProvider(config, options.tokenCredential, { now: options.clock ? () => options.clock!.now() : undefined, ...options.tokenCache });
+  const transport = options.transport ?? createAxiosTransport();
+  const http = new HttpClient({ config, tokens, transport, clock: options.clock, logger: options.logger, random: options.random });
+  const ctx = { http };
+  return {
+    config,
+    http,
+    billingPolicies: billingPoliciesApi(ctx),
+    environments: environmentsApi(ctx),
+    applicationPackages: applicationPackagesApi(ctx),
+    flows: flowsApi(ctx),
+    flowRuns: flowRunsApi(ctx),
+    connectors: connectorsApi(ctx),
+    connections: connectionsApi(ctx),
+    close: () => http.close(),
+  };
+}
+
+export * from "./errors";
+export { redact, redactHeaders, safeUrlPath } from "./redact";
+export { CLOUDS, CLOUD_NAMES, SURFACES, parseCloudName, type CloudName, type Surface, type CloudDefinition } from "./clouds";
+export { resolveConfig, validateEndpointUrl, isLoopbackHost, type ClientConfig, type ClientOptions, type CredentialKind } from "./config";
+export { CachingTokenProvider, createTokenProvider, createAzureCredential, chooseCredentialKind, type TokenProvider, type TokenSource } from "./auth";
+export { HttpClient, type RequestOptions, type HttpResponse, type Logger, type LogEntry } from "./http";
+export { withRetry, classifyFailure, retryDelay, backoffDelay } from "./retry";
+export {
+  pollOperation,
+  operationUrlFrom,
+  pollInterval,
+  AppManagementOperation,
+  BapLifecycleOperation,
+  BillingPolicyProvisioning,
+  type OperationKind,
+  type PollResult,
+} from "./poller";
+export { collectPages, nextLinkOf } from "./pagination";
+export { createAxiosTransport, type Transport, type TransportRequest, type TransportResponse } from "./transport";
+export { systemClock, type Clock } from "./clock";
+export type { CallOptions, WaitOptions } from "./api/common";
+export { environmentIdOf } from "./api/environments";
+export * from "./api/types";

@@ -1,0 +1,121 @@
+/**
+ * The one retry layer: p-retry around one request, bounded by attempts and by
+ * total time, with every server-supplied delay clamped. Sleeping goes through
+ * the injected clock (p-retry's own timers are set to zero), so tests take no
+ * real time.
+ *
+ * Transient: 429 and 503 (Retry-After honoured, seconds or HTTP date), 408, 500,
+ * 502, 504, 409 OperationNotStartable and network failures. Everything else is
+ * final. A non-idempotent request is retried only when the failure proves the
+ * server did not act (429, 503, 409 OperationNotStartable, connection never
+ * established); otherwise the error is flagged `maybeApplied` so the caller
+ * re-reads and adopts.
+ */
+import { type Clock, systemClock } from "./clock";
+import type { ResolvedRetry } from "./config";
+import { DEFAULT_RETRY } from "./config";
+import { ConflictError, NetworkError, PowerPlatformError } from "./errors";
+
+export interface RetryPolicy extends ResolvedRetry {
+  /** Random in [0,1) for jitter; injectable (default Math.random). */
+  random?: () => number;
+}
+
+export interface RetryContext {
+  /** Whether repeating the request is harmless (GET, PUT, DELETE, idempotent POSTs). */
+  idempotent: boolean;
+  signal?: AbortSignal;
+  clock?: Clock;
+  /** Called before each wait (for logs): attempt number, delay, error. */
+  onRetry?: (info: { attempt: number; delayMs: number; error: PowerPlatformError }) => void;
+}
+
+export type RetryDecision =
+  | { retry: false }
+  | { retry: true; /** Server-requested delay, ms, if any. */ retryAfterMs?: number };
+
+/** Status codes after which the server provably did not apply the request. */
+const NOT_APPLIED_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+/** Status codes after which the request may or may not have been applied. */
+const MAYBE_APPLIED_STATUSES: ReadonlySet<number> = new Set([408, 500, 502, 504]);
+
+/** Classifies a failure. Mutates `maybeApplied` on the error when a non-idempotent request cannot be retried safely. */
+export function classifyFailure(error: unknown, idempotent: boolean): RetryDecision {
+  if (!(error instanceof PowerPlatformError)) return { retry: false };
+  if (error instanceof NetworkError) {
+    if (!error.requestSent || idempotent) return { retry: true };
+    error.maybeApplied = true;
+    return { retry: false };
+  }
+  const s = error.status;
+  if (s === undefined) return { retry: false };
+  if (NOT_APPLIED_STATUSES.has(s)) return { retry: true, retryAfterMs: error.retryAfterMs };
+  if (error instanceof ConflictError && error.retryable) return { retry: true, retryAfterMs: error.retryAfterMs };
+  if (MAYBE_APPLIED_STATUSES.has(s)) {
+    if (idempotent) return { retry: true, retryAfterMs: error.retryAfterMs };
+    error.maybeApplied = true;
+    return { retry: false };
+  }
+  return { retry: false };
+}
+
+/** Exponential backoff for the n-th retry (1-based), capped, with up to 20% added jitter. */
+export function backoffDelay(retryNumber: number, policy: RetryPolicy): number {
+  const exp = policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1);
+  const capped = Math.min(policy.maxDelayMs, exp);
+  const jitter = (policy.random ?? Math.random)() * 0.2 * capped;
+  return Math.round(Math.min(policy.maxDelayMs, capped + jitter));
+}
+
+/** The delay before the next attempt: the backoff, raised to the (clamped) Retry-After. */
+export function retryDelay(retryNumber: number, retryAfterMs: number | undefined, policy: RetryPolicy): number {
+  const backoff = backoffDelay(retryNumber, policy);
+  if (retryAfterMs === undefined) return backoff;
+  return Math.max(backoff, Math.min(Math.max(0, retryAfterMs), policy.maxRetryAfterMs));
+}
+
+type PRetry = typeof import("p-retry");
+let pRetryModule: Promise<PRetry> | undefined;
+function loadPRetry(): Promise<PRetry> {
+  pRetryModule ??= import("p-retry");
+  return pRetryModule;
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails finally, or the bounds are reached.
+ * The last error is thrown as is (a PowerPlatformError, or the abort reason).
+ */
+export async function withRetry<T>(
+  attempt: (attemptNumber: number) => Promise<T>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+  ctx: RetryContext = { idempotent: true },
+): Promise<T> {
+  const clock = ctx.clock ?? systemClock;
+  const { default: pRetry } = await loadPRetry();
+  const start = clock.now();
+  ctx.signal?.throwIfAborted();
+  return pRetry(
+    async (n: number) => {
+      ctx.signal?.throwIfAborted();
+      return attempt(n);
+    },
+    {
+      retries: Math.max(0, policy.maxAttempts - 1),
+      // p-retry's own timers stay at zero: the delay is ours, through the injected clock.
+      minTimeout: 0,
+      maxTimeout: 0,
+      factor: 1,
+      randomize: false,
+      signal: ctx.signal,
+      shouldRetry: async ({ error, attemptNumber }) => {
+        const decision = classifyFailure(error, ctx.idempotent);
+        if (!decision.retry) return false;
+        const delayMs = retryDelay(attemptNumber, decision.retryAfterMs, policy);
+        if (clock.now() - start + delayMs > policy.maxTotalMs) return false;
+        ctx.onRetry?.({ attempt: attemptNumber, delayMs, error: error as PowerPlatformError });
+        await clock.sleep(delayMs, ctx.signal);
+        return true;
+      },
+    },
+  );
+}
