@@ -1,0 +1,22 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The object Pulumi serializes into the state of every resource (`__provider`).
+ *
+ * It holds no implementation, no credentials and no path: each method loads this
+ * package's runtime by its package name inside the dynamic-provider process (which
+ * resolves it from the program's node_modules) and forwards the call. The blob stays
+ * a few hundred bytes and does not change when the implementation does, so upgrading
+ * the package never shows a spurious diff.
+ */
+export function dynamicProvider(kind: string): pulumi.dynamic.ResourceProvider {
+    const handler = () => require("@powerplatform-iac/provider/runtime").handlerFor(kind);
+    return {
+        check: (olds, news) => handler().check(olds, news),
+        diff: (id, olds, news) => handler().diff(id, olds, news),
+        create: (inputs) => handler().create(inputs),
+        read: (id, props) => handler().read(id, props),
+        update: (id, olds, news) => handler().update(id, olds, news),
+        delete: (id, props) => handler().delete(id, props),
+    };
+}
