@@ -2,20 +2,32 @@
  * The implementation side of the dynamic resources, loaded by name
  * (`@powerplatform-iac/provider/runtime`) inside Pulumi's dynamic-provider process.
  * See resources/dynamicProvider.ts for why the state holds only a forwarding stub.
+ *
+ * A resource kind `FooBar` lives in `resources/fooBar.ts`, which exports
+ * `fooBarHandler`; only the modules of the kinds in use are loaded.
  */
 import type { ResourceHandler } from "./resources/handler";
-import { billingPolicyHandler } from "./resources/billingPolicy";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const handlers: Record<string, ResourceHandler<any, any>> = {
-    BillingPolicy: billingPolicyHandler,
-};
+type AnyHandler = ResourceHandler<any, any>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function handlerFor(kind: string): ResourceHandler<any, any> {
-    const handler = handlers[kind];
-    if (!handler) {
-        throw new Error(`@powerplatform-iac/provider: no resource named ${kind} in this version of the package; upgrade it`);
+const loaded = new Map<string, AnyHandler>();
+
+export function handlerFor(kind: string): AnyHandler {
+  let handler = loaded.get(kind);
+  if (!handler) {
+    if (!/^[A-Z][A-Za-z]+$/.test(kind)) throw new Error(`@powerplatform-iac/provider: invalid resource kind ${JSON.stringify(kind)}`);
+    const base = kind[0].toLowerCase() + kind.slice(1);
+    let module: Record<string, unknown>;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      module = require(`./resources/${base}`);
+    } catch (error) {
+      throw new Error(`@powerplatform-iac/provider: this version of the package has no resource ${kind} (${(error as Error).message}); upgrade it`);
     }
-    return handler;
+    handler = module[`${base}Handler`] as AnyHandler | undefined;
+    if (!handler) throw new Error(`@powerplatform-iac/provider: resources/${base} does not export ${base}Handler`);
+    loaded.set(kind, handler);
+  }
+  return handler;
 }
