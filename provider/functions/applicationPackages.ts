@@ -1,0 +1,46 @@
+import type { ApplicationPackage } from "../client/api/types";
+import { clientFor, type FunctionOptions, liftToOutput } from "./common";
+
+export interface ApplicationPackageSummary {
+  uniqueName: string;
+  applicationId?: string;
+  applicationName?: string;
+  localizedName?: string;
+  publisherName?: string;
+  version?: string;
+  /** In an environment: None, Installed, Installing, InstallFailed, … */
+  state?: string;
+  errorMessage?: string;
+}
+
+function summarize(pkg: ApplicationPackage): ApplicationPackageSummary {
+  const error = pkg.errorDetails?.message ?? pkg.lastError?.message;
+  return {
+    uniqueName: pkg.uniqueName,
+    ...(pkg.applicationId ? { applicationId: pkg.applicationId } : {}),
+    ...(pkg.applicationName ? { applicationName: pkg.applicationName } : {}),
+    ...(pkg.localizedName ? { localizedName: pkg.localizedName } : {}),
+    ...(pkg.publisherName ? { publisherName: pkg.publisherName } : {}),
+    ...(pkg.version ? { version: pkg.version } : {}),
+    ...(pkg.state ? { state: String(pkg.state) } : {}),
+    ...(error ? { errorMessage: error } : {}),
+  };
+}
+
+export interface GetApplicationPackagesArgs {
+  /** The packages of this environment, with their install state; without it, the tenant catalog. */
+  environmentId?: string;
+  /** Only packages in this state (environment packages only), e.g. "Installed". */
+  state?: string;
+}
+
+export async function getApplicationPackages(
+  args: GetApplicationPackagesArgs = {},
+  options?: FunctionOptions,
+): Promise<ApplicationPackageSummary[]> {
+  const packages = clientFor(options).applicationPackages;
+  const found = args.environmentId ? await packages.listForEnvironment(args.environmentId) : await packages.listTenant();
+  return found.map(summarize).filter((p) => !args.state || p.state === args.state);
+}
+
+export const getApplicationPackagesOutput = liftToOutput(getApplicationPackages);

@@ -1,0 +1,59 @@
+import type { Environment } from "../client/api/types";
+import { clientFor, type FunctionOptions, liftToOutput } from "./common";
+
+export interface EnvironmentSummary {
+  environmentId: string;
+  displayName: string;
+  description?: string;
+  location: string;
+  azureRegion?: string;
+  environmentSku: string;
+  isDefault: boolean;
+  provisioningState?: string;
+  state?: string;
+  billingPolicyId?: string;
+  dataverse?: { domainName?: string; instanceUrl?: string; version?: string };
+  createdTime?: string;
+}
+
+export function summarizeEnvironment(environment: Environment): EnvironmentSummary {
+  const p = environment.properties;
+  const dataverse = p.linkedEnvironmentMetadata;
+  return {
+    environmentId: environment.name,
+    displayName: p.displayName ?? environment.name,
+    ...(p.description ? { description: p.description } : {}),
+    location: environment.location,
+    ...(p.azureRegion ? { azureRegion: p.azureRegion } : {}),
+    environmentSku: String(p.environmentSku ?? ""),
+    isDefault: p.isDefault === true,
+    ...(p.provisioningState ? { provisioningState: p.provisioningState } : {}),
+    ...(p.states?.management?.id ? { state: p.states.management.id } : {}),
+    ...(p.billingPolicy?.id ? { billingPolicyId: p.billingPolicy.id } : {}),
+    ...(dataverse
+      ? { dataverse: { domainName: dataverse.domainName, instanceUrl: dataverse.instanceUrl, version: dataverse.version } }
+      : {}),
+    ...(p.createdTime ? { createdTime: p.createdTime } : {}),
+  };
+}
+
+export interface GetEnvironmentsArgs {
+  /** Only environments of these SKUs (e.g. ["Production", "Sandbox"]). */
+  environmentSkus?: string[];
+  /** Only environments in this geography. */
+  location?: string;
+  /** Only environments whose display name matches this regular expression. */
+  displayNamePattern?: string;
+}
+
+/** Every environment of the tenant (all pages), optionally filtered. */
+export async function getEnvironments(args: GetEnvironmentsArgs = {}, options?: FunctionOptions): Promise<EnvironmentSummary[]> {
+  const pattern = args.displayNamePattern ? new RegExp(args.displayNamePattern) : undefined;
+  return (await clientFor(options).environments.list())
+    .map(summarizeEnvironment)
+    .filter((e) => !args.environmentSkus || args.environmentSkus.includes(e.environmentSku))
+    .filter((e) => !args.location || e.location === args.location)
+    .filter((e) => !pattern || pattern.test(e.displayName));
+}
+
+export const getEnvironmentsOutput = liftToOutput(getEnvironments);

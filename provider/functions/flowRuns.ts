@@ -1,0 +1,32 @@
+import { clientFor, type FunctionOptions, liftToOutput } from "./common";
+
+export interface FlowRunSummary {
+  runId: string;
+  status?: string;
+  startTime?: string;
+  endTime?: string;
+  triggerName?: string;
+}
+
+export interface GetFlowRunsArgs {
+  environmentId: string;
+  flowId: string;
+  /** Only runs with this status (Succeeded, Failed, Running, Cancelled, …). */
+  status?: string;
+}
+
+/** The run history of a flow (all pages). */
+export async function getFlowRuns(args: GetFlowRunsArgs, options?: FunctionOptions): Promise<FlowRunSummary[]> {
+  const runs = await clientFor(options).flowRuns.list(args.environmentId, args.flowId);
+  return runs
+    .map((run) => ({
+      runId: run.name,
+      ...(run.properties?.status ? { status: run.properties.status } : {}),
+      ...(run.properties?.startTime ? { startTime: run.properties.startTime } : {}),
+      ...(run.properties?.endTime ? { endTime: run.properties.endTime } : {}),
+      ...(run.properties?.trigger?.name ? { triggerName: run.properties.trigger.name } : {}),
+    }))
+    .filter((r) => !args.status || r.status === args.status);
+}
+
+export const getFlowRunsOutput = liftToOutput(getFlowRuns);

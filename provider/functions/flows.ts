@@ -1,0 +1,65 @@
+import type { Flow, FlowPermission } from "../client/api/types";
+import { clientFor, type FunctionOptions, liftToOutput } from "./common";
+
+export interface FlowSummary {
+  flowId: string;
+  displayName: string;
+  state?: string;
+  creatorId?: string;
+  createdTime?: string;
+  lastModifiedTime?: string;
+}
+
+function summarize(flow: Flow): FlowSummary {
+  const p = flow.properties;
+  return {
+    flowId: flow.name,
+    displayName: p.displayName ?? flow.name,
+    ...(p.state ? { state: String(p.state) } : {}),
+    ...(p.creator?.objectId ? { creatorId: p.creator.objectId } : {}),
+    ...(p.createdTime ? { createdTime: p.createdTime } : {}),
+    ...(p.lastModifiedTime ? { lastModifiedTime: p.lastModifiedTime } : {}),
+  };
+}
+
+export interface GetFlowsArgs {
+  environmentId: string;
+  /** Only flows in this state: Started, Stopped or Suspended. */
+  state?: string;
+}
+
+/** The cloud flows of an environment (admin view, all pages). */
+export async function getFlows(args: GetFlowsArgs, options?: FunctionOptions): Promise<FlowSummary[]> {
+  return (await clientFor(options).flows.list(args.environmentId)).map(summarize).filter((f) => !args.state || f.state === args.state);
+}
+
+export interface FlowOwnerSummary {
+  principalId: string;
+  principalType: string;
+  role: string;
+  displayName?: string;
+}
+
+function summarizePermission(permission: FlowPermission): FlowOwnerSummary {
+  const { principal, roleName } = permission.properties;
+  return {
+    principalId: principal.id,
+    principalType: String(principal.type),
+    role: String(roleName),
+    ...(principal.displayName ? { displayName: principal.displayName } : {}),
+  };
+}
+
+export interface GetFlowOwnersArgs {
+  environmentId: string;
+  flowId: string;
+}
+
+/** Everyone with a role on a flow: the creator (Owner), co-owners (CanEdit) and viewers (CanView). */
+export async function getFlowOwners(args: GetFlowOwnersArgs, options?: FunctionOptions): Promise<FlowOwnerSummary[]> {
+  const permissions = await clientFor(options).flows.listPermissions(args.environmentId, args.flowId);
+  return permissions.map(summarizePermission).sort((a, b) => a.principalId.localeCompare(b.principalId));
+}
+
+export const getFlowsOutput = liftToOutput(getFlows);
+export const getFlowOwnersOutput = liftToOutput(getFlowOwners);
