@@ -4,3 +4,4 @@
  */
 export { BillingPolicy, billingPolicyLocations, billingPolicyStatuses } from "./resources/billingPolicy";
 export type { BillingPolicyArgs, BillingInstrumentArgs, BillingPolicyStatus } from "./resources/billingPolicy";
+export * from "./functions";
