@@ -1,0 +1,135 @@
+// Small HTTP toolkit shared by the surfaces: request context, JSON replies,
+// error shapes, a case-insensitive route table and paging.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TenantState, Settings, Obj } from "./state";
+
+export type Surface = "powerplatform" | "bap" | "flow" | "entra" | "control";
+
+export interface Principal {
+  kind: "app" | "user";
+  objectId: string;
+  appId: string;
+  isAdmin: boolean;
+  type: "User" | "ServicePrincipal";
+  displayName?: string;
+}
+
+export interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  method: string;
+  path: string; // decoded, without query
+  url: URL;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  body: any; // parsed JSON (undefined when no body)
+  rawBody: string;
+  baseUrl: string;
+  state: TenantState;
+  settings: Settings;
+  principal?: Principal;
+  requestId: string;
+  route?: Route;
+  /** set by handlers that changed the tenant */
+  changed: boolean;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export class HttpError extends Error {
+  constructor(public status: number, public code: string, message: string, public headers: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+export const ok = (body: unknown, status = 200, headers: Record<string, string> = {}): Reply => ({ status, body, headers });
+export const err = (status: number, code: string, message: string): never => { throw new HttpError(status, code, message); };
+export const notFound = (what: string, id: string): never =>
+  err(404, "NotFound", `The ${what} '${id}' was not found.`);
+
+export interface Route {
+  method: string;
+  template: string;
+  surface: Exclude<Surface, "entra" | "control">;
+  /** accepted api-version values (required when set) */
+  apiVersions?: string[];
+  admin?: boolean;
+  handler: (ctx: Ctx) => Reply | Promise<Reply>;
+  regex?: RegExp;
+  keys?: string[];
+}
+
+export function compile(r: Route): Route {
+  const keys: string[] = [];
+  const src = r.template
+    .split("/")
+    .map((seg) => {
+      const m = /^\{(\w+)\}$/.exec(seg);
+      if (m) { keys.push(m[1]); return "([^/]+)"; }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return { ...r, regex: new RegExp(`^${src}/?$`, "i"), keys };
+}
+
+export function match(routes: Route[], method: string, path: string): { route?: Route; params: Record<string, string>; pathMatched: boolean } {
+  let pathMatched = false;
+  for (const r of routes) {
+    const m = r.regex!.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (r.method !== method) continue;
+    const params: Record<string, string> = {};
+    r.keys!.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+    return { route: r, params, pathMatched };
+  }
+  return { params: {}, pathMatched };
+}
+
+// ---------- validation helpers ----------
+export function requireBody(ctx: Ctx): Obj {
+  if (ctx.body === undefined || ctx.body === null || typeof ctx.body !== "object" || Array.isArray(ctx.body))
+    err(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: a JSON object body is required.");
+  return ctx.body;
+}
+export function reqString(o: Obj, field: string, where = ""): string {
+  const v = o?.[field];
+  if (typeof v !== "string" || !v.trim())
+    err(400, "InvalidRequestContent", `The field '${where}${field}' is required and must be a non-empty string.`);
+  return v;
+}
+export function optEnum(o: Obj, field: string, values: string[], where = ""): string | undefined {
+  const v = o?.[field];
+  if (v === undefined || v === null) return undefined;
+  const hit = values.find((x) => typeof v === "string" && x.toLowerCase() === v.toLowerCase());
+  if (!hit) err(400, "InvalidRequestContent", `The field '${where}${field}' has an invalid value '${String(v)}'; allowed: ${values.join(", ")}.`);
+  return hit;
+}
+
+// ---------- paging ----------
+export function page<T>(ctx: Ctx, items: T[], opts: { top?: number } = {}): Obj {
+  const size = Math.max(1, Math.min(opts.top ?? Infinity, ctx.settings.pageSize));
+  const token = ctx.query.get("$skiptoken") ?? ctx.query.get("$skipToken");
+  let offset = 0;
+  if (token) {
+    const n = Number(Buffer.from(token, "base64url").toString("utf8").replace(/^skip:/, ""));
+    if (!Number.isInteger(n) || n < 0) err(400, "InvalidSkipToken", "The $skiptoken is invalid.");
+    offset = n;
+  }
+  const slice = items.slice(offset, offset + size);
+  const out: Obj = { value: slice };
+  if (offset + size < items.length) {
+    const next = new URL(ctx.url.toString());
+    next.searchParams.set("$skiptoken", Buffer.from(`skip:${offset + size}`).toString("base64url"));
+    out["@odata.nextLink"] = `${ctx.baseUrl}${next.pathname}${next.search}`;
+  }
+  return out;
+}
+
+export function retryAfter(ctx: Ctx): Record<string, string> {
+  return { "Retry-After": String(ctx.settings.retryAfterSeconds) };
+}
