@@ -1,0 +1,241 @@
+/**
+ * Loads a tenant file (YAML), validates it against schema/tenant.schema.json and
+ * checks its references, before any resource is registered. Every error names the
+ * file, the line, the path inside the file and the rule.
+ */
+import Ajv, { type ErrorObject } from "ajv";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+
+export type Location = string;
+
+export interface BillingPolicySpec {
+  name: string;
+  location: Location;
+  status?: "Enabled" | "Disabled";
+  billingInstrument: { subscriptionId: string; resourceGroup: string };
+  environments?: string[];
+  adoptId?: string;
+}
+
+export interface EnvironmentSpec {
+  displayName: string;
+  description?: string;
+  location: Location;
+  environmentSku: "Production" | "Sandbox" | "Trial" | "Developer";
+  azureRegion?: string;
+  securityGroupId?: string;
+  dataverse?: { languageCode?: number; currencyCode?: string; domainName?: string; securityGroupId?: string; templates?: string[] };
+  applications?: string[];
+  protect?: boolean;
+  adoptId?: string;
+}
+
+export interface FlowOwnerSpec {
+  principalId: string;
+  principalType: "User" | "Group" | "ServicePrincipal";
+  role?: "CanEdit" | "CanView";
+}
+
+export interface FlowSpec {
+  environment: string;
+  flowId: string;
+  state?: "Started" | "Stopped";
+  owners?: FlowOwnerSpec[];
+}
+
+export interface TenantFile {
+  billingPolicies: Record<string, BillingPolicySpec>;
+  environments: Record<string, EnvironmentSpec>;
+  flows: Record<string, FlowSpec>;
+}
+
+export interface TenantFileProblem {
+  /** JSON pointer inside the file, e.g. /environments/sales/environmentSku. */
+  path: string;
+  line?: number;
+  column?: number;
+  /** The rule broken: a JSON Schema keyword, or `reference`/`yaml`. */
+  rule: string;
+  message: string;
+}
+
+export class TenantFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: TenantFileProblem[],
+  ) {
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems
+          .map((p) => `  ${file}${p.line ? `:${p.line}:${p.column}` : ""} at ${p.path || "/"}: ${p.message} (${p.rule})`)
+          .join("\n"),
+    );
+    this.name = "TenantFileError";
+  }
+}
+
+export const schemaPath = path.resolve(__dirname, "..", "schema", "tenant.schema.json");
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An environment reference is a key of this file, a GUID, or the tenant's Default-<tenant id>. */
+export function isEnvironmentId(ref: string): boolean {
+  return guid.test(ref) || /^Default-[0-9a-f-]{36}$/i.test(ref);
+}
+
+function describe(error: ErrorObject): string {
+  switch (error.keyword) {
+    case "enum":
+      return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
+    case "additionalProperties":
+      return `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+    case "required":
+      return `missing required property "${(error.params as { missingProperty: string }).missingProperty}"`;
+    case "pattern":
+      return `${error.message}${error.parentSchema && (error.parentSchema as { description?: string }).description ? ` (${(error.parentSchema as { description: string }).description})` : ""}`;
+    case "propertyNames":
+      return `key ${JSON.stringify((error.params as { propertyName: string }).propertyName)} is not valid: lower-case letters, digits and hyphens, starting with a letter`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
+function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
+  const problems: TenantFileProblem[] = [];
+  const declared = new Set(Object.keys(tenant.environments));
+  const checkRef = (ref: string, at: string) => {
+    if (!declared.has(ref) && !isEnvironmentId(ref)) {
+      problems.push({
+        path: at,
+        rule: "reference",
+        message: `"${ref}" is neither an environment declared under /environments (${[...declared].join(", ") || "none"}) nor an environment id`,
+      });
+    }
+  };
+  for (const [key, policy] of Object.entries(tenant.billingPolicies)) {
+    (policy.environments ?? []).forEach((ref, i) => {
+      checkRef(ref, `/billingPolicies/${key}/environments/${i}`);
+      const env = tenant.environments[ref];
+      if (env && env.location !== policy.location) {
+        problems.push({
+          path: `/billingPolicies/${key}/environments/${i}`,
+          rule: "reference",
+          message: `environment "${ref}" is in ${env.location} but the policy is in ${policy.location}: a policy bills only environments of its own location`,
+        });
+      }
+      if (env && env.environmentSku !== "Production" && env.environmentSku !== "Sandbox") {
+        problems.push({
+          path: `/billingPolicies/${key}/environments/${i}`,
+          rule: "reference",
+          message: `environment "${ref}" is ${env.environmentSku}: only Production and Sandbox environments can be billed by a policy`,
+        });
+      }
+    });
+  }
+  const billedBy = new Map<string, string>();
+  for (const [key, policy] of Object.entries(tenant.billingPolicies)) {
+    (policy.environments ?? []).forEach((ref, i) => {
+      const other = billedBy.get(ref);
+      if (other) {
+        problems.push({
+          path: `/billingPolicies/${key}/environments/${i}`,
+          rule: "reference",
+          message: `environment "${ref}" is already billed by policy "${other}": an environment can be linked to one policy only`,
+        });
+      }
+      billedBy.set(ref, key);
+    });
+  }
+  for (const [key, env] of Object.entries(tenant.environments)) {
+    if ((env.applications ?? []).length > 0 && !env.dataverse) {
+      problems.push({
+        path: `/environments/${key}/applications`,
+        rule: "reference",
+        message: `applications need an environment with Dataverse: add a dataverse section to environment "${key}"`,
+      });
+    }
+  }
+  for (const [key, flow] of Object.entries(tenant.flows)) {
+    checkRef(flow.environment, `/flows/${key}/environment`);
+    if (flow.state === undefined && flow.owners === undefined) {
+      problems.push({ path: `/flows/${key}`, rule: "reference", message: `flow "${key}" declares neither state nor owners: nothing to manage` });
+    }
+    const seen = new Set<string>();
+    (flow.owners ?? []).forEach((owner, i) => {
+      const id = owner.principalId.toLowerCase();
+      if (seen.has(id)) {
+        problems.push({ path: `/flows/${key}/owners/${i}/principalId`, rule: "reference", message: `principal ${owner.principalId} is listed twice` });
+      }
+      seen.add(id);
+    });
+  }
+  return problems;
+}
+
+/** Parses and validates `text` (the content of `file`); throws TenantFileError listing every problem. */
+export function parseTenantFile(text: string, file: string): TenantFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const position = (pointer: string) => {
+    const segments = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    for (let n = segments.length; n >= 0; n--) {
+      const node = doc.getIn(segments.slice(0, n).map((s) => (/^\d+$/.test(s) ? Number(s) : s)), true) as { range?: [number, number, number] } | undefined;
+      if (node && node.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { line, column: col };
+      }
+    }
+    return {};
+  };
+
+  if (doc.errors.length > 0) {
+    throw new TenantFileError(
+      file,
+      doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { path: "", line, column: col, rule: "yaml", message: e.message.split("\n")[0] };
+      }),
+    );
+  }
+  const data = doc.toJS() ?? {};
+  const ajv = new Ajv({ allErrors: true, useDefaults: false, strict: false });
+  const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
+  if (!validate(data)) {
+    const problems = (validate.errors ?? [])
+      // A bad key yields a propertyNames error plus the inner error about the key: keep the first.
+      .filter((e) => e.keyword === "propertyNames" || !("propertyName" in e))
+      .map((e) => {
+        const pointer =
+          e.keyword === "propertyNames" ? `${e.instancePath}/${(e.params as { propertyName: string }).propertyName}` : e.instancePath;
+        return {
+          path: pointer,
+          ...position(pointer),
+          rule: e.keyword,
+          message: describe(e),
+        };
+      })
+      .filter((p, i, all) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i);
+    throw new TenantFileError(file, problems);
+  }
+  const tenant: TenantFile = {
+    billingPolicies: data.billingPolicies ?? {},
+    environments: data.environments ?? {},
+    flows: data.flows ?? {},
+  };
+  const problems = referenceProblems(tenant).map((p) => ({ ...p, ...position(p.path) }));
+  if (problems.length > 0) throw new TenantFileError(file, problems);
+  return tenant;
+}
+
+export function loadTenantFile(file: string, baseDir: string): TenantFile {
+  const full = path.resolve(baseDir, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, "utf8");
+  } catch (error) {
+    throw new TenantFileError(file, [{ path: "", rule: "file", message: `cannot read the tenant file: ${(error as Error).message}` }]);
+  }
+  return parseTenantFile(text, file);
+}
