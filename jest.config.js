@@ -11,8 +11,7 @@ module.exports = {
     "^.+\\.[tj]s$": [
       "ts-jest",
       {
-        isolatedModules: true,
-        tsconfig: { module: "commonjs", moduleResolution: "node10", allowJs: true, esModuleInterop: true, target: "ES2022" },
+        tsconfig: { module: "commonjs", moduleResolution: "node10", allowJs: true, esModuleInterop: true, target: "ES2022", isolatedModules: true },
       },
     ],
   },
