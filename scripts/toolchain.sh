@@ -58,14 +58,20 @@ ensure_node() {
   export PATH="$bin:$PATH"
 }
 
+dependencies_fingerprint() {
+  cat "$root/package-lock.json" "$root"/package.json "$root"/*/package.json 2>/dev/null | sha256sum | cut -c1-16
+  node --version
+}
+
 ensure_dependencies() {
   local stamp="$root/node_modules/.powerplatform-iac-lock"
-  local want
-  want=$(cat "$root/package-lock.json" "$root/package.json" "$root/provider/package.json" | sha256sum | cut -c1-16)-$(node --version)
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    say "installing npm dependencies (npm ci)"
-    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
-    echo "$want" >"$stamp"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$(dependencies_fingerprint)" ]; then
+    # `npm install` rather than `npm ci`: it installs what package-lock.json pins all
+    # the same, but tolerates a lock file that lacks optional packages for other
+    # platforms (registry mirrors may not carry them, and npm ci then refuses).
+    say "installing npm dependencies (npm install)"
+    (cd "$root" && npm install --no-audit --no-fund --loglevel=error >&2)
+    dependencies_fingerprint >"$stamp"
   fi
   export PATH="$root/node_modules/.bin:$PATH"
 }
