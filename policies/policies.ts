@@ -1,0 +1,38 @@
+/**
+ * Every rule of the pack, in the order they are reported. Kept apart from index.ts
+ * (which starts the policy server) so that tests can import the rules.
+ */
+import type { Policies } from "@pulumi/policy";
+import { approvedApplicationPackages } from "./rules/applications";
+import {
+  billingPolicyAllowedLocations,
+  billingPolicyAllowedSubscriptions,
+  environmentsLinkedToBillingPolicy,
+  productionBillingPoliciesEnabled,
+} from "./rules/billing";
+import { noTrialOrDeveloperEnvironmentsInProduction, productionEnvironmentSecurityGroup } from "./rules/environments";
+import {
+  criticalFlowsStarted,
+  flowGroupOrServicePrincipalOwner,
+  flowMinimumCoOwners,
+  flowOwnerAllowedPrincipalTypes,
+} from "./rules/flows";
+import { billingPolicyNameConvention, environmentDisplayNameConvention } from "./rules/naming";
+import { productionEnvironmentsProtected } from "./rules/protection";
+
+export const policies: Policies = [
+  billingPolicyAllowedLocations,
+  billingPolicyAllowedSubscriptions,
+  productionBillingPoliciesEnabled,
+  environmentsLinkedToBillingPolicy,
+  noTrialOrDeveloperEnvironmentsInProduction,
+  productionEnvironmentSecurityGroup,
+  productionEnvironmentsProtected,
+  approvedApplicationPackages,
+  flowMinimumCoOwners,
+  flowGroupOrServicePrincipalOwner,
+  flowOwnerAllowedPrincipalTypes,
+  criticalFlowsStarted,
+  environmentDisplayNameConvention,
+  billingPolicyNameConvention,
+];

@@ -1,0 +1,26 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as powerplatform from "@powerplatform-iac/provider";
+
+const config = new pulumi.Config();
+
+const policy = new powerplatform.BillingPolicy("payg", {
+  name: "contoso-payg",
+  location: "europe",
+  billingInstrument: { subscriptionId: "11111111-2222-3333-4444-555555555555", resourceGroup: "rg-powerplatform-billing" },
+});
+
+// A protected Production environment with a security group: only the billing link is in question.
+const finance = new powerplatform.Environment("finance", {
+  displayName: "Contoso Finance",
+  location: "europe",
+  environmentSku: config.get<"Production" | "Sandbox" | "Trial" | "Developer">("environmentSku") ?? "Production",
+  dataverse: { languageCode: 1033, currencyCode: "EUR", securityGroupId: "22222222-3333-4444-5555-666666666666" },
+}, { protect: config.getBoolean("protect") ?? true });
+
+if (config.getBoolean("link") ?? true) {
+  // During preview the environment's id is unknown: the pack matches the link by its dependency.
+  new powerplatform.BillingPolicyEnvironment("finance-billing", {
+    billingPolicyId: policy.billingPolicyId,
+    environmentId: finance.environmentId,
+  });
+}
