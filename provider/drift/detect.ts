@@ -1,12 +1,15 @@
 /**
  * Drift detection through the Automation API: a refresh *preview* of a stack (nothing
  * is written to the state), comparing each resource's last applied outputs with what
- * the provider reads from the tenant now. Optionally a preview with the policy pack
- * over the refreshed state, so a hand-made change that breaks a rule is reported too.
+ * the provider reads from the tenant now. Optionally the policy packs over the
+ * refreshed resources, so a hand-made change that breaks a rule is reported as such.
  */
-import { type EngineEvent, LocalWorkspace, type PolicyEvent } from "@pulumi/pulumi/automation";
+import { type EngineEvent, LocalWorkspace } from "@pulumi/pulumi/automation";
+import { policyViolationsOfTenantNow, tenantNowFromEvents } from "./policyCheck";
+
+export { violationsFromEvents } from "./policyCheck";
 import { diffProperties } from "./propertyDiff";
-import type { DriftReport, DriftedResource, PolicyViolation } from "./report";
+import type { DriftReport, DriftedResource } from "./report";
 
 export interface DetectDriftOptions {
   /** The Pulumi project directory (holds Pulumi.yaml). */
@@ -52,19 +55,6 @@ export function driftFromEvents(events: EngineEvent[]): { drifted: DriftedResour
   return { drifted: [...drifted.values()], checked: checked.size };
 }
 
-export function violationsFromEvents(events: EngineEvent[]): PolicyViolation[] {
-  return events
-    .map((e) => e.policyEvent)
-    .filter((p): p is PolicyEvent => p !== undefined)
-    .map((p) => ({
-      policyPack: p.policyPackName,
-      policy: p.policyName,
-      enforcementLevel: p.enforcementLevel,
-      message: p.message,
-      ...(p.resourceUrn ? { urn: p.resourceUrn } : {}),
-    }));
-}
-
 export async function detectDrift(options: DetectDriftOptions): Promise<DriftReport> {
   const stack = await LocalWorkspace.selectStack({ stackName: options.stack, workDir: options.workDir });
   const settings = await stack.workspace.projectSettings();
@@ -78,24 +68,18 @@ export async function detectDrift(options: DetectDriftOptions): Promise<DriftRep
   });
   const { drifted, checked } = driftFromEvents(refreshEvents);
 
-  let policyViolations: PolicyViolation[] = [];
-  if (options.policyPacks && options.policyPacks.length > 0) {
-    const policyEvents: EngineEvent[] = [];
-    try {
-      await stack.preview({
-        refresh: true,
-        policyPacks: options.policyPacks,
-        ...(options.policyPackConfigs ? { policyPackConfigs: options.policyPackConfigs } : {}),
-        onEvent: (e) => policyEvents.push(e),
-        ...(onOutput ? { onOutput } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-    } catch (error) {
-      // A mandatory violation fails the preview; the events still say which.
-      if (violationsFromEvents(policyEvents).length === 0) throw error;
-    }
-    policyViolations = violationsFromEvents(policyEvents);
-  }
+  const policyViolations =
+    options.policyPacks && options.policyPacks.length > 0
+      ? await policyViolationsOfTenantNow({
+          workDir: options.workDir,
+          stack: options.stack,
+          project: settings.name,
+          resources: tenantNowFromEvents(refreshEvents),
+          policyPacks: options.policyPacks,
+          policyPackConfigs: options.policyPackConfigs,
+          onOutput,
+        })
+      : [];
 
   return {
     stack: options.stack,
@@ -106,3 +90,4 @@ export async function detectDrift(options: DetectDriftOptions): Promise<DriftRep
     policyViolations,
   };
 }
+

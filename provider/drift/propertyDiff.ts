@@ -13,6 +13,9 @@ export interface PropertyChange {
 
 const ignored = new Set(["__provider"]);
 
+/** Bookkeeping the service updates on any write: it says *that* something changed, not what. */
+const volatile = /^last(Modified|Action)/i;
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -26,7 +29,7 @@ export function diffProperties(before: unknown, after: unknown, path = ""): Prop
     return changes;
   }
   if (isPlainObject(before) && isPlainObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !ignored.has(k)).sort();
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => !ignored.has(k) && !volatile.test(k)).sort();
     return keys.flatMap((key) => diffProperties(before[key], after[key], path ? `${path}.${key}` : key));
   }
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
