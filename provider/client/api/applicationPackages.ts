@@ -3,7 +3,7 @@
  * api-version 2022-03-01-preview). Installs are long-running: 202 +
  * Operation-Location (sometimes Location), polled through the one poller.
  */
-import { AppManagementOperation, operationUrlFrom, type PollResponse } from "../poller";
+import { AppManagementOperation, type OperationKind, operationUrlFrom, pollOperation, type PollResponse } from "../poller";
 import { headerValue, parseRetryAfter } from "../errors";
 import { absoluteUrl, type ApiContext, asObject, call, type CallOptions, lastSegment, list, seg, shape, waitFor, type WaitOptions } from "./common";
 import type { ApplicationPackage, ApplicationPackageOperation, InstallStarted } from "./types";
@@ -21,6 +21,31 @@ export function decodeApplicationPackageOperation(v: unknown): ApplicationPackag
   }
   return o as unknown as ApplicationPackageOperation;
 }
+
+/** Package states of an install under way (the package's `state` in an environment). */
+export const INSTALLING_PACKAGE_STATES: readonly string[] = ["InstallRequested", "Installing"];
+
+/**
+ * Reads an install's progress from the package's own state in the environment (for an
+ * install whose operation URL is unknown, e.g. started by a process that was killed):
+ * InstallRequested/Installing → running, Installed → done, anything else (or the package
+ * no longer listed) → failed, with the package's errorDetails.
+ */
+export const ApplicationPackageInstallState: OperationKind<ApplicationPackage | undefined> = {
+  name: "application package install",
+  succeeded: ["Installed"],
+  failed: ["NotInstalled"],
+  statusOf: (p) => {
+    if (p?.state === "Installed") return "Installed";
+    if (p?.state && INSTALLING_PACKAGE_STATES.includes(p.state)) return "Running";
+    return "NotInstalled";
+  },
+  errorOf: (p) => {
+    if (!p) return { message: "the package is no longer listed in the environment" };
+    const details = p.errorDetails?.message ? `: ${p.errorDetails.message}` : "";
+    return { code: p.errorDetails?.errorCode ?? undefined, message: `the package's state is ${p.state ?? "unknown"}${details}` };
+  },
+};
 
 export const tenantPackagesPath = (): string => "/appmanagement/applicationPackages";
 export const environmentPackagesPath = (env: string): string =>
@@ -106,6 +131,39 @@ export function applicationPackagesApi(ctx: ApiContext) {
         return { status: res.status ?? "Succeeded", operationId: lastSegment(res.operationUrl) };
       }
       return decodeApplicationPackageOperation(res.body);
+    },
+
+    /**
+     * Waits until a package's state in an environment leaves InstallRequested/Installing,
+     * re-reading the environment's package list (the server gives no Retry-After there: the
+     * default poll interval applies). Installed → the package; another state → an
+     * OperationFailedError with the state and errorDetails; deadline → DeadlineExceededError.
+     */
+    async waitForPackageState(
+      environmentId: string,
+      uniqueName: string,
+      opts: WaitOptions & { /** The package as just read (its state is the first poll). */ initial?: ApplicationPackage } = {},
+    ): Promise<ApplicationPackage> {
+      const cfg = ctx.http.config;
+      const clock = ctx.http.clock;
+      const url = ctx.http.buildUrl({ surface: S, path: environmentPackagesPath(environmentId), apiVersion: APPMANAGEMENT_API_VERSION }).toString();
+      const res = await pollOperation<ApplicationPackage | undefined>({
+        kind: ApplicationPackageInstallState,
+        url,
+        initial: opts.initial ? { status: 200, headers: {}, data: opts.initial } : undefined,
+        get: async (_url, signal) => {
+          const pkg = await api.findInEnvironment(environmentId, uniqueName, { ...opts, signal });
+          return { status: 200, headers: {}, data: pkg };
+        },
+        deadline: opts.deadline ?? clock.now() + cfg.operationDeadlineMs,
+        defaultIntervalMs: cfg.poll.defaultIntervalMs,
+        minIntervalMs: cfg.poll.minIntervalMs,
+        maxIntervalMs: cfg.poll.maxIntervalMs,
+        clock,
+        signal: opts.signal,
+        onProgress: opts.onProgress ? (s) => opts.onProgress!(s) : undefined,
+      });
+      return res.body!;
     },
 
     /** install() then waitForInstall(). */
