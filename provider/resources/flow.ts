@@ -1,0 +1,322 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "./dynamicProvider";
+import { InputChecker } from "./validation";
+import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
+import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
+import type { Flow as FlowDto, FlowConnectionReference } from "../client/api/types";
+import type { PowerPlatformClient } from "../client";
+
+/** The states a flow can be put in through start/stop (`Suspended` is set by the service only). */
+export const flowStates = ["Started", "Stopped"] as const;
+export type FlowStateName = (typeof flowStates)[number];
+
+// ---------- helpers shared by Flow, FlowState and FlowOwners ----------
+
+const environmentIdPattern = /^(default-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An environment name as the flow API takes it: a GUID, or `Default-<tenant GUID>` for
+ * the default environment. Normalized like the service spells it (GUID in lower case).
+ */
+export function checkEnvironmentId(c: InputChecker, resource: string, value: unknown, property = "environmentId"): string | undefined {
+  const text = c.string(value, property, { required: true });
+  if (text === undefined) return undefined;
+  if (!environmentIdPattern.test(text)) {
+    c.fail(property, `${resource}: ${property} must be an environment name: a GUID, or Default-<tenant id> (got "${text}")`);
+    return undefined;
+  }
+  return /^default-/i.test(text) ? `Default-${text.slice(8).toLowerCase()}` : text.toLowerCase();
+}
+
+/** A copy of a JSON value with the keys of every object sorted: key order never shows as a change. */
+export function canonicalJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalJson);
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value as Record<string, unknown>).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = canonicalJson(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** True when two JSON values are equal whatever the order of their keys. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonicalJson(a)) === JSON.stringify(canonicalJson(b));
+}
+
+// ---------- Flow ----------
+
+export interface FlowArgs {
+  /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the flow. */
+  environmentId: pulumi.Input<string>;
+  /** Display name. Updated in place. */
+  displayName: pulumi.Input<string>;
+  /** The workflow definition (Logic Apps schema: `triggers`, `actions`, …). Updated in place; key order does not matter. */
+  definition: pulumi.Input<Record<string, unknown>>;
+  /** Connection references by name (`{ shared_office365: { connectionName, source, id } }`). Updated in place. */
+  connectionReferences?: pulumi.Input<Record<string, unknown>>;
+  /** `Stopped` (default) or `Started`; applied with start/stop. */
+  state?: pulumi.Input<FlowStateName>;
+  /**
+   * Take over an existing flow with this id instead of creating one: `create` reads it,
+   * verifies it is in `environmentId`, then brings display name, definition, connection
+   * references and state to the declared values. (`pulumi import` does not work for
+   * dynamic resources.)
+   */
+  adoptId?: pulumi.Input<string>;
+}
+
+/** Inputs after `check`: validated and normalized (canonical JSON, defaults applied). */
+export interface FlowInputs {
+  environmentId: string;
+  displayName: string;
+  definition: Record<string, unknown>;
+  connectionReferences?: Record<string, FlowConnectionReference>;
+  state: FlowStateName;
+  adoptId?: string;
+}
+
+export interface FlowOutputs extends Omit<FlowInputs, "state"> {
+  /** `Started`, `Stopped`, or `Suspended` (set by the service, e.g. for a broken connection). */
+  state: string;
+  flowId: string;
+  createdTime?: string;
+  lastModifiedTime?: string;
+  creatorId: string;
+}
+
+const resourceName = "Flow";
+
+function checkInputs(news: Record<string, unknown>): CheckResult<FlowInputs> {
+  const c = new InputChecker(resourceName);
+  const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
+  const displayName = c.string(news.displayName, "displayName", { required: true, maxLength: 256 });
+  const definition = c.object(news.definition, "definition", { required: true });
+  if (definition) {
+    const triggers = definition.triggers;
+    if (triggers === undefined || triggers === null || typeof triggers !== "object" || Array.isArray(triggers) || Object.keys(triggers).length === 0) {
+      c.fail("definition.triggers", `${resourceName}: definition.triggers must be an object with at least one trigger`);
+    }
+    const actions = definition.actions;
+    if (actions !== undefined && (actions === null || typeof actions !== "object" || Array.isArray(actions))) {
+      c.fail("definition.actions", `${resourceName}: definition.actions must be an object`);
+    }
+  }
+  const connectionReferences = c.object(news.connectionReferences, "connectionReferences");
+  if (connectionReferences) {
+    for (const [name, ref] of Object.entries(connectionReferences)) {
+      if (ref === null || typeof ref !== "object" || Array.isArray(ref)) {
+        c.fail(`connectionReferences.${name}`, `${resourceName}: connectionReferences.${name} must be an object`);
+      }
+    }
+  }
+  const state = c.oneOf(news.state, "state", flowStates, "Stopped");
+  const adoptId = c.guid(news.adoptId, "adoptId");
+  if (c.failures.length > 0) return { failures: c.failures };
+  return {
+    inputs: {
+      environmentId: environmentId!,
+      displayName: displayName!,
+      definition: canonicalJson(definition) as Record<string, unknown>,
+      ...(connectionReferences && Object.keys(connectionReferences).length > 0
+        ? { connectionReferences: canonicalJson(connectionReferences) as Record<string, FlowConnectionReference> }
+        : {}),
+      state: state!,
+      ...(adoptId ? { adoptId } : {}),
+    },
+  };
+}
+
+function outputsFrom(environmentId: string, dto: FlowDto, extra: Pick<FlowInputs, "adoptId">): FlowOutputs {
+  const p = dto.properties;
+  const refs = p.connectionReferences && Object.keys(p.connectionReferences).length > 0 ? p.connectionReferences : undefined;
+  return {
+    environmentId,
+    displayName: p.displayName ?? "",
+    definition: canonicalJson(p.definition ?? {}) as Record<string, unknown>,
+    ...(refs ? { connectionReferences: canonicalJson(refs) as Record<string, FlowConnectionReference> } : {}),
+    state: p.state ?? "",
+    ...(extra.adoptId ? { adoptId: extra.adoptId } : {}),
+    flowId: dto.name.toLowerCase(),
+    ...(p.createdTime ? { createdTime: p.createdTime } : {}),
+    ...(p.lastModifiedTime ? { lastModifiedTime: p.lastModifiedTime } : {}),
+    creatorId: (p.creator?.objectId ?? "").toLowerCase(),
+  };
+}
+
+function inputsFrom(outputs: FlowOutputs): FlowInputs {
+  const { environmentId, displayName, definition, connectionReferences, state, adoptId } = outputs;
+  return {
+    environmentId,
+    displayName,
+    definition,
+    ...(connectionReferences ? { connectionReferences } : {}),
+    state: state as FlowStateName,
+    ...(adoptId ? { adoptId } : {}),
+  };
+}
+
+/** The content fields (PATCHed) that differ; state is applied separately with start/stop. */
+function changedContent(olds: Omit<FlowInputs, "state">, news: FlowInputs): Array<"displayName" | "definition" | "connectionReferences"> {
+  const changed: Array<"displayName" | "definition" | "connectionReferences"> = [];
+  if (olds.displayName !== news.displayName) changed.push("displayName");
+  if (!sameJson(olds.definition ?? {}, news.definition)) changed.push("definition");
+  if (!sameJson(olds.connectionReferences ?? {}, news.connectionReferences ?? {})) changed.push("connectionReferences");
+  return changed;
+}
+
+function contentPatch(news: FlowInputs, fields: string[]): { properties: Record<string, unknown> } {
+  const properties: Record<string, unknown> = {};
+  if (fields.includes("displayName")) properties.displayName = news.displayName;
+  if (fields.includes("definition")) properties.definition = news.definition;
+  if (fields.includes("connectionReferences")) properties.connectionReferences = news.connectionReferences ?? {};
+  return { properties };
+}
+
+/** Starts or stops the flow when (and only when) its state is not the declared one; returns the flow as it then is. */
+async function settleState(client: PowerPlatformClient, environmentId: string, flow: FlowDto, state: FlowStateName): Promise<FlowDto> {
+  if (flow.properties.state === state) return flow;
+  if (state === "Started") await client.flows.start(environmentId, flow.name);
+  else await client.flows.stop(environmentId, flow.name);
+  // start/stop answer without a body and change lastModifiedTime: read the flow once more.
+  return client.flows.get(environmentId, flow.name);
+}
+
+/**
+ * POSTs the flow. The POST is never repeated blindly: when it may have been applied
+ * (the connection broke after it was sent), the flows of the environment with the
+ * declared display name are read and the one with the declared definition is adopted.
+ */
+async function createOrFindApplied(client: PowerPlatformClient, inputs: FlowInputs): Promise<FlowDto> {
+  try {
+    return await client.flows.create(inputs.environmentId, {
+      properties: {
+        displayName: inputs.displayName,
+        definition: inputs.definition,
+        state: inputs.state,
+        ...(inputs.connectionReferences ? { connectionReferences: inputs.connectionReferences } : {}),
+      },
+    });
+  } catch (error) {
+    if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
+    const named = (await client.flows.list(inputs.environmentId)).filter((f) => f.properties?.displayName === inputs.displayName);
+    const matches: FlowDto[] = [];
+    for (const candidate of named) {
+      const full = await client.flows.get(inputs.environmentId, candidate.name);
+      if (sameJson(full.properties.definition ?? {}, inputs.definition)) matches.push(full);
+    }
+    if (matches.length === 1) return matches[0];
+    throw error;
+  }
+}
+
+export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
+  async check(_olds, news) {
+    return checkInputs(news);
+  },
+
+  async diff(_id, olds, news): Promise<DiffResult> {
+    const replaces = olds.environmentId !== news.environmentId ? ["environmentId"] : [];
+    const updates = changedContent(olds, news);
+    const stateChanged = olds.state !== news.state;
+    const providerChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
+    return {
+      changes: replaces.length > 0 || updates.length > 0 || stateChanged || providerChanged,
+      replaces,
+      deleteBeforeReplace: false,
+    };
+  },
+
+  async create(inputs) {
+    const client = await clientFromEnvironment();
+    let flow: FlowDto;
+    if (inputs.adoptId) {
+      flow = await client.flows.get(inputs.environmentId, inputs.adoptId).catch((error: unknown) => {
+        if (isNotFound(error)) {
+          throw new Error(`${resourceName}: adoptId ${inputs.adoptId} names no flow in environment ${inputs.environmentId}`);
+        }
+        throw error;
+      });
+    } else {
+      flow = await createOrFindApplied(client, inputs);
+    }
+    return keepIdOnFailure(flow.name.toLowerCase(), outputsFrom(inputs.environmentId, flow, inputs), async () => {
+      const fields = changedContent(outputsFrom(inputs.environmentId, flow, {}), inputs);
+      if (fields.length > 0) flow = await client.flows.update(inputs.environmentId, flow.name, contentPatch(inputs, fields));
+      flow = await settleState(client, inputs.environmentId, flow, inputs.state);
+      return { id: flow.name.toLowerCase(), outs: outputsFrom(inputs.environmentId, flow, inputs) };
+    });
+  },
+
+  async read(id, props): Promise<ReadResult<FlowInputs, FlowOutputs>> {
+    const client = await clientFromEnvironment();
+    try {
+      const flow = await client.flows.get(props.environmentId, id);
+      const outs = outputsFrom(props.environmentId, flow, { adoptId: props.adoptId });
+      return { id: outs.flowId, props: outs, inputs: inputsFrom(outs) };
+    } catch (error) {
+      if (isNotFound(error)) return { id: "", props: {} as FlowOutputs };
+      throw error;
+    }
+  },
+
+  async update(id, olds, news) {
+    const client = await clientFromEnvironment();
+    const fields = changedContent(olds, news);
+    let flow = fields.length > 0
+      ? await client.flows.update(news.environmentId, id, contentPatch(news, fields))
+      : await client.flows.get(news.environmentId, id);
+    flow = await settleState(client, news.environmentId, flow, news.state);
+    return { outs: outputsFrom(news.environmentId, flow, news) };
+  },
+
+  async delete(id, props) {
+    const client = await clientFromEnvironment();
+    // false when the flow is already gone (404): nothing left to do.
+    await client.flows.delete(props.environmentId, id);
+  },
+};
+
+/**
+ * A Power Automate cloud flow whose definition is kept in git.
+ *
+ * `displayName`, `definition` and `connectionReferences` update in place (PATCH);
+ * `state` is applied with start/stop; `environmentId` replaces the flow. A definition
+ * edited by hand shows as drift on `pulumi refresh` (key order never does).
+ */
+export class Flow extends pulumi.dynamic.Resource {
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:Flow";
+
+  /** The flow id (its name in the API; also the resource id). */
+  declare readonly flowId: pulumi.Output<string>;
+  declare readonly environmentId: pulumi.Output<string>;
+  declare readonly displayName: pulumi.Output<string>;
+  declare readonly definition: pulumi.Output<Record<string, unknown>>;
+  declare readonly connectionReferences: pulumi.Output<Record<string, unknown> | undefined>;
+  /** `Started`, `Stopped` or `Suspended`. */
+  declare readonly state: pulumi.Output<string>;
+  declare readonly createdTime: pulumi.Output<string | undefined>;
+  declare readonly lastModifiedTime: pulumi.Output<string | undefined>;
+  /** The Entra object id of the flow's creator (its `Owner`). */
+  declare readonly creatorId: pulumi.Output<string>;
+
+  constructor(name: string, args: FlowArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      dynamicProvider(resourceName),
+      name,
+      {
+        ...args,
+        flowId: undefined,
+        createdTime: undefined,
+        lastModifiedTime: undefined,
+        creatorId: undefined,
+      },
+      opts,
+      "powerplatform",
+      resourceName,
+    );
+  }
+}

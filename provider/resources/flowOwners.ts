@@ -1,0 +1,304 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "./dynamicProvider";
+import { InputChecker } from "./validation";
+import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
+import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
+import { checkEnvironmentId } from "./flow";
+import type { FlowModifyPermissionsRequest, FlowPermission } from "../client/api/types";
+
+export const flowPrincipalTypes = ["User", "Group", "ServicePrincipal"] as const;
+export type FlowOwnerPrincipalType = (typeof flowPrincipalTypes)[number];
+export const flowOwnerRoles = ["CanEdit", "CanView"] as const;
+export type FlowOwnerRole = (typeof flowOwnerRoles)[number];
+
+export interface FlowOwnerArgs {
+  /** The Entra object id of the user, group or service principal (a GUID). */
+  principalId: pulumi.Input<string>;
+  principalType: pulumi.Input<FlowOwnerPrincipalType>;
+  /** `CanEdit` (co-owner, the default) or `CanView`. */
+  role?: pulumi.Input<FlowOwnerRole>;
+}
+
+export interface FlowOwnersArgs {
+  /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the resource. */
+  environmentId: pulumi.Input<string>;
+  /** The flow (a GUID). Changing it replaces the resource. */
+  flowId: pulumi.Input<string>;
+  /**
+   * Every co-owner (`CanEdit`) and viewer (`CanView`) the flow has: others are removed.
+   * The creator's `Owner` entry is never touched; an entry naming the creator is ignored
+   * (and listed in the `ignoredOwners` output).
+   */
+  owners: pulumi.Input<pulumi.Input<FlowOwnerArgs>[]>;
+}
+
+export interface FlowOwner {
+  principalId: string;
+  principalType: FlowOwnerPrincipalType;
+  role: FlowOwnerRole;
+}
+
+export interface FlowOwnersInputs {
+  environmentId: string;
+  flowId: string;
+  /** Sorted by principalId, GUIDs in lower case, roles defaulted. */
+  owners: FlowOwner[];
+}
+
+export interface FlowOwnersOutputs extends FlowOwnersInputs {
+  /** The flow's creator (its `Owner`), which this resource never changes. */
+  creatorId: string;
+  /** Declared entries that name the creator: ignored, since the creator's Owner role cannot change. */
+  ignoredOwners: FlowOwner[];
+  /**
+   * The same co-owners and viewers as a map principalId → role: a principal added or
+   * removed by hand shows on refresh as one added or removed key (an array diff shifts).
+   */
+  principalRoles: Record<string, FlowOwnerRole>;
+}
+
+const resourceName = "FlowOwners";
+
+export function sortOwners(owners: FlowOwner[]): FlowOwner[] {
+  return [...owners].sort((a, b) => (a.principalId < b.principalId ? -1 : a.principalId > b.principalId ? 1 : 0));
+}
+
+function checkInputs(news: Record<string, unknown>): CheckResult<FlowOwnersInputs> {
+  const c = new InputChecker(resourceName);
+  const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
+  const flowId = c.guid(news.flowId, "flowId", { required: true });
+  const owners: FlowOwner[] = [];
+  if (news.owners === undefined || news.owners === null) {
+    c.fail("owners", `${resourceName}: owners is required (an empty list removes every co-owner and viewer)`);
+  } else if (!Array.isArray(news.owners)) {
+    c.fail("owners", `${resourceName}: owners must be a list of { principalId, principalType, role }`);
+  } else {
+    const firstIndex = new Map<string, number>();
+    news.owners.forEach((entry: unknown, i: number) => {
+      const at = `owners[${i}]`;
+      const o = c.object(entry, at, { required: true });
+      if (!o) return;
+      const principalId = c.guid(o.principalId, `${at}.principalId`, { required: true });
+      const principalType = c.oneOf(o.principalType, `${at}.principalType`, flowPrincipalTypes);
+      const role = c.oneOf(o.role, `${at}.role`, flowOwnerRoles, "CanEdit");
+      if (principalId !== undefined) {
+        const first = firstIndex.get(principalId);
+        if (first !== undefined) {
+          c.fail(`${at}.principalId`, `${resourceName}: ${at}.principalId ${principalId} is already declared by owners[${first}]; each principal may appear once`);
+        } else {
+          firstIndex.set(principalId, i);
+        }
+      }
+      if (principalId && principalType && role) owners.push({ principalId, principalType, role });
+    });
+  }
+  if (c.failures.length > 0) return { failures: c.failures };
+  return { inputs: { environmentId: environmentId!, flowId: flowId!, owners: sortOwners(owners) } };
+}
+
+// ---------- the permission difference (pure) ----------
+
+export interface PermissionChanges {
+  /** The principals holding `Owner` (the creator): never modified. */
+  creatorIds: string[];
+  /** Principals to add, or whose role or type changes. */
+  put: FlowOwner[];
+  /** Principal ids of the co-owners/viewers to remove. */
+  remove: string[];
+  /** Declared entries naming a creator: not applied. */
+  ignored: FlowOwner[];
+  /** The co-owners and viewers once the changes are applied (sorted). */
+  result: FlowOwner[];
+}
+
+/** The co-owners and viewers of a permission list (the `Owner` entries excluded), sorted. */
+export function managedOwnersFrom(permissions: FlowPermission[]): FlowOwner[] {
+  return sortOwners(
+    permissions
+      .filter((p) => p.properties.roleName !== "Owner")
+      .map((p) => ({
+        principalId: p.properties.principal.id.toLowerCase(),
+        principalType: p.properties.principal.type as FlowOwnerPrincipalType,
+        role: p.properties.roleName as FlowOwnerRole,
+      })),
+  );
+}
+
+export function creatorIdsFrom(permissions: FlowPermission[]): string[] {
+  return permissions.filter((p) => p.properties.roleName === "Owner").map((p) => p.properties.principal.id.toLowerCase()).sort();
+}
+
+/**
+ * What turns the flow's current permissions into the declared co-owners and viewers:
+ * a put for every principal that is missing or has another role or type, a removal
+ * for every co-owner or viewer not declared. Owners (the creator) are left alone.
+ */
+export function permissionChanges(current: FlowPermission[], desired: FlowOwner[]): PermissionChanges {
+  const creatorIds = creatorIdsFrom(current);
+  const existing = new Map(managedOwnersFrom(current).map((o) => [o.principalId, o]));
+  const ignored: FlowOwner[] = [];
+  const wanted = new Map<string, FlowOwner>();
+  for (const o of desired) {
+    const id = o.principalId.toLowerCase();
+    if (creatorIds.includes(id)) ignored.push({ ...o, principalId: id });
+    else wanted.set(id, { ...o, principalId: id });
+  }
+  const put = sortOwners(
+    [...wanted.values()].filter((o) => {
+      const now = existing.get(o.principalId);
+      return !now || now.role !== o.role || now.principalType !== o.principalType;
+    }),
+  );
+  const remove = [...existing.keys()].filter((id) => !wanted.has(id)).sort();
+  return { creatorIds, put, remove, ignored: sortOwners(ignored), result: sortOwners([...wanted.values()]) };
+}
+
+/** The one modifyPermissions body carrying the whole difference, or undefined when there is none. */
+export function modifyPermissionsBody(changes: Pick<PermissionChanges, "put" | "remove">): FlowModifyPermissionsRequest | undefined {
+  if (changes.put.length === 0 && changes.remove.length === 0) return undefined;
+  return {
+    ...(changes.put.length > 0
+      ? { put: changes.put.map((o) => ({ properties: { principal: { id: o.principalId, type: o.principalType }, roleName: o.role } })) }
+      : {}),
+    ...(changes.remove.length > 0 ? { delete: changes.remove.map((id) => ({ id })) } : {}),
+  };
+}
+
+export function principalRolesOf(owners: FlowOwner[]): Record<string, FlowOwnerRole> {
+  return Object.fromEntries(sortOwners(owners).map((o) => [o.principalId, o.role]));
+}
+
+const ownersKey = (owners: FlowOwner[]) => JSON.stringify(sortOwners(owners).map((o) => [o.principalId, o.principalType, o.role]));
+
+/** The declared list as the state reproduces it: the managed owners plus the ignored creator entries. */
+function declaredOwners(outs: Pick<FlowOwnersOutputs, "owners" | "ignoredOwners">): FlowOwner[] {
+  return sortOwners([...(outs.owners ?? []), ...(outs.ignoredOwners ?? [])]);
+}
+
+/** Reads the permissions (one GET), applies the difference (at most one modifyPermissions). */
+async function converge(inputs: FlowOwnersInputs): Promise<FlowOwnersOutputs> {
+  const client = await clientFromEnvironment();
+  const current = await client.flows.listPermissions(inputs.environmentId, inputs.flowId).catch((error: unknown) => {
+    if (isNotFound(error)) throw new Error(`${resourceName}: there is no flow ${inputs.flowId} in environment ${inputs.environmentId}`);
+    throw error;
+  });
+  const changes = permissionChanges(current, inputs.owners);
+  const body = modifyPermissionsBody(changes);
+  if (body) await client.flows.modifyPermissions(inputs.environmentId, inputs.flowId, body);
+  return {
+    environmentId: inputs.environmentId,
+    flowId: inputs.flowId,
+    owners: changes.result,
+    creatorId: changes.creatorIds[0] ?? "",
+    ignoredOwners: changes.ignored,
+    principalRoles: principalRolesOf(changes.result),
+  };
+}
+
+export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutputs> = {
+  async check(_olds, news) {
+    return checkInputs(news);
+  },
+
+  async diff(_id, olds, news): Promise<DiffResult> {
+    const replaces: string[] = [];
+    if (olds.environmentId !== news.environmentId) replaces.push("environmentId");
+    if (olds.flowId !== news.flowId) replaces.push("flowId");
+    const ownersChanged = ownersKey(declaredOwners(olds)) !== ownersKey(news.owners);
+    const providerChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
+    return {
+      changes: replaces.length > 0 || ownersChanged || providerChanged,
+      replaces,
+      deleteBeforeReplace: true,
+    };
+  },
+
+  async create(inputs) {
+    return { id: inputs.flowId, outs: await converge(inputs) };
+  },
+
+  async read(id, props): Promise<ReadResult<FlowOwnersInputs, FlowOwnersOutputs>> {
+    const client = await clientFromEnvironment();
+    try {
+      const permissions = await client.flows.listPermissions(props.environmentId, id);
+      const creatorIds = creatorIdsFrom(permissions);
+      // Ignored entries stay ignored while their principal is still the creator.
+      const ignoredOwners = (props.ignoredOwners ?? []).filter((o) => creatorIds.includes(o.principalId));
+      const owners = managedOwnersFrom(permissions);
+      const outs: FlowOwnersOutputs = {
+        environmentId: props.environmentId,
+        flowId: props.flowId,
+        owners,
+        creatorId: creatorIds[0] ?? "",
+        ignoredOwners,
+        principalRoles: principalRolesOf(owners),
+      };
+      return {
+        id,
+        props: outs,
+        inputs: { environmentId: outs.environmentId, flowId: outs.flowId, owners: declaredOwners(outs) },
+      };
+    } catch (error) {
+      if (isNotFound(error)) return { id: "", props: {} as FlowOwnersOutputs };
+      throw error;
+    }
+  },
+
+  async update(_id, _olds, news) {
+    return { outs: await converge(news) };
+  },
+
+  async delete(id, props) {
+    const client = await clientFromEnvironment();
+    let current: FlowPermission[];
+    try {
+      current = await client.flows.listPermissions(props.environmentId, id);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    const managed = new Set((props.owners ?? []).map((o) => o.principalId));
+    const remove = managedOwnersFrom(current)
+      .map((o) => o.principalId)
+      .filter((principalId) => managed.has(principalId));
+    const body = modifyPermissionsBody({ put: [], remove });
+    if (body) await client.flows.modifyPermissions(props.environmentId, id, body);
+  },
+};
+
+/**
+ * The co-owners (`CanEdit`) and viewers (`CanView`) of an existing flow, declared
+ * authoritatively: principals added by hand are removed by `up`, removed ones are added
+ * back, each convergence in one `modifyPermissions` call. The creator's `Owner` role is
+ * never touched. Delete removes the declared co-owners and viewers.
+ */
+export class FlowOwners extends pulumi.dynamic.Resource {
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:FlowOwners";
+
+  declare readonly environmentId: pulumi.Output<string>;
+  declare readonly flowId: pulumi.Output<string>;
+  /** The co-owners and viewers, sorted by principalId. */
+  declare readonly owners: pulumi.Output<FlowOwner[]>;
+  /** The flow's creator (its `Owner`). */
+  declare readonly creatorId: pulumi.Output<string>;
+  /** Declared entries naming the creator, which were ignored. */
+  declare readonly ignoredOwners: pulumi.Output<FlowOwner[]>;
+  /** The co-owners and viewers as a map principalId → role. */
+  declare readonly principalRoles: pulumi.Output<Record<string, FlowOwnerRole>>;
+
+  constructor(name: string, args: FlowOwnersArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      dynamicProvider(resourceName),
+      name,
+      {
+        ...args,
+        creatorId: undefined,
+        ignoredOwners: undefined,
+        principalRoles: undefined,
+      },
+      opts,
+      "powerplatform",
+      resourceName,
+    );
+  }
+}

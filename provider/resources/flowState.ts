@@ -1,0 +1,169 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "./dynamicProvider";
+import { InputChecker } from "./validation";
+import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
+import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
+import { checkEnvironmentId, flowStates, type FlowStateName } from "./flow";
+import type { Flow as FlowDto } from "../client/api/types";
+import type { PowerPlatformClient } from "../client";
+
+export interface FlowStateArgs {
+  /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the resource. */
+  environmentId: pulumi.Input<string>;
+  /** The flow (a GUID). Changing it replaces the resource. */
+  flowId: pulumi.Input<string>;
+  /** `Started` or `Stopped`. Applied with start/stop, only when the flow is not already in that state. */
+  state: pulumi.Input<FlowStateName>;
+}
+
+export interface FlowStateInputs {
+  environmentId: string;
+  flowId: string;
+  state: FlowStateName;
+}
+
+export interface FlowStateOutputs extends Omit<FlowStateInputs, "state"> {
+  /** The state the flow is in: `Started`, `Stopped`, or `Suspended` (set by the service). */
+  state: string;
+  /** The state the flow had when it became managed; restored on delete. */
+  initialState: string;
+  flowDisplayName: string;
+}
+
+const resourceName = "FlowState";
+
+function checkInputs(news: Record<string, unknown>): CheckResult<FlowStateInputs> {
+  const c = new InputChecker(resourceName);
+  const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
+  const flowId = c.guid(news.flowId, "flowId", { required: true });
+  const state = c.oneOf(news.state, "state", flowStates);
+  if (c.failures.length > 0) return { failures: c.failures };
+  return { inputs: { environmentId: environmentId!, flowId: flowId!, state: state! } };
+}
+
+function outputsFrom(inputs: Pick<FlowStateInputs, "environmentId" | "flowId">, flow: FlowDto, state: string, initialState: string): FlowStateOutputs {
+  return {
+    environmentId: inputs.environmentId,
+    flowId: inputs.flowId,
+    state,
+    initialState,
+    flowDisplayName: flow.properties.displayName ?? "",
+  };
+}
+
+async function getFlow(client: PowerPlatformClient, environmentId: string, flowId: string): Promise<FlowDto> {
+  return client.flows.get(environmentId, flowId).catch((error: unknown) => {
+    if (isNotFound(error)) throw new Error(`${resourceName}: there is no flow ${flowId} in environment ${environmentId}`);
+    throw error;
+  });
+}
+
+/**
+ * Brings the flow to `state` with one start or stop, and calls neither when it is
+ * already there. Returns the state the flow is then in.
+ */
+export async function applyFlowState(client: PowerPlatformClient, environmentId: string, flow: FlowDto, state: FlowStateName): Promise<string> {
+  const current = flow.properties.state ?? "";
+  if (current === state) return current;
+  if (state === "Started") await client.flows.start(environmentId, flow.name);
+  else await client.flows.stop(environmentId, flow.name);
+  return state;
+}
+
+export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs> = {
+  async check(_olds, news) {
+    return checkInputs(news);
+  },
+
+  async diff(_id, olds, news): Promise<DiffResult> {
+    const replaces: string[] = [];
+    if (olds.environmentId !== news.environmentId) replaces.push("environmentId");
+    if (olds.flowId !== news.flowId) replaces.push("flowId");
+    const providerChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
+    return {
+      changes: replaces.length > 0 || olds.state !== news.state || providerChanged,
+      replaces,
+      deleteBeforeReplace: true,
+    };
+  },
+
+  async create(inputs) {
+    const client = await clientFromEnvironment();
+    const flow = await getFlow(client, inputs.environmentId, inputs.flowId);
+    const initialState = flow.properties.state ?? "";
+    const state = await applyFlowState(client, inputs.environmentId, flow, inputs.state);
+    return { id: inputs.flowId, outs: outputsFrom(inputs, flow, state, initialState) };
+  },
+
+  async read(id, props): Promise<ReadResult<FlowStateInputs, FlowStateOutputs>> {
+    const client = await clientFromEnvironment();
+    try {
+      const flow = await client.flows.get(props.environmentId, id);
+      const state = flow.properties.state ?? "";
+      const outs = outputsFrom(props, flow, state, props.initialState);
+      return {
+        id,
+        props: outs,
+        inputs: { environmentId: props.environmentId, flowId: props.flowId, state: state as FlowStateName },
+      };
+    } catch (error) {
+      if (isNotFound(error)) return { id: "", props: {} as FlowStateOutputs };
+      throw error;
+    }
+  },
+
+  async update(id, olds, news) {
+    const client = await clientFromEnvironment();
+    // Read first: start/stop is never sent to a flow already in the declared state.
+    const flow = await getFlow(client, news.environmentId, id);
+    const state = await applyFlowState(client, news.environmentId, flow, news.state);
+    return { outs: outputsFrom(news, flow, state, olds.initialState) };
+  },
+
+  async delete(id, props) {
+    const client = await clientFromEnvironment();
+    let flow: FlowDto;
+    try {
+      flow = await client.flows.get(props.environmentId, id);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    // A flow the service had suspended cannot be suspended again by a client: it is left stopped.
+    const restore: FlowStateName = props.initialState === "Started" ? "Started" : "Stopped";
+    await applyFlowState(client, props.environmentId, flow, restore);
+  },
+};
+
+/**
+ * Whether an existing flow is on or off. The flow itself is not managed: on delete,
+ * the state it had when it became managed (`initialState`) is restored. Turning the
+ * flow on or off by hand shows as drift on `pulumi refresh`; a flow deleted by hand
+ * drops the resource from the state.
+ */
+export class FlowState extends pulumi.dynamic.Resource {
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:FlowState";
+
+  declare readonly environmentId: pulumi.Output<string>;
+  declare readonly flowId: pulumi.Output<string>;
+  /** `Started`, `Stopped` or `Suspended`. */
+  declare readonly state: pulumi.Output<string>;
+  /** The state the flow had when it became managed; restored on delete. */
+  declare readonly initialState: pulumi.Output<string>;
+  declare readonly flowDisplayName: pulumi.Output<string>;
+
+  constructor(name: string, args: FlowStateArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      dynamicProvider(resourceName),
+      name,
+      {
+        ...args,
+        initialState: undefined,
+        flowDisplayName: undefined,
+      },
+      opts,
+      "powerplatform",
+      resourceName,
+    );
+  }
+}

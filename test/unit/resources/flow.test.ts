@@ -1,0 +1,185 @@
+import { canonicalJson, flowHandler, sameJson, type FlowOutputs } from "../../../provider/resources/flow";
+
+const fakeFlows = {
+  get: jest.fn(),
+  create: jest.fn(),
+  update: jest.fn(),
+  delete: jest.fn(),
+  start: jest.fn(),
+  stop: jest.fn(),
+  list: jest.fn(),
+};
+jest.mock("../../../provider/resources/runtimeSupport", () => {
+  const actual = jest.requireActual("../../../provider/resources/runtimeSupport");
+  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows }) };
+});
+
+const ENV = "e1000000-0000-4000-8000-000000000001";
+const definition = () => ({
+  $schema: "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#",
+  contentVersion: "1.0.0.0",
+  triggers: { manual: { type: "Request", kind: "Button", inputs: { schema: {} } } },
+  actions: { Compose: { type: "Compose", inputs: "hello" } },
+});
+const valid = () => ({ environmentId: ENV, displayName: "Daily greeting", definition: definition() });
+
+describe("canonical JSON", () => {
+  test("sorts keys at every depth and keeps array order", () => {
+    expect(JSON.stringify(canonicalJson({ b: 1, a: { d: [{ y: 1, x: 2 }], c: null } }))).toBe('{"a":{"c":null,"d":[{"x":2,"y":1}]},"b":1}');
+  });
+  test("key order never makes two definitions differ; values and array order do", () => {
+    expect(sameJson({ a: 1, b: { c: 2, d: 3 } }, { b: { d: 3, c: 2 }, a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 2 })).toBe(false);
+    expect(sameJson({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+    expect(sameJson({ a: 1 }, { a: 1, b: {} })).toBe(false);
+  });
+});
+
+describe("Flow check", () => {
+  test("accepts valid input, defaults state to Stopped and canonicalizes the definition", async () => {
+    const result = await flowHandler.check({}, valid());
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs).toEqual({ environmentId: ENV, displayName: "Daily greeting", definition: definition(), state: "Stopped" });
+    expect(Object.keys(result.inputs!.definition)).toEqual(["$schema", "actions", "contentVersion", "triggers"]);
+  });
+
+  test("normalizes a default environment name and drops empty connection references", async () => {
+    const result = await flowHandler.check({}, { ...valid(), environmentId: "default-8D1F7A2E-5C3B-4E1A-9F0D-2B6C4E8A1D00", connectionReferences: {} });
+    expect(result.inputs?.environmentId).toBe("Default-8d1f7a2e-5c3b-4e1a-9f0d-2b6c4e8a1d00");
+    expect(result.inputs).not.toHaveProperty("connectionReferences");
+  });
+
+  test.each([
+    ["environmentId", { environmentId: undefined }, "environmentId is required"],
+    ["environmentId", { environmentId: "prod" }, "must be an environment name"],
+    ["displayName", { displayName: "" }, "displayName is required"],
+    ["definition", { definition: undefined }, "definition is required"],
+    ["definition", { definition: [1] }, "definition must be an object"],
+    ["definition.triggers", { definition: { actions: {} } }, "at least one trigger"],
+    ["definition.triggers", { definition: { triggers: {} } }, "at least one trigger"],
+    ["definition.actions", { definition: { triggers: { t: {} }, actions: [] } }, "definition.actions must be an object"],
+    ["connectionReferences", { connectionReferences: "x" }, "connectionReferences must be an object"],
+    ["connectionReferences.shared_office365", { connectionReferences: { shared_office365: 3 } }, "must be an object"],
+    ["state", { state: "Suspended" }, "state must be one of Started, Stopped"],
+    ["adoptId", { adoptId: "flow-1" }, "adoptId must be a GUID"],
+  ])("names the bad field %s", async (property, change, reason) => {
+    const result = await flowHandler.check({}, { ...valid(), ...change });
+    expect(result.inputs).toBeUndefined();
+    expect(result.failures).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringContaining(reason) })]));
+  });
+
+  test("reports every bad field at once", async () => {
+    const result = await flowHandler.check({}, { environmentId: "x", displayName: "", definition: { triggers: {} }, state: "On" });
+    expect(result.failures?.map((f) => f.property).sort()).toEqual(["definition.triggers", "displayName", "environmentId", "state"]);
+  });
+});
+
+describe("Flow diff", () => {
+  const olds: FlowOutputs = {
+    environmentId: ENV,
+    displayName: "Daily greeting",
+    definition: canonicalJson(definition()) as Record<string, unknown>,
+    state: "Stopped",
+    flowId: "f1",
+    creatorId: "c1",
+    createdTime: "2026-01-01T00:00:00Z",
+    lastModifiedTime: "2026-01-01T00:00:00Z",
+  };
+  const news = () => ({ environmentId: ENV, displayName: "Daily greeting", definition: definition(), state: "Stopped" as const });
+
+  test("no change, whatever the key order of the definition", async () => {
+    const reordered = { ...news(), definition: { triggers: definition().triggers, actions: definition().actions, contentVersion: "1.0.0.0", $schema: definition().$schema } };
+    expect(await flowHandler.diff("f1", olds, reordered)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  test.each([
+    ["displayName", { displayName: "Renamed" }],
+    ["definition", { definition: { ...definition(), actions: { Compose: { type: "Compose", inputs: "changed" } } } }],
+    ["connectionReferences", { connectionReferences: { shared_office365: { connectionName: "c" } } }],
+    ["state", { state: "Started" as const }],
+  ])("%s updates in place", async (_field, change) => {
+    expect(await flowHandler.diff("f1", olds, { ...news(), ...change })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
+  test("a suspended flow (refreshed) shows a change towards the declared state", async () => {
+    expect((await flowHandler.diff("f1", { ...olds, state: "Suspended" }, news())).changes).toBe(true);
+  });
+
+  test("environmentId replaces", async () => {
+    expect(await flowHandler.diff("f1", olds, { ...news(), environmentId: "e1000000-0000-4000-8000-000000000002" })).toMatchObject({ changes: true, replaces: ["environmentId"] });
+  });
+
+  test("a changed provider is a change", async () => {
+    expect((await flowHandler.diff("f1", { ...olds, __provider: "a" } as FlowOutputs, { ...news(), __provider: "b" } as never)).changes).toBe(true);
+  });
+});
+
+describe("Flow create, update, read and delete against a fake client", () => {
+  const dto = (over: Record<string, unknown> = {}) => ({
+    name: "F1000000-0000-4000-8000-00000000000A",
+    properties: {
+      displayName: "Daily greeting",
+      state: "Stopped",
+      definition: { triggers: definition().triggers, actions: definition().actions, contentVersion: "1.0.0.0", $schema: definition().$schema },
+      connectionReferences: {},
+      createdTime: "t0",
+      lastModifiedTime: "t1",
+      creator: { objectId: "A1000000-0000-4000-8000-00000000B001" },
+      ...over,
+    },
+  });
+  beforeEach(() => Object.values(fakeFlows).forEach((f) => f.mockReset()));
+
+  test("create posts once, starts the flow when Started is declared and reads it back", async () => {
+    fakeFlows.create.mockResolvedValue(dto());
+    fakeFlows.get.mockResolvedValue(dto({ state: "Started", lastModifiedTime: "t2" }));
+    const inputs = (await flowHandler.check({}, { ...valid(), state: "Started" })).inputs!;
+    const { id, outs } = await flowHandler.create(inputs);
+    expect(id).toBe("f1000000-0000-4000-8000-00000000000a");
+    expect(fakeFlows.create).toHaveBeenCalledTimes(1);
+    expect(fakeFlows.update).not.toHaveBeenCalled();
+    expect(fakeFlows.start).toHaveBeenCalledTimes(1);
+    expect(outs).toMatchObject({ state: "Started", lastModifiedTime: "t2", creatorId: "a1000000-0000-4000-8000-00000000b001" });
+  });
+
+  test("create adopts a maybe-applied POST by display name and definition instead of posting again", async () => {
+    fakeFlows.create.mockRejectedValue(Object.assign(new Error("socket hang up"), { maybeApplied: true }));
+    fakeFlows.list.mockResolvedValue([{ name: "other", properties: { displayName: "Other" } }, { name: dto().name, properties: { displayName: "Daily greeting" } }]);
+    fakeFlows.get.mockResolvedValue(dto());
+    const inputs = (await flowHandler.check({}, valid())).inputs!;
+    const { id } = await flowHandler.create(inputs);
+    expect(id).toBe("f1000000-0000-4000-8000-00000000000a");
+    expect(fakeFlows.create).toHaveBeenCalledTimes(1);
+    expect(fakeFlows.get).toHaveBeenCalledTimes(1);
+  });
+
+  test("adoptId of a flow that is not in the environment is refused", async () => {
+    const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
+    fakeFlows.get.mockRejectedValue(Object.create(NotFoundError.prototype));
+    const inputs = (await flowHandler.check({}, { ...valid(), adoptId: "f1000000-0000-4000-8000-000000000099" })).inputs!;
+    await expect(flowHandler.create(inputs)).rejects.toThrow(/names no flow in environment/);
+    expect(fakeFlows.create).not.toHaveBeenCalled();
+  });
+
+  test("update PATCHes only the changed content and does not start/stop a flow already in the declared state", async () => {
+    fakeFlows.update.mockResolvedValue(dto({ displayName: "Renamed" }));
+    const previous: FlowOutputs = { environmentId: ENV, displayName: "Daily greeting", definition: definition(), state: "Stopped", flowId: "f1", creatorId: "c" };
+    const news = (await flowHandler.check({}, { ...valid(), displayName: "Renamed" })).inputs!;
+    const { outs } = await flowHandler.update("f1", previous, news);
+    expect(fakeFlows.update).toHaveBeenCalledTimes(1);
+    expect(fakeFlows.update.mock.calls[0][2]).toEqual({ properties: { displayName: "Renamed" } });
+    expect(fakeFlows.start).not.toHaveBeenCalled();
+    expect(fakeFlows.stop).not.toHaveBeenCalled();
+    expect(outs.displayName).toBe("Renamed");
+  });
+
+  test("read returns the real definition as inputs, and an empty id when the flow is gone", async () => {
+    fakeFlows.get.mockResolvedValue(dto({ definition: { ...definition(), actions: { Compose: { type: "Compose", inputs: "by hand" } } } }));
+    const result = await flowHandler.read("f1", { environmentId: ENV } as FlowOutputs);
+    expect(result.inputs?.definition).toMatchObject({ actions: { Compose: { inputs: "by hand" } } });
+    expect(result.inputs).not.toHaveProperty("connectionReferences");
+    const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
+    fakeFlows.get.mockRejectedValue(Object.create(NotFoundError.prototype));
+    expect((await flowHandler.read("f1", { environmentId: ENV } as FlowOutputs)).id).toBe("");
+  });
+});

@@ -1,0 +1,121 @@
+import { flowStateHandler, type FlowStateOutputs } from "../../../provider/resources/flowState";
+
+const fakeFlows = { get: jest.fn(), start: jest.fn(), stop: jest.fn() };
+jest.mock("../../../provider/resources/runtimeSupport", () => {
+  const actual = jest.requireActual("../../../provider/resources/runtimeSupport");
+  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows }) };
+});
+const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
+const notFound = () => Object.create(NotFoundError.prototype);
+
+const ENV = "e1000000-0000-4000-8000-000000000001";
+const FLOW = "f1000000-0000-4000-8000-000000000002";
+const valid = () => ({ environmentId: ENV, flowId: FLOW, state: "Started" });
+const flow = (state: string) => ({ name: FLOW, properties: { displayName: "Invoice approval", state } });
+
+describe("FlowState check", () => {
+  test("accepts valid input and lower-cases the flow id", async () => {
+    const result = await flowStateHandler.check({}, { ...valid(), flowId: FLOW.toUpperCase() });
+    expect(result).toEqual({ inputs: { environmentId: ENV, flowId: FLOW, state: "Started" } });
+  });
+
+  test.each([
+    ["environmentId", { environmentId: "" }, "environmentId is required"],
+    ["environmentId", { environmentId: "my env" }, "must be an environment name"],
+    ["flowId", { flowId: undefined }, "flowId is required"],
+    ["flowId", { flowId: "daily-report" }, "flowId must be a GUID"],
+    ["state", { state: undefined }, "state is required"],
+    ["state", { state: "Suspended" }, "state must be one of Started, Stopped"],
+  ])("names the bad field %s", async (property, change, reason) => {
+    const result = await flowStateHandler.check({}, { ...valid(), ...change });
+    expect(result.inputs).toBeUndefined();
+    expect(result.failures).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringContaining(reason) })]));
+  });
+
+  test("reports every bad field at once", async () => {
+    const result = await flowStateHandler.check({}, { environmentId: "x", flowId: "y", state: "On" });
+    expect(result.failures?.map((f) => f.property).sort()).toEqual(["environmentId", "flowId", "state"]);
+  });
+});
+
+describe("FlowState diff", () => {
+  const olds: FlowStateOutputs = { environmentId: ENV, flowId: FLOW, state: "Started", initialState: "Stopped", flowDisplayName: "Invoice approval" };
+  const news = () => ({ environmentId: ENV, flowId: FLOW, state: "Started" as const });
+
+  test("no change", async () => {
+    expect(await flowStateHandler.diff(FLOW, olds, news())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: true });
+  });
+  test("a flow stopped by hand (refreshed olds) is an in-place change", async () => {
+    expect(await flowStateHandler.diff(FLOW, { ...olds, state: "Stopped" }, news())).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+  });
+  test("environmentId and flowId replace", async () => {
+    const result = await flowStateHandler.diff(FLOW, olds, { ...news(), environmentId: "e1000000-0000-4000-8000-000000000002", flowId: "f1000000-0000-4000-8000-000000000001" });
+    expect(result).toMatchObject({ changes: true, replaces: ["environmentId", "flowId"] });
+  });
+  test("a changed provider is a change", async () => {
+    expect((await flowStateHandler.diff(FLOW, { ...olds, __provider: "a" } as FlowStateOutputs, { ...news(), __provider: "b" } as never)).changes).toBe(true);
+  });
+});
+
+describe("FlowState against a fake client", () => {
+  beforeEach(() => Object.values(fakeFlows).forEach((f) => f.mockReset()));
+
+  test("create records the initial state and starts a stopped flow once", async () => {
+    fakeFlows.get.mockResolvedValue(flow("Stopped"));
+    const { id, outs } = await flowStateHandler.create(valid() as never);
+    expect(id).toBe(FLOW);
+    expect(outs).toEqual({ environmentId: ENV, flowId: FLOW, state: "Started", initialState: "Stopped", flowDisplayName: "Invoice approval" });
+    expect(fakeFlows.get).toHaveBeenCalledTimes(1);
+    expect(fakeFlows.start).toHaveBeenCalledTimes(1);
+    expect(fakeFlows.stop).not.toHaveBeenCalled();
+  });
+
+  test("neither create nor update calls start/stop when the flow is already in the declared state", async () => {
+    fakeFlows.get.mockResolvedValue(flow("Started"));
+    await flowStateHandler.create(valid() as never);
+    const olds: FlowStateOutputs = { environmentId: ENV, flowId: FLOW, state: "Stopped", initialState: "Started", flowDisplayName: "x" };
+    const { outs } = await flowStateHandler.update(FLOW, olds, valid() as never);
+    expect(outs.state).toBe("Started");
+    expect(outs.initialState).toBe("Started");
+    expect(fakeFlows.start).not.toHaveBeenCalled();
+    expect(fakeFlows.stop).not.toHaveBeenCalled();
+  });
+
+  test("create fails, naming the flow, when it does not exist", async () => {
+    fakeFlows.get.mockRejectedValue(notFound());
+    await expect(flowStateHandler.create(valid() as never)).rejects.toThrow(`no flow ${FLOW} in environment ${ENV}`);
+  });
+
+  test("read reports the real state as input, and an empty id when the flow is gone", async () => {
+    const props: FlowStateOutputs = { environmentId: ENV, flowId: FLOW, state: "Started", initialState: "Stopped", flowDisplayName: "x" };
+    fakeFlows.get.mockResolvedValue(flow("Stopped"));
+    const result = await flowStateHandler.read(FLOW, props);
+    expect(result).toEqual({
+      id: FLOW,
+      props: { ...props, state: "Stopped", flowDisplayName: "Invoice approval" },
+      inputs: { environmentId: ENV, flowId: FLOW, state: "Stopped" },
+    });
+    fakeFlows.get.mockRejectedValue(notFound());
+    expect((await flowStateHandler.read(FLOW, props)).id).toBe("");
+  });
+
+  test.each([
+    ["Stopped", "Started", "stop"],
+    ["Started", "Stopped", "start"],
+    ["Suspended", "Started", "stop"],
+  ])("delete restores initial state %s (flow now %s) with %s", async (initialState, now, call) => {
+    fakeFlows.get.mockResolvedValue(flow(now));
+    await flowStateHandler.delete(FLOW, { environmentId: ENV, flowId: FLOW, state: now, initialState, flowDisplayName: "x" });
+    expect(fakeFlows[call as "start" | "stop"]).toHaveBeenCalledTimes(1);
+    expect(fakeFlows[call === "start" ? "stop" : "start"]).not.toHaveBeenCalled();
+  });
+
+  test("delete does nothing when the flow is already in its initial state or gone", async () => {
+    fakeFlows.get.mockResolvedValueOnce(flow("Stopped")).mockRejectedValueOnce(notFound());
+    const props: FlowStateOutputs = { environmentId: ENV, flowId: FLOW, state: "Stopped", initialState: "Stopped", flowDisplayName: "x" };
+    await flowStateHandler.delete(FLOW, props);
+    await flowStateHandler.delete(FLOW, props);
+    expect(fakeFlows.start).not.toHaveBeenCalled();
+    expect(fakeFlows.stop).not.toHaveBeenCalled();
+  });
+});
