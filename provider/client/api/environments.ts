@@ -2,7 +2,7 @@
  * BAP environments (api-version 2023-06-01; PATCH 2021-04-01) and their
  * lifecycle operations (202 + Location; `state.id`).
  */
-import { BapLifecycleOperation, operationUrlFrom, type PollResponse } from "../poller";
+import { BapLifecycleOperation, type OperationKind, operationUrlFrom, type PollResponse } from "../poller";
 import { UnexpectedResponseError } from "../errors";
 import { absoluteUrl, type ApiContext, asObject, call, type CallOptions, lastSegment, list, seg, shape, waitFor, type WaitOptions } from "./common";
 import type {
@@ -10,6 +10,7 @@ import type {
   EnvironmentCreateRequest,
   EnvironmentCreateResult,
   EnvironmentPatchRequest,
+  EnvironmentSku,
   LifecycleOperation,
 } from "./types";
 
@@ -31,6 +32,18 @@ export function decodeLifecycleOperation(v: unknown): LifecycleOperation {
   if (typeof st.id !== "string") throw new UnexpectedResponseError(`lifecycle operation: "state.id" missing`);
   return o as unknown as LifecycleOperation;
 }
+
+/** An environment itself as the operation: `properties.provisioningState` Succeeded (done) | Failed | anything else (running). */
+export const EnvironmentProvisioning: OperationKind = {
+  name: "environment provisioning",
+  succeeded: ["Succeeded"],
+  failed: ["Failed"],
+  statusOf: (b) => {
+    const props = (b as { properties?: { provisioningState?: unknown } } | undefined)?.properties;
+    return typeof props?.provisioningState === "string" && props.provisioningState ? props.provisioningState : undefined;
+  },
+  errorOf: () => ({ message: "the environment's provisioningState is Failed" }),
+};
 
 /** The environment id of a lifecycle operation: last segment of links.environment.path. */
 export function environmentIdOf(op: LifecycleOperation): string | undefined {
@@ -81,6 +94,9 @@ export function environmentsApi(ctx: ApiContext) {
       if (r.status !== 202 && r.data && typeof r.data === "object" && "properties" in (r.data as object)) {
         result.environment = decodeEnvironment(r.data);
         result.environmentId = result.environment.name;
+      } else if (r.status === 202 && r.data && typeof r.data === "object") {
+        // Some replies carry the lifecycle operation itself: the id is known before the first poll.
+        result.environmentId = lastSegment((r.data as Partial<LifecycleOperation>).links?.environment?.path);
       }
       return result;
     },
@@ -90,6 +106,30 @@ export function environmentsApi(ctx: ApiContext) {
       const r = await call(
         ctx,
         { surface: S, method: "PATCH", path: adminEnvironmentPath(id), apiVersion: BAP_PATCH_API_VERSION, body, expect: [200, 202, 204], idempotent: true },
+        opts,
+      );
+      const location = r.status === 202 ? operationUrlFrom(r.headers) : undefined;
+      return { httpStatus: r.status, operationUrl: location ? absoluteUrl(ctx, S, location) : undefined };
+    },
+
+    /**
+     * POST …/scopes/admin/environments/{id}/modifySku {environmentSku} (api-version
+     * 2021-04-01) → 202 + Location of a lifecycle operation (200 when nothing changes).
+     * The admin center allows Sandbox↔Production and Trial→Production; the service
+     * answers 400 for other conversions. Repeating it is harmless (same target type).
+     */
+    async modifySku(id: string, environmentSku: EnvironmentSku, opts?: CallOptions): Promise<{ httpStatus: number; operationUrl?: string }> {
+      const r = await call(
+        ctx,
+        {
+          surface: S,
+          method: "POST",
+          path: `${adminEnvironmentPath(id)}/modifySku`,
+          apiVersion: BAP_PATCH_API_VERSION,
+          body: { environmentSku },
+          expect: [200, 202, 204],
+          idempotent: true,
+        },
         opts,
       );
       const location = r.status === 202 ? operationUrlFrom(r.headers) : undefined;
@@ -145,6 +185,17 @@ export function environmentsApi(ctx: ApiContext) {
       const res = await waitFor(ctx, S, BAP_API_VERSION, BapLifecycleOperation, { url: absoluteUrl(ctx, S, start.operationUrl), initial: start.initial }, opts);
       if (res.body === undefined || res.body === null || typeof res.body !== "object") return undefined;
       return decodeLifecycleOperation(res.body);
+    },
+
+    /**
+     * Waits until an environment's provisioningState is Succeeded (Failed →
+     * OperationFailedError), re-reading it; used when no lifecycle operation URL is
+     * known (an environment adopted while still being created).
+     */
+    async waitUntilProvisioned(id: string, opts?: WaitOptions): Promise<Environment> {
+      const url = ctx.http.buildUrl({ surface: S, path: adminEnvironmentPath(id), apiVersion: BAP_API_VERSION }).toString();
+      const res = await waitFor(ctx, S, BAP_API_VERSION, EnvironmentProvisioning, { url }, opts);
+      return decodeEnvironment(res.body);
     },
 
     /** create() and, when the service answered 202, wait and then read the environment. */

@@ -1,0 +1,484 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "./dynamicProvider";
+import { InputChecker } from "./validation";
+import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
+import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
+import { billingPolicyLocations } from "./billingPolicy";
+import type { Environment as EnvironmentDto, EnvironmentCreateRequest, EnvironmentPatchRequest } from "../client/api/types";
+
+export const environmentSkus = ["Production", "Sandbox", "Trial", "Developer"] as const;
+export type EnvironmentSkuName = (typeof environmentSkus)[number];
+
+/** Power Platform geographies an environment can be created in. */
+export const environmentLocations = billingPolicyLocations;
+
+/**
+ * The type conversions the service performs in place (Power Platform admin center:
+ * Production ↔ Sandbox, and Trial → Production). Every other change of type replaces
+ * the environment.
+ */
+export function skuChangesInPlace(from: string, to: string): boolean {
+  return (from === "Sandbox" && to === "Production") || (from === "Production" && to === "Sandbox") || (from === "Trial" && to === "Production");
+}
+
+export interface EnvironmentDataverseArgs {
+  /** Base language (LCID), default 1033. Changing it replaces the environment. */
+  languageCode?: pulumi.Input<number>;
+  /** ISO currency code, default `USD`. Changing it replaces the environment. */
+  currencyCode?: pulumi.Input<string>;
+  /** The `<domainName>.crm*.dynamics.com` host name; unique in the tenant. Updated in place. */
+  domainName?: pulumi.Input<string>;
+  /** Entra security group whose members may use the environment (a GUID). Updated in place. */
+  securityGroupId?: pulumi.Input<string>;
+  /** Dynamics 365 templates applied at creation. Changing them replaces the environment. */
+  templates?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface EnvironmentArgs {
+  /** Display name. Updated in place. */
+  displayName: pulumi.Input<string>;
+  /** Description. Updated in place. */
+  description?: pulumi.Input<string>;
+  /** Power Platform geography, e.g. `unitedstates` or `europe`. Changing it replaces the environment. */
+  location: pulumi.Input<string>;
+  /** `Production`, `Sandbox`, `Trial` or `Developer`. Sandbox ↔ Production and Trial → Production update in place; other changes replace. */
+  environmentSku: pulumi.Input<EnvironmentSkuName>;
+  /** Azure region inside the geography (e.g. `westeurope`); the service picks one when absent. Changing it replaces the environment. */
+  azureRegion?: pulumi.Input<string>;
+  /** Entra security group (GUID) restricting access; needs `dataverse`. Same as `dataverse.securityGroupId`. Updated in place. */
+  securityGroupId?: pulumi.Input<string>;
+  /** A Dataverse database. Adding or removing it replaces the environment. */
+  dataverse?: pulumi.Input<EnvironmentDataverseArgs>;
+  /**
+   * Adopt an existing environment with this id instead of creating one: `create` reads
+   * it, verifies location, type, region and Dataverse (presence, language, currency),
+   * then brings display name, description, security group and domain to the declared values.
+   */
+  adoptId?: pulumi.Input<string>;
+}
+
+export interface EnvironmentDataverseInputs {
+  languageCode: number;
+  currencyCode: string;
+  domainName?: string;
+  securityGroupId?: string;
+  templates?: string[];
+}
+
+/** Inputs after `check` (defaults applied, GUIDs, regions and domain in lower case). */
+export interface EnvironmentInputs {
+  displayName: string;
+  description: string;
+  location: string;
+  environmentSku: EnvironmentSkuName;
+  azureRegion?: string;
+  securityGroupId?: string;
+  dataverse?: EnvironmentDataverseInputs;
+  adoptId?: string;
+}
+
+export interface EnvironmentDataverseOutputs extends EnvironmentDataverseInputs {
+  domainName: string;
+  instanceUrl: string;
+  version: string;
+}
+
+export interface EnvironmentOutputs extends Omit<EnvironmentInputs, "dataverse" | "environmentSku"> {
+  environmentSku: string;
+  azureRegion: string;
+  dataverse?: EnvironmentDataverseOutputs;
+  environmentId: string;
+  provisioningState: string;
+  /** The management state (`Ready`, `NotSpecified`, …). */
+  state: string;
+  createdTime: string;
+}
+
+const resourceName = "Environment";
+const domainPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+function checkInputs(news: Record<string, unknown>): CheckResult<EnvironmentInputs> {
+  const c = new InputChecker(resourceName);
+  const displayName = c.string(news.displayName, "displayName", { required: true, maxLength: 200 });
+  const description = c.string(news.description, "description", { maxLength: 2000 }) ?? "";
+  const location = c.oneOf(news.location, "location", environmentLocations);
+  const environmentSku = c.oneOf(news.environmentSku, "environmentSku", environmentSkus);
+  const azureRegion = c.string(news.azureRegion, "azureRegion", { pattern: /^[A-Za-z0-9]+$/, patternHint: "must be an Azure region name such as westeurope" })?.toLowerCase();
+  let securityGroupId = c.guid(news.securityGroupId, "securityGroupId");
+  const adoptId = c.guid(news.adoptId, "adoptId");
+  let dataverse: EnvironmentDataverseInputs | undefined;
+  const dv = c.object(news.dataverse, "dataverse");
+  if (dv) {
+    let languageCode = 1033;
+    if (dv.languageCode !== undefined && dv.languageCode !== null) {
+      if (typeof dv.languageCode !== "number" || !Number.isInteger(dv.languageCode) || dv.languageCode <= 0) {
+        c.fail("dataverse.languageCode", `${resourceName}: dataverse.languageCode must be a positive integer LCID such as 1033 (got ${JSON.stringify(dv.languageCode)})`);
+      } else languageCode = dv.languageCode;
+    }
+    const currencyCode = c.string(dv.currencyCode, "dataverse.currencyCode", { pattern: /^[A-Z]{3}$/, patternHint: "must be a 3-letter ISO currency code such as USD" }) ?? "USD";
+    const domainName = c.string(dv.domainName, "dataverse.domainName", {
+      maxLength: 63,
+      pattern: /^[A-Za-z0-9][A-Za-z0-9-]*$/,
+      patternHint: "must contain only letters, digits and hyphens and start with a letter or digit",
+    })?.toLowerCase();
+    const dvGroup = c.guid(dv.securityGroupId, "dataverse.securityGroupId");
+    if (dvGroup && securityGroupId && dvGroup !== securityGroupId) {
+      c.fail("dataverse.securityGroupId", `${resourceName}: dataverse.securityGroupId (${dvGroup}) and securityGroupId (${securityGroupId}) name the same setting and differ`);
+    }
+    securityGroupId ??= dvGroup;
+    let templates: string[] | undefined;
+    if (dv.templates !== undefined && dv.templates !== null) {
+      if (!Array.isArray(dv.templates) || dv.templates.some((t) => typeof t !== "string" || t.trim() === "")) {
+        c.fail("dataverse.templates", `${resourceName}: dataverse.templates must be a list of template names such as D365_Sales`);
+      } else if (dv.templates.length > 0) templates = [...(dv.templates as string[])];
+    }
+    dataverse = {
+      languageCode,
+      currencyCode,
+      ...(domainName ? { domainName } : {}),
+      ...(securityGroupId ? { securityGroupId } : {}),
+      ...(templates ? { templates } : {}),
+    };
+  } else if (securityGroupId) {
+    c.fail("securityGroupId", `${resourceName}: securityGroupId restricts access to the Dataverse database: declare dataverse too`);
+  }
+  if (c.failures.length > 0) return { failures: c.failures };
+  return {
+    inputs: {
+      displayName: displayName!,
+      description,
+      location: location!,
+      environmentSku: environmentSku!,
+      ...(azureRegion ? { azureRegion } : {}),
+      ...(securityGroupId ? { securityGroupId } : {}),
+      ...(dataverse ? { dataverse } : {}),
+      ...(adoptId ? { adoptId } : {}),
+    },
+  };
+}
+
+/** Outputs from the API's view; `templates` and `adoptId` are not reported by the API and come from the inputs. */
+function outputsFrom(dto: EnvironmentDto, extra: { adoptId?: string; dataverse?: { templates?: string[] } }): EnvironmentOutputs {
+  const p = dto.properties;
+  const lem = p.linkedEnvironmentMetadata;
+  const group = lem?.securityGroupId ? lem.securityGroupId.toLowerCase() : undefined;
+  const templates = extra.dataverse?.templates;
+  return {
+    displayName: p.displayName ?? "",
+    description: p.description ?? "",
+    location: dto.location,
+    environmentSku: p.environmentSku ?? "",
+    azureRegion: (p.azureRegion ?? "").toLowerCase(),
+    ...(group ? { securityGroupId: group } : {}),
+    ...(lem
+      ? {
+          dataverse: {
+            languageCode: lem.baseLanguage ?? 1033,
+            currencyCode: lem.currency?.code ?? "",
+            domainName: (lem.domainName ?? "").toLowerCase(),
+            ...(group ? { securityGroupId: group } : {}),
+            ...(templates && templates.length > 0 ? { templates } : {}),
+            instanceUrl: lem.instanceUrl ?? "",
+            version: lem.version ?? "",
+          },
+        }
+      : {}),
+    ...(extra.adoptId ? { adoptId: extra.adoptId } : {}),
+    environmentId: dto.name,
+    provisioningState: p.provisioningState ?? "",
+    state: p.states?.management?.id ?? "",
+    createdTime: p.createdTime ?? "",
+  };
+}
+
+function inputsFrom(o: EnvironmentOutputs): EnvironmentInputs {
+  return {
+    displayName: o.displayName,
+    description: o.description,
+    location: o.location,
+    environmentSku: o.environmentSku as EnvironmentSkuName,
+    ...(o.azureRegion ? { azureRegion: o.azureRegion } : {}),
+    ...(o.securityGroupId ? { securityGroupId: o.securityGroupId } : {}),
+    ...(o.dataverse
+      ? {
+          dataverse: {
+            languageCode: o.dataverse.languageCode,
+            currencyCode: o.dataverse.currencyCode,
+            domainName: o.dataverse.domainName,
+            ...(o.dataverse.securityGroupId ? { securityGroupId: o.dataverse.securityGroupId } : {}),
+            ...(o.dataverse.templates ? { templates: o.dataverse.templates } : {}),
+          },
+        }
+      : {}),
+    ...(o.adoptId ? { adoptId: o.adoptId } : {}),
+  };
+}
+
+const sameList = (a: string[] | undefined, b: string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+
+/** What cannot change in place. `olds` are outputs (or inputs read back), `news` the checked inputs. */
+function replacedFields(olds: EnvironmentOutputs | EnvironmentInputs, news: EnvironmentInputs): string[] {
+  const r: string[] = [];
+  if (olds.location !== news.location) r.push("location");
+  if (olds.environmentSku !== news.environmentSku && !skuChangesInPlace(olds.environmentSku, news.environmentSku)) r.push("environmentSku");
+  if (news.azureRegion !== undefined && olds.azureRegion !== news.azureRegion) r.push("azureRegion");
+  if (!olds.dataverse !== !news.dataverse) r.push("dataverse");
+  else if (olds.dataverse && news.dataverse) {
+    if (olds.dataverse.languageCode !== news.dataverse.languageCode) r.push("dataverse.languageCode");
+    if (olds.dataverse.currencyCode !== news.dataverse.currencyCode) r.push("dataverse.currencyCode");
+    if (!sameList(olds.dataverse.templates, news.dataverse.templates)) r.push("dataverse.templates");
+  }
+  return r;
+}
+
+/** What PATCH (or modifySku) changes in place. */
+function updatedFields(olds: EnvironmentOutputs | EnvironmentInputs, news: EnvironmentInputs): string[] {
+  const u: string[] = [];
+  if (olds.displayName !== news.displayName) u.push("displayName");
+  if (olds.description !== news.description) u.push("description");
+  if (olds.environmentSku !== news.environmentSku && skuChangesInPlace(olds.environmentSku, news.environmentSku)) u.push("environmentSku");
+  if (news.dataverse && olds.dataverse) {
+    if ((olds.securityGroupId ?? "") !== (news.securityGroupId ?? "")) u.push("securityGroupId");
+    if (news.dataverse.domainName !== undefined && olds.dataverse.domainName !== news.dataverse.domainName) u.push("dataverse.domainName");
+  }
+  return u;
+}
+
+function createRequest(inputs: EnvironmentInputs): EnvironmentCreateRequest {
+  const dv = inputs.dataverse;
+  return {
+    location: inputs.location,
+    properties: {
+      displayName: inputs.displayName,
+      ...(inputs.description ? { description: inputs.description } : {}),
+      environmentSku: inputs.environmentSku,
+      ...(inputs.azureRegion ? { azureRegion: inputs.azureRegion } : {}),
+      ...(dv
+        ? {
+            linkedEnvironmentMetadata: {
+              baseLanguage: dv.languageCode,
+              currency: { code: dv.currencyCode },
+              ...(dv.domainName ? { domainName: dv.domainName } : {}),
+              ...(dv.securityGroupId ? { securityGroupId: dv.securityGroupId } : {}),
+              ...(dv.templates ? { templates: dv.templates } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+type Client = Awaited<ReturnType<typeof clientFromEnvironment>>;
+
+/**
+ * POSTs the environment. Never repeated blindly: when the POST may have been applied,
+ * the environment with this display name and location created since just before the
+ * POST is adopted; only when there is not exactly one is it an error.
+ */
+async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{ id: string; operationUrl?: string; environment?: EnvironmentDto }> {
+  const startedAt = Date.now();
+  try {
+    const started = await client.environments.create(createRequest(inputs));
+    if (started.environment) return { id: started.environment.name, environment: started.environment, operationUrl: started.operationUrl };
+    if (!started.operationUrl) throw new Error(`${resourceName}: the create reply had neither the environment nor an operation to wait on`);
+    const id = started.environmentId ?? (await environmentIdFromOperation(client, started.operationUrl));
+    return { id, operationUrl: started.operationUrl };
+  } catch (error) {
+    if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
+    const since = startedAt - 5 * 60_000; // tolerate clock skew between this machine and the service
+    const matches = (await client.environments.list()).filter(
+      (e) =>
+        e.properties.displayName === inputs.displayName &&
+        e.location === inputs.location &&
+        e.properties.environmentSku === inputs.environmentSku &&
+        Date.parse(e.properties.createdTime ?? "") >= since,
+    );
+    if (matches.length === 1) return { id: matches[0].name };
+    throw error;
+  }
+}
+
+async function environmentIdFromOperation(client: Client, operationUrl: string): Promise<string> {
+  const op = await client.environments.getLifecycleOperation(operationUrl);
+  const path = op.links?.environment?.path;
+  const id = path ? path.replace(/\/+$/, "").split("/").pop() : undefined;
+  if (!id) throw new Error(`${resourceName}: the lifecycle operation ${op.id} does not name the new environment`);
+  return id;
+}
+
+/** Reads the environment, waiting first if it is still being provisioned or changed. */
+async function settled(client: Client, id: string): Promise<EnvironmentDto> {
+  const dto = await client.environments.get(id);
+  const state = dto.properties.provisioningState;
+  if (state === undefined || state === "Succeeded") return dto;
+  if (state === "Failed") throw new Error(`${resourceName}: environment ${id} is in provisioningState Failed`);
+  return client.environments.waitUntilProvisioned(id);
+}
+
+/** Applies the in-place changes (PATCH, then a type conversion), each waited on; returns the final state. */
+async function applyUpdates(client: Client, id: string, current: EnvironmentDto, news: EnvironmentInputs): Promise<EnvironmentDto> {
+  const now = outputsFrom(current, news);
+  const fields = updatedFields(now, news);
+  let changed = false;
+  const patch: EnvironmentPatchRequest = { properties: {} };
+  if (fields.includes("displayName")) patch.properties.displayName = news.displayName;
+  if (fields.includes("description")) patch.properties.description = news.description;
+  if (fields.includes("securityGroupId") || fields.includes("dataverse.domainName")) {
+    patch.properties.linkedEnvironmentMetadata = {
+      ...(fields.includes("securityGroupId") ? { securityGroupId: news.securityGroupId ?? "" } : {}),
+      ...(fields.includes("dataverse.domainName") ? { domainName: news.dataverse!.domainName } : {}),
+    };
+  }
+  if (Object.keys(patch.properties).length > 0) {
+    const r = await client.environments.patch(id, patch);
+    if (r.operationUrl) await client.environments.waitForLifecycle({ operationUrl: r.operationUrl });
+    changed = true;
+  }
+  if (fields.includes("environmentSku")) {
+    const r = await client.environments.modifySku(id, news.environmentSku);
+    if (r.operationUrl) await client.environments.waitForLifecycle({ operationUrl: r.operationUrl });
+    changed = true;
+  }
+  return changed ? client.environments.get(id) : current;
+}
+
+export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentOutputs> = {
+  async check(_olds, news) {
+    return checkInputs(news);
+  },
+
+  async diff(_id, olds, news): Promise<DiffResult> {
+    const replaces = replacedFields(olds, news);
+    const updates = updatedFields(olds, news);
+    const providerChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
+    // A declared domain name is unique in the tenant: the old environment must go before the new one can take it.
+    const keepsDomain = !!news.dataverse?.domainName && news.dataverse.domainName === olds.dataverse?.domainName;
+    return {
+      changes: replaces.length > 0 || updates.length > 0 || providerChanged,
+      replaces,
+      deleteBeforeReplace: replaces.length > 0 && keepsDomain,
+    };
+  },
+
+  async create(inputs) {
+    const client = await clientFromEnvironment();
+    if (inputs.adoptId) {
+      const existing = await client.environments.get(inputs.adoptId).catch((error: unknown) => {
+        if (isNotFound(error)) throw new Error(`${resourceName}: adoptId ${inputs.adoptId} names no environment in this tenant`);
+        throw error;
+      });
+      const found = outputsFrom(existing, inputs);
+      const mismatched = replacedFields(found, inputs);
+      if (mismatched.length > 0) {
+        throw new Error(
+          `${resourceName}: cannot adopt environment ${inputs.adoptId}: ${mismatched.join(", ")} differ from the existing environment ` +
+            `(location ${found.location}, type ${found.environmentSku}, region ${found.azureRegion}, ` +
+            `${found.dataverse ? `Dataverse language ${found.dataverse.languageCode}, currency ${found.dataverse.currencyCode}` : "no Dataverse"}); ` +
+            `these cannot change in place`,
+        );
+      }
+      return keepIdOnFailure(existing.name, found, async () => {
+        const dto = await applyUpdates(client, existing.name, await settled(client, existing.name), inputs);
+        return { id: dto.name, outs: outputsFrom(dto, inputs) };
+      });
+    }
+    const started = await startCreate(client, inputs);
+    const { dataverse, ...declared } = inputs;
+    const known: EnvironmentOutputs = started.environment
+      ? outputsFrom(started.environment, inputs)
+      : {
+          ...declared,
+          azureRegion: inputs.azureRegion ?? "",
+          ...(dataverse ? { dataverse: { ...dataverse, domainName: dataverse.domainName ?? "", instanceUrl: "", version: "" } } : {}),
+          environmentId: started.id,
+          provisioningState: "Creating",
+          state: "",
+          createdTime: "",
+        };
+    return keepIdOnFailure(started.id, known, async () => {
+      let dto: EnvironmentDto;
+      if (started.operationUrl) {
+        await client.environments.waitForLifecycle({ operationUrl: started.operationUrl });
+        dto = await client.environments.get(started.id);
+      } else if (started.environment && started.environment.properties.provisioningState === "Succeeded") {
+        dto = started.environment;
+      } else {
+        dto = await settled(client, started.id);
+      }
+      dto = await applyUpdates(client, started.id, dto, inputs);
+      return { id: dto.name, outs: outputsFrom(dto, inputs) };
+    });
+  },
+
+  async read(id, props): Promise<ReadResult<EnvironmentInputs, EnvironmentOutputs>> {
+    const client = await clientFromEnvironment();
+    try {
+      const dto = await client.environments.get(id);
+      const outs = outputsFrom(dto, { adoptId: props?.adoptId, dataverse: props?.dataverse });
+      return { id: dto.name, props: outs, inputs: inputsFrom(outs) };
+    } catch (error) {
+      if (isNotFound(error)) return { id: "", props: {} as EnvironmentOutputs };
+      throw error;
+    }
+  },
+
+  async update(id, _olds, news) {
+    const client = await clientFromEnvironment();
+    const dto = await applyUpdates(client, id, await settled(client, id), news);
+    return { outs: outputsFrom(dto, news) };
+  },
+
+  async delete(id) {
+    const client = await clientFromEnvironment();
+    const r = await client.environments.delete(id);
+    if (r.alreadyGone || !r.operationUrl) return;
+    try {
+      await client.environments.waitForLifecycle({ operationUrl: r.operationUrl });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  },
+};
+
+/**
+ * A Power Platform environment, with or without a Dataverse database.
+ *
+ * Display name, description, security group and Dataverse domain name update in
+ * place, as do the type conversions Sandbox ↔ Production and Trial → Production;
+ * location, region, other type changes and the Dataverse settings fixed at creation
+ * replace it. `create` and `delete` wait on the service's lifecycle operations.
+ */
+export class Environment extends pulumi.dynamic.Resource {
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:Environment";
+
+  /** The environment id (also the resource id). */
+  declare readonly environmentId: pulumi.Output<string>;
+  declare readonly displayName: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string>;
+  declare readonly location: pulumi.Output<string>;
+  declare readonly environmentSku: pulumi.Output<string>;
+  declare readonly azureRegion: pulumi.Output<string>;
+  declare readonly securityGroupId: pulumi.Output<string | undefined>;
+  declare readonly dataverse: pulumi.Output<EnvironmentDataverseOutputs | undefined>;
+  declare readonly provisioningState: pulumi.Output<string>;
+  /** The management state (`Ready`, …). */
+  declare readonly state: pulumi.Output<string>;
+  declare readonly createdTime: pulumi.Output<string>;
+
+  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      dynamicProvider(resourceName),
+      name,
+      {
+        ...args,
+        environmentId: undefined,
+        provisioningState: undefined,
+        state: undefined,
+        createdTime: undefined,
+      },
+      opts,
+      "powerplatform",
+      resourceName,
+    );
+  }
+}
