@@ -5,3 +5,15 @@
 export { BillingPolicy, billingPolicyLocations, billingPolicyStatuses } from "./resources/billingPolicy";
 export type { BillingPolicyArgs, BillingInstrumentArgs, BillingPolicyStatus } from "./resources/billingPolicy";
 export * from "./functions";
+export { Environment, environmentSkus, environmentLocations, skuChangesInPlace } from "./resources/environment";
+export type { EnvironmentArgs, EnvironmentDataverseArgs, EnvironmentSkuName, EnvironmentDataverseOutputs } from "./resources/environment";
+export { BillingPolicyEnvironment } from "./resources/billingPolicyEnvironment";
+export type { BillingPolicyEnvironmentArgs } from "./resources/billingPolicyEnvironment";
+export { ApplicationInstall, installingPackageStates, maxOperationTimeoutMinutes } from "./resources/applicationInstall";
+export type { ApplicationInstallArgs, ApplicationInstallOperation } from "./resources/applicationInstall";
+export { Flow, flowStates } from "./resources/flow";
+export type { FlowArgs, FlowStateName } from "./resources/flow";
+export { FlowState } from "./resources/flowState";
+export type { FlowStateArgs } from "./resources/flowState";
+export { FlowOwners, flowPrincipalTypes, flowOwnerRoles } from "./resources/flowOwners";
+export type { FlowOwnersArgs, FlowOwnerArgs, FlowOwner, FlowOwnerPrincipalType, FlowOwnerRole } from "./resources/flowOwners";
