@@ -8,6 +8,17 @@ export interface CheckFailure {
     reason: string;
 }
 
+/**
+ * What the engine passes to `check` during a preview for a value not known yet (an
+ * output of a resource still to be created). It is accepted wherever a value is, and
+ * checked when the real value arrives at `up`.
+ */
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === unknownValue;
+}
+
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isGuid(value: unknown): value is string {
@@ -34,6 +45,7 @@ export class InputChecker {
             if (rules.required) this.fail(property, `${this.resource}: ${property} is required`);
             return undefined;
         }
+        if (isUnknown(value)) return value as string;
         if (typeof value !== "string") {
             this.fail(property, `${this.resource}: ${property} must be a string, got ${typeof value}`);
             return undefined;
@@ -53,7 +65,7 @@ export class InputChecker {
     /** A GUID, normalized to lower case as the API returns it. */
     guid(value: unknown, property: string, rules: { required?: boolean } = {}): string | undefined {
         const text = this.string(value, property, rules);
-        if (text === undefined) return undefined;
+        if (text === undefined || isUnknown(text)) return text;
         if (!isGuid(text)) {
             this.fail(property, `${this.resource}: ${property} must be a GUID like 00000000-0000-0000-0000-000000000000 (got "${text}")`);
             return undefined;
@@ -66,6 +78,7 @@ export class InputChecker {
             if (fallback === undefined) this.fail(property, `${this.resource}: ${property} is required (one of ${allowed.join(", ")})`);
             return fallback;
         }
+        if (isUnknown(value)) return value as T;
         if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
             this.fail(property, `${this.resource}: ${property} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})`);
             return undefined;
@@ -78,6 +91,7 @@ export class InputChecker {
             if (rules.required) this.fail(property, `${this.resource}: ${property} is required`);
             return undefined;
         }
+        if (isUnknown(value)) return {};
         if (typeof value !== "object" || Array.isArray(value)) {
             this.fail(property, `${this.resource}: ${property} must be an object`);
             return undefined;
@@ -86,7 +100,7 @@ export class InputChecker {
     }
 
     boolean(value: unknown, property: string, fallback: boolean): boolean {
-        if (value === undefined || value === null) return fallback;
+        if (value === undefined || value === null || isUnknown(value)) return fallback;
         if (typeof value !== "boolean") {
             this.fail(property, `${this.resource}: ${property} must be true or false`);
             return fallback;
