@@ -15,6 +15,8 @@ export interface PaginateOptions {
   origin: string;
   maxPages: number;
   signal?: AbortSignal;
+  /** Stop after the page holding an item this accepts (a lookup needs no further pages). */
+  stopWhen?: (item: unknown) => boolean;
 }
 
 /** Reads the next link of a page; refuses a link to another host. */
@@ -54,8 +56,9 @@ export async function collectPages<T>(
   what = "list",
 ): Promise<T[]> {
   const items: T[] = [...valueOf<T>(first, what)];
+  const found = (page: T[]) => options.stopWhen !== undefined && page.some((item) => options.stopWhen!(item));
   let pages = 1;
-  let next = nextLinkOf(first, options.origin);
+  let next = found(items) ? undefined : nextLinkOf(first, options.origin);
   const seen = new Set<string>();
   while (next) {
     options.signal?.throwIfAborted();
@@ -65,9 +68,10 @@ export async function collectPages<T>(
     if (seen.has(next)) throw new UnexpectedResponseError(`${what}: @odata.nextLink loops back to a page already read`);
     seen.add(next);
     const page = await fetchNext(next);
-    items.push(...valueOf<T>(page, what));
+    const pageItems = valueOf<T>(page, what);
+    items.push(...pageItems);
     pages++;
-    next = nextLinkOf(page, options.origin);
+    next = found(pageItems) ? undefined : nextLinkOf(page, options.origin);
   }
   return items;
 }

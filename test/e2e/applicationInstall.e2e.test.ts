@@ -56,7 +56,7 @@ describe("ApplicationInstall on the real engine", () => {
   let emulator: RunningEmulator;
   let control: EmulatorControl;
   let project: PulumiProject;
-  /** Pages of one read of the environment's packages (the emulator's catalog is paged like the service's). */
+  /** Pages of one read of the package's state (the emulator's catalog is paged like the service's). */
   let pages: number;
   /** API-call figures per operation, printed at the end for the record. */
   const figures: Record<string, Record<string, number>> = {};
@@ -65,9 +65,12 @@ describe("ApplicationInstall on the real engine", () => {
     emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
     control = new EmulatorControl(emulator.url, emulator.caCertPath);
     await control.request("PUT", "settings", { installDurationMs: INSTALL_MS, retryAfterSeconds: RETRY_AFTER_S });
-    const catalog = await control.request<{ value: unknown[] }>("GET", "objects/catalog");
+    const catalog = await control.request<{ value: Array<{ value: { uniqueName: string } }> }>("GET", "objects/catalog");
     const { pageSize } = await control.request<{ pageSize: number }>("GET", "settings");
-    pages = Math.ceil(catalog.value.length / pageSize);
+    // A read stops at the page that lists the package (the environment lists the catalog in order).
+    const position = catalog.value.findIndex((p) => p.value.uniqueName === PACKAGE);
+    expect(position).toBeGreaterThanOrEqual(0);
+    pages = Math.floor(position / pageSize) + 1;
     project = PulumiProject.create("examples/application-install", emulator.env);
     await project.initStack("e2e", { environmentId: ENV, uniqueName: PACKAGE, operationTimeoutMinutes: "5" });
   }, 120_000);

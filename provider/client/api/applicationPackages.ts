@@ -63,7 +63,10 @@ export function applicationPackagesApi(ctx: ApiContext) {
     },
 
     /** GET /appmanagement/environments/{env}/applicationPackages: packages with their install `state` in one environment. */
-    listForEnvironment(environmentId: string, opts?: CallOptions & { appInstallState?: string }): Promise<ApplicationPackage[]> {
+    listForEnvironment(
+      environmentId: string,
+      opts?: CallOptions & { appInstallState?: string; stopWhen?: (p: ApplicationPackage) => boolean },
+    ): Promise<ApplicationPackage[]> {
       return list(
         ctx,
         { surface: S, path: environmentPackagesPath(environmentId), apiVersion: APPMANAGEMENT_API_VERSION, query: { appInstallState: opts?.appInstallState } },
@@ -73,11 +76,12 @@ export function applicationPackagesApi(ctx: ApiContext) {
       );
     },
 
-    /** One package of an environment by unique name (case-insensitive), or undefined. */
+    /** One package of an environment by unique name (case-insensitive), or undefined; reads pages only until it is found. */
     async findInEnvironment(environmentId: string, uniqueName: string, opts?: CallOptions): Promise<ApplicationPackage | undefined> {
-      const all = await api.listForEnvironment(environmentId, opts);
       const want = uniqueName.toLowerCase();
-      return all.find((p) => p.uniqueName.toLowerCase() === want);
+      const matches = (p: ApplicationPackage) => p.uniqueName.toLowerCase() === want;
+      const read = await api.listForEnvironment(environmentId, { ...opts, stopWhen: matches });
+      return read.find(matches);
     },
 
     /**

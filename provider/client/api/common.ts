@@ -58,15 +58,16 @@ export async function list<T>(
   c: Omit<Call, "method" | "expect"> & { expect?: readonly number[] },
   decode: (item: unknown) => T,
   what: string,
-  opts: CallOptions = {},
+  opts: CallOptions & { stopWhen?: (item: T) => boolean } = {},
 ): Promise<T[]> {
   const first = await call(ctx, { ...c, method: "GET", expect: c.expect ?? [200] }, opts);
+  const stopWhen = opts.stopWhen;
   const origin = new URL(ctx.http.config.endpoints[c.surface]).origin;
   const raw = await collectPages<unknown>(
     first.status === 204 ? undefined : first.data,
     async (url) =>
       (await call(ctx, { surface: c.surface, method: "GET", url, apiVersion: c.apiVersion, expect: [200] }, opts)).data,
-    { origin, maxPages: ctx.http.config.maxPages, signal: opts.signal },
+    { origin, maxPages: ctx.http.config.maxPages, signal: opts.signal, ...(stopWhen ? { stopWhen: (raw: unknown) => stopWhen(decode(raw)) } : {}) },
     what,
   );
   return raw.map(decode);

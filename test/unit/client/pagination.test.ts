@@ -23,6 +23,19 @@ describe("pagination", () => {
     expect(new URL(transport.requests[1]!.url).searchParams.getAll("api-version")).toHaveLength(1);
   });
 
+  test("a lookup stops at the page holding the item (findInEnvironment)", async () => {
+    const pkg = (uniqueName: string, state = "None") => ({ uniqueName, state });
+    const base = "https://api.powerplatform.com/appmanagement/environments/env1/applicationPackages?api-version=2022-03-01-preview";
+    const { client, transport } = harness([
+      json(200, { value: [pkg("A"), pkg("B")], "@odata.nextLink": `${base}&$skiptoken=2` }),
+      json(200, { value: [pkg("Wanted", "Installed"), pkg("C")], "@odata.nextLink": `${base}&$skiptoken=3` }),
+      json(200, { value: [pkg("D")] }),
+    ]);
+    const found = await client.applicationPackages.findInEnvironment("env1", "wanted");
+    expect(found).toMatchObject({ uniqueName: "Wanted", state: "Installed" });
+    expect(transport.requests).toHaveLength(2);
+  });
+
   test("refuses a nextLink to another host (no token sent there)", async () => {
     const { client, transport } = harness([json(200, { value: [policy("a")], "@odata.nextLink": "https://attacker.example.net/steal?x=1" })]);
     await expect(client.billingPolicies.list()).rejects.toThrow(/another host/);
