@@ -281,6 +281,8 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
             name,
             {
                 ...args,
+                // Every output must be a key here, or Pulumi does not wire it up.
+                status: args.status,
                 billingPolicyId: undefined,
                 billingInstrumentId: undefined,
                 type: undefined,
