@@ -199,7 +199,7 @@ export function parseTenantFile(text: string, file: string): TenantFile {
       }),
     );
   }
-  const data = doc.toJS() ?? {};
+  const data = (doc.toJS() ?? {}) as Partial<TenantFile>;
   const ajv = new Ajv({ allErrors: true, useDefaults: false, strict: false });
   const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
   if (!validate(data)) {

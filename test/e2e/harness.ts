@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse, stringify } from "yaml";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -58,6 +59,24 @@ export class PulumiProject {
       NO_COLOR: "1",
     };
     return new PulumiProject(dir, env, backendDir);
+  }
+
+  /**
+   * A project whose program is the repository's root program (program/), as
+   * Pulumi.yaml at the root declares it, in a directory of its own so its stack files
+   * stay out of the repository.
+   */
+  static createRootProgram(extraEnv: Record<string, string>): PulumiProject {
+    const root = parse(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as { main: string };
+    const source = fs.mkdtempSync(path.join(os.tmpdir(), "pp-root-program-"));
+    const project = PulumiProject.create(source, extraEnv);
+    fs.rmSync(source, { recursive: true, force: true });
+    const main = path.relative(project.dir, path.join(repoRoot, root.main));
+    fs.writeFileSync(
+      path.join(project.dir, "Pulumi.yaml"),
+      stringify({ ...parse(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")), main }),
+    );
+    return project;
   }
 
   /** Runs `pulumi ARGS` in the project; resolves with the exit code (never rejects on a non-zero exit). */
