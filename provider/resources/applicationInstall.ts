@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -390,16 +390,7 @@ export class ApplicationInstall extends pulumi.dynamic.Resource {
         super(
             dynamicProvider(resourceName),
             name,
-            {
-                ...args,
-                state: undefined,
-                applicationId: undefined,
-                applicationName: undefined,
-                localizedName: undefined,
-                version: undefined,
-                operationUrl: undefined,
-                lastOperation: undefined,
-            },
+            propsWithOutputs(args, ["environmentId", "uniqueName", "operationTimeoutMinutes", "state", "applicationId", "applicationName", "localizedName", "version", "operationUrl", "lastOperation"]),
             opts,
             "powerplatform",
             resourceName,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -279,16 +279,7 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
         super(
             dynamicProvider(resourceName),
             name,
-            {
-                ...args,
-                // Every output must be a key here, or Pulumi does not wire it up.
-                status: args.status,
-                billingPolicyId: undefined,
-                billingInstrumentId: undefined,
-                type: undefined,
-                createdOn: undefined,
-                lastModifiedOn: undefined,
-            },
+            propsWithOutputs(args, ["billingPolicyId", "name", "location", "status", "billingInstrument", "billingInstrumentId", "type", "createdOn", "lastModifiedOn"]),
             opts,
             "powerplatform",
             resourceName,

@@ -20,3 +20,14 @@ export function dynamicProvider(kind: string): pulumi.dynamic.ResourceProvider {
         delete: (id, props) => handler().delete(id, props),
     };
 }
+
+/**
+ * The props a resource registers: its inputs plus every output name. Pulumi wires up
+ * an output only for the keys it is given, so an optional input left out (or an output
+ * the API computes) would otherwise never resolve.
+ */
+export function propsWithOutputs(args: object, outputs: readonly string[]): Record<string, unknown> {
+  const props: Record<string, unknown> = { ...args };
+  for (const name of outputs) if (!(name in props)) props[name] = undefined;
+  return props;
+}

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -469,13 +469,7 @@ export class Environment extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      {
-        ...args,
-        environmentId: undefined,
-        provisioningState: undefined,
-        state: undefined,
-        createdTime: undefined,
-      },
+      propsWithOutputs(args, ["environmentId", "displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "provisioningState", "state", "createdTime"]),
       opts,
       "powerplatform",
       resourceName,

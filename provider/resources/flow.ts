@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -307,13 +307,7 @@ export class Flow extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      {
-        ...args,
-        flowId: undefined,
-        createdTime: undefined,
-        lastModifiedTime: undefined,
-        creatorId: undefined,
-      },
+      propsWithOutputs(args, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "createdTime", "lastModifiedTime", "creatorId"]),
       opts,
       "powerplatform",
       resourceName,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -290,12 +290,7 @@ export class FlowOwners extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      {
-        ...args,
-        creatorId: undefined,
-        ignoredOwners: undefined,
-        principalRoles: undefined,
-      },
+      propsWithOutputs(args, ["environmentId", "flowId", "owners", "creatorId", "ignoredOwners", "principalRoles"]),
       opts,
       "powerplatform",
       resourceName,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -156,11 +156,7 @@ export class FlowState extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      {
-        ...args,
-        initialState: undefined,
-        flowDisplayName: undefined,
-      },
+      propsWithOutputs(args, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]),
       opts,
       "powerplatform",
       resourceName,
