@@ -12,138 +12,158 @@ export type BillingPolicyStatus = (typeof billingPolicyStatuses)[number];
  * `location` of the API). Environments linked to a policy must be in the same one.
  */
 export const billingPolicyLocations = [
-    "unitedstates", "europe", "asia", "australia", "india", "japan", "canada",
-    "southamerica", "unitedkingdom", "france", "germany", "switzerland", "norway",
-    "korea", "singapore", "southafrica", "unitedarabemirates", "sweden", "italy",
-    "poland", "usgov", "usgovhigh", "usdod", "china",
+  "unitedstates",
+  "europe",
+  "asia",
+  "australia",
+  "india",
+  "japan",
+  "canada",
+  "southamerica",
+  "unitedkingdom",
+  "france",
+  "germany",
+  "switzerland",
+  "norway",
+  "korea",
+  "singapore",
+  "southafrica",
+  "unitedarabemirates",
+  "sweden",
+  "italy",
+  "poland",
+  "usgov",
+  "usgovhigh",
+  "usdod",
+  "china",
 ] as const;
 
 export interface BillingInstrumentArgs {
-    /** The Azure subscription billed for the environments linked to the policy (a GUID). Changing it replaces the policy. */
-    subscriptionId: pulumi.Input<string>;
-    /** The resource group of the subscription that holds the billing instrument. Changing it replaces the policy. */
-    resourceGroup: pulumi.Input<string>;
+  /** The Azure subscription billed for the environments linked to the policy (a GUID). Changing it replaces the policy. */
+  subscriptionId: pulumi.Input<string>;
+  /** The resource group of the subscription that holds the billing instrument. Changing it replaces the policy. */
+  resourceGroup: pulumi.Input<string>;
 }
 
 export interface BillingPolicyArgs {
-    /** Display name: 1-100 letters, digits, hyphens or underscores. Updated in place. */
-    name: pulumi.Input<string>;
-    /** Power Platform geography, e.g. `unitedstates` or `europe`. Changing it replaces the policy. */
-    location: pulumi.Input<string>;
-    /** `Enabled` (default) or `Disabled`. Updated in place. */
-    status?: pulumi.Input<BillingPolicyStatus>;
-    billingInstrument: pulumi.Input<BillingInstrumentArgs>;
-    /**
-     * Adopt an existing billing policy with this id instead of creating one: `create`
-     * reads it, verifies that its location and billing instrument match these inputs,
-     * then brings name and status to the declared values. (`pulumi import` does not work
-     * for dynamic resources.)
-     */
-    adoptId?: pulumi.Input<string>;
+  /** Display name: 1-100 letters, digits, hyphens or underscores. Updated in place. */
+  name: pulumi.Input<string>;
+  /** Power Platform geography, e.g. `unitedstates` or `europe`. Changing it replaces the policy. */
+  location: pulumi.Input<string>;
+  /** `Enabled` (default) or `Disabled`. Updated in place. */
+  status?: pulumi.Input<BillingPolicyStatus>;
+  billingInstrument: pulumi.Input<BillingInstrumentArgs>;
+  /**
+   * Adopt an existing billing policy with this id instead of creating one: `create`
+   * reads it, verifies that its location and billing instrument match these inputs,
+   * then brings name and status to the declared values. (`pulumi import` does not work
+   * for dynamic resources.)
+   */
+  adoptId?: pulumi.Input<string>;
 }
 
 /** Inputs after `check`: validated and normalized (GUIDs in lower case, defaults applied). */
 export interface BillingPolicyInputs {
-    name: string;
-    location: string;
-    status: BillingPolicyStatus;
-    billingInstrument: { subscriptionId: string; resourceGroup: string };
-    adoptId?: string;
+  name: string;
+  location: string;
+  status: BillingPolicyStatus;
+  billingInstrument: { subscriptionId: string; resourceGroup: string };
+  adoptId?: string;
 }
 
 /** What the state holds: the inputs as the API reports them, plus what the API computes. */
 export interface BillingPolicyOutputs extends BillingPolicyInputs {
-    billingPolicyId: string;
-    billingInstrumentId: string;
-    type: string;
-    createdOn?: string;
-    lastModifiedOn?: string;
+  billingPolicyId: string;
+  billingInstrumentId: string;
+  type: string;
+  createdOn?: string;
+  lastModifiedOn?: string;
 }
 
 /** The wire shape of a billing policy (see shared fixtures). */
 interface BillingPolicyDto {
-    id: string;
-    name: string;
-    type?: string;
-    status: string;
-    location: string;
-    billingInstrument: { id?: string; subscriptionId: string; resourceGroup: string };
-    createdOn?: string;
-    lastModifiedOn?: string;
+  id: string;
+  name: string;
+  type?: string;
+  status: string;
+  location: string;
+  billingInstrument: { id?: string; subscriptionId: string; resourceGroup: string };
+  createdOn?: string;
+  lastModifiedOn?: string;
 }
 
 const resourceName = "BillingPolicy";
 
 function checkInputs(news: Record<string, unknown>): CheckResult<BillingPolicyInputs> {
-    const c = new InputChecker(resourceName);
-    const name = c.string(news.name, "name", {
+  const c = new InputChecker(resourceName);
+  const name = c.string(news.name, "name", {
+    required: true,
+    maxLength: 100,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    patternHint: "may contain only letters, digits, hyphens and underscores",
+  });
+  const location = c.oneOf(news.location, "location", billingPolicyLocations);
+  const status = c.oneOf(news.status, "status", billingPolicyStatuses, "Enabled");
+  const instrument = c.object(news.billingInstrument, "billingInstrument", { required: true });
+  const subscriptionId = instrument ? c.guid(instrument.subscriptionId, "billingInstrument.subscriptionId", { required: true }) : undefined;
+  const resourceGroup = instrument
+    ? c.string(instrument.resourceGroup, "billingInstrument.resourceGroup", {
         required: true,
-        maxLength: 100,
-        pattern: /^[A-Za-z0-9_-]+$/,
-        patternHint: "may contain only letters, digits, hyphens and underscores",
-    });
-    const location = c.oneOf(news.location, "location", billingPolicyLocations);
-    const status = c.oneOf(news.status, "status", billingPolicyStatuses, "Enabled");
-    const instrument = c.object(news.billingInstrument, "billingInstrument", { required: true });
-    const subscriptionId = instrument ? c.guid(instrument.subscriptionId, "billingInstrument.subscriptionId", { required: true }) : undefined;
-    const resourceGroup = instrument
-        ? c.string(instrument.resourceGroup, "billingInstrument.resourceGroup", {
-              required: true,
-              maxLength: 90,
-              pattern: /^[-\w.()]*[-\w()]$/,
-              patternHint: "must be an Azure resource group name (letters, digits, '-', '_', '.', '(', ')'; not ending with '.')",
-          })
-        : undefined;
-    const adoptId = c.guid(news.adoptId, "adoptId");
-    if (c.failures.length > 0) return { failures: c.failures };
-    return {
-        inputs: {
-            name: name!,
-            location: location!,
-            status: status!,
-            billingInstrument: { subscriptionId: subscriptionId!, resourceGroup: resourceGroup! },
-            ...(adoptId ? { adoptId } : {}),
-        },
-    };
+        maxLength: 90,
+        pattern: /^[-\w.()]*[-\w()]$/,
+        patternHint: "must be an Azure resource group name (letters, digits, '-', '_', '.', '(', ')'; not ending with '.')",
+      })
+    : undefined;
+  const adoptId = c.guid(news.adoptId, "adoptId");
+  if (c.failures.length > 0) return { failures: c.failures };
+  return {
+    inputs: {
+      name: name!,
+      location: location!,
+      status: status!,
+      billingInstrument: { subscriptionId: subscriptionId!, resourceGroup: resourceGroup! },
+      ...(adoptId ? { adoptId } : {}),
+    },
+  };
 }
 
 function outputsFrom(dto: BillingPolicyDto, extra: Pick<BillingPolicyInputs, "adoptId">): BillingPolicyOutputs {
-    return {
-        name: dto.name,
-        location: dto.location,
-        status: dto.status as BillingPolicyStatus,
-        billingInstrument: {
-            subscriptionId: dto.billingInstrument.subscriptionId.toLowerCase(),
-            resourceGroup: dto.billingInstrument.resourceGroup,
-        },
-        ...(extra.adoptId ? { adoptId: extra.adoptId } : {}),
-        billingPolicyId: dto.id,
-        billingInstrumentId: dto.billingInstrument.id ?? "",
-        type: dto.type ?? "",
-        ...(dto.createdOn ? { createdOn: dto.createdOn } : {}),
-        ...(dto.lastModifiedOn ? { lastModifiedOn: dto.lastModifiedOn } : {}),
-    };
+  return {
+    name: dto.name,
+    location: dto.location,
+    status: dto.status as BillingPolicyStatus,
+    billingInstrument: {
+      subscriptionId: dto.billingInstrument.subscriptionId.toLowerCase(),
+      resourceGroup: dto.billingInstrument.resourceGroup,
+    },
+    ...(extra.adoptId ? { adoptId: extra.adoptId } : {}),
+    billingPolicyId: dto.id,
+    billingInstrumentId: dto.billingInstrument.id ?? "",
+    type: dto.type ?? "",
+    ...(dto.createdOn ? { createdOn: dto.createdOn } : {}),
+    ...(dto.lastModifiedOn ? { lastModifiedOn: dto.lastModifiedOn } : {}),
+  };
 }
 
 function inputsFrom(outputs: BillingPolicyOutputs): BillingPolicyInputs {
-    const { name, location, status, billingInstrument, adoptId } = outputs;
-    return { name, location, status, billingInstrument, ...(adoptId ? { adoptId } : {}) };
+  const { name, location, status, billingInstrument, adoptId } = outputs;
+  return { name, location, status, billingInstrument, ...(adoptId ? { adoptId } : {}) };
 }
 
 /** Replacements first: these cannot change through the API. */
 function replacedFields(olds: BillingPolicyInputs, news: BillingPolicyInputs): string[] {
-    const replaces: string[] = [];
-    if (olds.location !== news.location) replaces.push("location");
-    if (olds.billingInstrument?.subscriptionId !== news.billingInstrument.subscriptionId) replaces.push("billingInstrument.subscriptionId");
-    if (olds.billingInstrument?.resourceGroup !== news.billingInstrument.resourceGroup) replaces.push("billingInstrument.resourceGroup");
-    return replaces;
+  const replaces: string[] = [];
+  if (olds.location !== news.location) replaces.push("location");
+  if (olds.billingInstrument?.subscriptionId !== news.billingInstrument.subscriptionId) replaces.push("billingInstrument.subscriptionId");
+  if (olds.billingInstrument?.resourceGroup !== news.billingInstrument.resourceGroup) replaces.push("billingInstrument.resourceGroup");
+  return replaces;
 }
 
 function updatedFields(olds: BillingPolicyInputs, news: BillingPolicyInputs): string[] {
-    const updates: string[] = [];
-    if (olds.name !== news.name) updates.push("name");
-    if (olds.status !== news.status) updates.push("status");
-    return updates;
+  const updates: string[] = [];
+  if (olds.name !== news.name) updates.push("name");
+  if (olds.status !== news.status) updates.push("status");
+  return updates;
 }
 
 /**
@@ -152,105 +172,103 @@ function updatedFields(olds: BillingPolicyInputs, news: BillingPolicyInputs): st
  * matching every declared property is adopted; only when none matches is it an error.
  */
 async function createOrFindApplied(
-    policies: Awaited<ReturnType<typeof clientFromEnvironment>>["billingPolicies"],
-    inputs: BillingPolicyInputs,
+  policies: Awaited<ReturnType<typeof clientFromEnvironment>>["billingPolicies"],
+  inputs: BillingPolicyInputs,
 ): Promise<BillingPolicyDto> {
-    try {
-        return await policies.create({
-            name: inputs.name,
-            location: inputs.location,
-            status: inputs.status,
-            billingInstrument: inputs.billingInstrument,
-        });
-    } catch (error) {
-        if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
-        const matches = (await policies.list()).filter(
-            (p) =>
-                p.name === inputs.name &&
-                replacedFields(outputsFrom(p, {}), inputs).length === 0,
-        );
-        if (matches.length === 1) return matches[0];
-        throw error;
-    }
+  try {
+    return await policies.create({
+      name: inputs.name,
+      location: inputs.location,
+      status: inputs.status,
+      billingInstrument: inputs.billingInstrument,
+    });
+  } catch (error) {
+    if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
+    const matches = (await policies.list()).filter(
+      (p) => p.name === inputs.name && replacedFields(outputsFrom(p, {}), inputs).length === 0,
+    );
+    if (matches.length === 1) return matches[0];
+    throw error;
+  }
 }
 
 export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingPolicyOutputs> = {
-    async check(_olds, news) {
-        return checkInputs(news);
-    },
+  async check(_olds, news) {
+    return checkInputs(news);
+  },
 
-    async diff(_id, olds, news): Promise<DiffResult> {
-        const replaces = replacedFields(olds, news);
-        const updates = updatedFields(olds, news);
-        const providerChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
-        return {
-            changes: replaces.length > 0 || updates.length > 0 || providerChanged,
-            replaces,
-            deleteBeforeReplace: false,
-        };
-    },
+  async diff(_id, olds, news): Promise<DiffResult> {
+    const replaces = replacedFields(olds, news);
+    const updates = updatedFields(olds, news);
+    const providerChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
+    return {
+      changes: replaces.length > 0 || updates.length > 0 || providerChanged,
+      replaces,
+      deleteBeforeReplace: false,
+    };
+  },
 
-    async create(inputs) {
-        const client = await clientFromEnvironment();
-        const policies = client.billingPolicies;
-        let created: BillingPolicyDto;
-        if (inputs.adoptId) {
-            const existing = await policies.get(inputs.adoptId).catch((error: unknown) => {
-                if (isNotFound(error)) {
-                    throw new Error(`${resourceName}: adoptId ${inputs.adoptId} names no billing policy in this tenant`);
-                }
-                throw error;
-            });
-            const mismatched = replacedFields(outputsFrom(existing, {}), inputs);
-            if (mismatched.length > 0) {
-                throw new Error(
-                    `${resourceName}: cannot adopt billing policy ${inputs.adoptId}: ${mismatched.join(", ")} differ from the existing policy ` +
-                        `(location ${existing.location}, subscription ${existing.billingInstrument.subscriptionId}, resource group ${existing.billingInstrument.resourceGroup}); ` +
-                        `these cannot change in place`,
-                );
-            }
-            created = existing;
-        } else {
-            created = await createOrFindApplied(policies, inputs);
+  async create(inputs) {
+    const client = await clientFromEnvironment();
+    const policies = client.billingPolicies;
+    let created: BillingPolicyDto;
+    if (inputs.adoptId) {
+      const existing = await policies.get(inputs.adoptId).catch((error: unknown) => {
+        if (isNotFound(error)) {
+          throw new Error(`${resourceName}: adoptId ${inputs.adoptId} names no billing policy in this tenant`);
         }
-        return keepIdOnFailure(created.id, outputsFrom(created, inputs), async () => {
-            let settled = await policies.waitUntilProvisioned(created.id);
-            if (settled.name !== inputs.name || settled.status !== inputs.status) {
-                settled = await policies.update(created.id, { name: inputs.name, status: inputs.status });
-            }
-            return { id: settled.id, outs: outputsFrom(settled, inputs) };
-        });
-    },
+        throw error;
+      });
+      const mismatched = replacedFields(outputsFrom(existing, {}), inputs);
+      if (mismatched.length > 0) {
+        throw new Error(
+          `${resourceName}: cannot adopt billing policy ${inputs.adoptId}: ${mismatched.join(", ")} differ from the existing policy ` +
+            `(location ${existing.location}, subscription ${existing.billingInstrument.subscriptionId}, resource group ${existing.billingInstrument.resourceGroup}); ` +
+            `these cannot change in place`,
+        );
+      }
+      created = existing;
+    } else {
+      created = await createOrFindApplied(policies, inputs);
+    }
+    return keepIdOnFailure(created.id, outputsFrom(created, inputs), async () => {
+      let settled = await policies.waitUntilProvisioned(created.id);
+      if (settled.name !== inputs.name || settled.status !== inputs.status) {
+        settled = await policies.update(created.id, { name: inputs.name, status: inputs.status });
+      }
+      return { id: settled.id, outs: outputsFrom(settled, inputs) };
+    });
+  },
 
-    async read(id, props): Promise<ReadResult<BillingPolicyInputs, BillingPolicyOutputs>> {
-        const client = await clientFromEnvironment();
-        try {
-            const dto = await client.billingPolicies.get(id);
-            const outs = outputsFrom(dto, { adoptId: props?.adoptId });
-            return { id: dto.id, props: outs, inputs: inputsFrom(outs) };
-        } catch (error) {
-            if (isNotFound(error)) return { id: "", props: {} as BillingPolicyOutputs };
-            throw error;
-        }
-    },
+  async read(id, props): Promise<ReadResult<BillingPolicyInputs, BillingPolicyOutputs>> {
+    const client = await clientFromEnvironment();
+    try {
+      const dto = await client.billingPolicies.get(id);
+      const outs = outputsFrom(dto, { adoptId: props?.adoptId });
+      return { id: dto.id, props: outs, inputs: inputsFrom(outs) };
+    } catch (error) {
+      if (isNotFound(error)) return { id: "", props: {} as BillingPolicyOutputs };
+      throw error;
+    }
+  },
 
-    async update(id, olds, news) {
-        const client = await clientFromEnvironment();
-        let dto = await client.billingPolicies.waitUntilProvisioned(id);
-        if (updatedFields(outputsFrom(dto, olds), news).length > 0) {
-            dto = await client.billingPolicies.update(id, { name: news.name, status: news.status });
-        }
-        return { outs: outputsFrom(dto, news) };
-    },
+  async update(id, olds, news) {
+    const client = await clientFromEnvironment();
+    let dto = await client.billingPolicies.waitUntilProvisioned(id);
+    if (updatedFields(outputsFrom(dto, olds), news).length > 0) {
+      dto = await client.billingPolicies.update(id, { name: news.name, status: news.status });
+    }
+    return { outs: outputsFrom(dto, news) };
+  },
 
-    async delete(id) {
-        const client = await clientFromEnvironment();
-        try {
-            await client.billingPolicies.delete(id);
-        } catch (error) {
-            if (!isNotFound(error)) throw error;
-        }
-    },
+  async delete(id) {
+    const client = await clientFromEnvironment();
+    try {
+      await client.billingPolicies.delete(id);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  },
 };
 
 /**
@@ -261,28 +279,38 @@ export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingP
  * policy. `create` waits until the policy leaves `Provisioning`.
  */
 export class BillingPolicy extends pulumi.dynamic.Resource {
-    static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:BillingPolicy";
+  static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:BillingPolicy";
 
-    /** The billing policy id (also the resource id). */
-    declare readonly billingPolicyId: pulumi.Output<string>;
-    declare readonly name: pulumi.Output<string>;
-    declare readonly location: pulumi.Output<string>;
-    declare readonly status: pulumi.Output<BillingPolicyStatus>;
-    declare readonly billingInstrument: pulumi.Output<{ subscriptionId: string; resourceGroup: string }>;
-    /** The id the API gives the billing instrument (an Azure resource id). */
-    declare readonly billingInstrumentId: pulumi.Output<string>;
-    declare readonly type: pulumi.Output<string>;
-    declare readonly createdOn: pulumi.Output<string | undefined>;
-    declare readonly lastModifiedOn: pulumi.Output<string | undefined>;
+  /** The billing policy id (also the resource id). */
+  declare readonly billingPolicyId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly location: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<BillingPolicyStatus>;
+  declare readonly billingInstrument: pulumi.Output<{ subscriptionId: string; resourceGroup: string }>;
+  /** The id the API gives the billing instrument (an Azure resource id). */
+  declare readonly billingInstrumentId: pulumi.Output<string>;
+  declare readonly type: pulumi.Output<string>;
+  declare readonly createdOn: pulumi.Output<string | undefined>;
+  declare readonly lastModifiedOn: pulumi.Output<string | undefined>;
 
-    constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            dynamicProvider(resourceName),
-            name,
-            propsWithOutputs(args, ["billingPolicyId", "name", "location", "status", "billingInstrument", "billingInstrumentId", "type", "createdOn", "lastModifiedOn"]),
-            opts,
-            "powerplatform",
-            resourceName,
-        );
-    }
+  constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      dynamicProvider(resourceName),
+      name,
+      propsWithOutputs(args, [
+        "billingPolicyId",
+        "name",
+        "location",
+        "status",
+        "billingInstrument",
+        "billingInstrumentId",
+        "type",
+        "createdOn",
+        "lastModifiedOn",
+      ]),
+      opts,
+      "powerplatform",
+      resourceName,
+    );
+  }
 }

@@ -10,15 +10,15 @@ import type * as pulumi from "@pulumi/pulumi";
  * the package never shows a spurious diff.
  */
 export function dynamicProvider(kind: string): pulumi.dynamic.ResourceProvider {
-    const handler = () => require("@powerplatform-iac/provider/runtime").handlerFor(kind);
-    return {
-        check: (olds, news) => handler().check(olds, news),
-        diff: (id, olds, news) => handler().diff(id, olds, news),
-        create: (inputs) => handler().create(inputs),
-        read: (id, props) => handler().read(id, props),
-        update: (id, olds, news) => handler().update(id, olds, news),
-        delete: (id, props) => handler().delete(id, props),
-    };
+  const handler = () => require("@powerplatform-iac/provider/runtime").handlerFor(kind);
+  return {
+    check: (olds, news) => handler().check(olds, news),
+    diff: (id, olds, news) => handler().diff(id, olds, news),
+    create: (inputs) => handler().create(inputs),
+    read: (id, props) => handler().read(id, props),
+    update: (id, olds, news) => handler().update(id, olds, news),
+    delete: (id, props) => handler().delete(id, props),
+  };
 }
 
 /**
