@@ -48,11 +48,16 @@ describe("BillingPolicy on the real engine", () => {
     const policy = await getPolicy(policyId);
     expect(policy).toMatchObject({ name: "e2e-payg", status: "Enabled", location: "europe" });
     const requests = await control.apiRequests();
-    expect(requests.filter((r) => r.method === "POST" && /billingPolicies$/i.test(r.path))).toHaveLength(1);
+    // One POST, then GETs of the policy until it leaves Provisioning (one per poll interval).
+    expect(requests.filter((r) => r.method === "POST")).toHaveLength(1);
+    expect(requests.filter((r) => r.method !== "POST" && r.method !== "GET")).toHaveLength(0);
+    expect(requests.filter((r) => r.method === "GET").length).toBeGreaterThanOrEqual(1);
   });
 
-  test("refresh --expect-no-changes passes right after up", async () => {
+  test("refresh --expect-no-changes passes right after up, with one GET", async () => {
+    await control.clearRequests();
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
+    expect((await control.apiRequests()).map((r) => r.method)).toEqual(["GET"]);
   });
 
   test("an edit made in the portal shows as drift, and up restores the declared state", async () => {
@@ -66,6 +71,16 @@ describe("BillingPolicy on the real engine", () => {
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
     expect(await getPolicy(policyId)).toMatchObject({ name: "e2e-payg", status: "Enabled" });
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
+  });
+
+  test("an in-place update costs one GET and one PUT", async () => {
+    await project.pulumiOk(["config", "set", "policyName", "e2e-payg-renamed"]);
+    await control.clearRequests();
+    await project.pulumiOk(["up", "--yes", "--skip-preview"]);
+    expect((await control.apiRequests()).map((r) => r.method)).toEqual(["GET", "PUT"]);
+    expect(await getPolicy(policyId)).toMatchObject({ name: "e2e-payg-renamed" });
+    await project.pulumiOk(["config", "set", "policyName", "e2e-payg"]);
+    await project.pulumiOk(["up", "--yes", "--skip-preview"]);
   });
 
   test("an update survives injected 429s and 503s", async () => {
@@ -112,8 +127,10 @@ describe("BillingPolicy on the real engine", () => {
     expect(run.output).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
   });
 
-  test("destroy deletes the policy", async () => {
+  test("destroy deletes the policy with one DELETE", async () => {
+    await control.clearRequests();
     await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
+    expect((await control.apiRequests()).map((r) => r.method)).toEqual(["DELETE"]);
     await expect(getPolicy(policyId)).rejects.toThrow(/404/);
   });
 });
