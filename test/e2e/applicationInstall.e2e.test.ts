@@ -8,11 +8,10 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import type { RunningEmulator } from "../emulator/server";
 import { SEED } from "../emulator/seed";
-import { EmulatorControl, PulumiProject } from "./harness";
+import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
 
 const ENV = SEED.environments.production;
 const PACKAGE = SEED.packages.installable;
@@ -62,8 +61,7 @@ describe("ApplicationInstall on the real engine", () => {
   const figures: Record<string, Record<string, number>> = {};
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     await control.request("PUT", "settings", { installDurationMs: INSTALL_MS, retryAfterSeconds: RETRY_AFTER_S });
     const catalog = await control.request<{ value: Array<{ value: { uniqueName: string } }> }>("GET", "objects/catalog");
     const { pageSize } = await control.request<{ pageSize: number }>("GET", "settings");

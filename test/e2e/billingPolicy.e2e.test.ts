@@ -3,11 +3,10 @@
  * up → no drift → out-of-band edit → drift reported → up restores → faults survived →
  * bad input refused before any API call → no secret in state or output → destroy.
  */
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
-import { EmulatorControl, PulumiProject } from "./harness";
+import type { RunningEmulator } from "../emulator/server";
+import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
 
 interface PolicyObject {
   id: string;
@@ -23,8 +22,7 @@ describe("BillingPolicy on the real engine", () => {
   let policyId: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     // Provisioning takes a while on the real service: make the wait visible here too.
     await control.request("PUT", "settings", { billingPolicyProvisioningMs: 1500 });
     project = PulumiProject.create("examples/billing-policy", emulator.env);

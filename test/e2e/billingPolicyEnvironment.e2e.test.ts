@@ -5,12 +5,10 @@
  * before the add call → bad input refused before any API call → destroy removes only
  * the link (policy and environment stay).
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import type { RunningEmulator } from "../emulator/server";
 import { SEED } from "../emulator/seed";
-import { EmulatorControl, PulumiProject } from "./harness";
+import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
 
 describe("BillingPolicyEnvironment on the real engine", () => {
   let emulator: RunningEmulator;
@@ -20,8 +18,7 @@ describe("BillingPolicyEnvironment on the real engine", () => {
   const environmentId = SEED.environments.sandbox;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     project = PulumiProject.create("examples/billing-policy-environment", emulator.env);
     await project.initStack("e2e", { billingPolicyId: policyId, environmentId });
   }, 120_000);

@@ -7,8 +7,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
-import { EmulatorControl, PulumiProject, repoRoot, runCommand } from "./harness";
+import type { RunningEmulator } from "../emulator/server";
+import { EmulatorControl, PulumiProject, repoRoot, runCommand, startTestEmulator } from "./harness";
 
 describe("powerplatform-drift", () => {
   let emulator: RunningEmulator;
@@ -24,8 +24,7 @@ describe("powerplatform-drift", () => {
     });
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     project = PulumiProject.create("examples/billing-policy", emulator.env);
     await project.initStack("drift", { policyName: "drift-payg", location: "europe" });
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);

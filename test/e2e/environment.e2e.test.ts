@@ -5,11 +5,9 @@
  * survived → bad input refused before any API call → destroy. Lifecycle operations
  * finish at their first poll (environmentOperationMs 0), so the API call counts are exact.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
-import { EmulatorControl, PulumiProject } from "./harness";
+import type { RunningEmulator } from "../emulator/server";
+import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
 
 interface EnvironmentObject {
   name: string;
@@ -24,8 +22,7 @@ describe("Environment on the real engine", () => {
   let environmentId: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     await control.request("PUT", "settings", { environmentOperationMs: 0, retryAfterSeconds: 1 });
     project = PulumiProject.create("examples/environment", emulator.env);
     await project.initStack("e2e", { displayName: "e2e-env", description: "end to end", location: "europe", environmentSku: "Sandbox" });

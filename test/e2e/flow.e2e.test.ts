@@ -3,12 +3,10 @@
  * up creates it → no drift → a definition edited by hand and a flow stopped by hand
  * show as drift → `up --refresh` converges with one PATCH / one start → destroy deletes it.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import type { RunningEmulator } from "../emulator/server";
 import { SEED } from "../emulator/seed";
-import { EmulatorControl, PulumiProject } from "./harness";
+import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
 
 interface FlowObject {
   name: string;
@@ -26,8 +24,7 @@ describe("Flow on the real engine", () => {
   let flowId: string;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     project = PulumiProject.create("examples/flow", emulator.env);
     await project.initStack("e2e", { environmentId: ENV, displayName: "Greeting from git", state: "Started", greeting: "Good morning" });
   }, 120_000);

@@ -5,12 +5,10 @@
  * as drift → `up --refresh` converges with ONE modifyPermissions → a declared creator is
  * ignored and reported → destroy removes the managed co-owners and keeps the creator.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import type { RunningEmulator } from "../emulator/server";
 import { SEED } from "../emulator/seed";
-import { EmulatorControl, PulumiProject } from "./harness";
+import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
 
 interface Permission {
   name: string;
@@ -44,8 +42,7 @@ describe("FlowOwners on the real engine", () => {
   let project: PulumiProject;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     project = PulumiProject.create("examples/flow-owners", emulator.env);
     await project.initStack("e2e", { environmentId: ENV, flowId: FLOW, owners: JSON.stringify(declared) });
   }, 120_000);

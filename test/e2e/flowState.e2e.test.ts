@@ -5,12 +5,10 @@
  * a flow already in the declared state gets no start/stop; a flow deleted by hand is
  * dropped by refresh.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
+import type { RunningEmulator } from "../emulator/server";
 import { SEED } from "../emulator/seed";
-import { EmulatorControl, PulumiProject } from "./harness";
+import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
 
 interface FlowObject {
   properties: { displayName: string; state: string };
@@ -26,8 +24,7 @@ describe("FlowState on the real engine", () => {
   let project: PulumiProject;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     project = PulumiProject.create("examples/flow-state", emulator.env);
     await project.initStack("e2e", { environmentId: ENV, flowId: SEED.flows.invoiceApproval, state: "Started" });
   }, 120_000);

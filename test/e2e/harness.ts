@@ -9,6 +9,7 @@ import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { startEmulator, type RunningEmulator } from "../emulator/server";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
@@ -190,4 +191,10 @@ export class EmulatorControl {
     const log = await this.request<{ requests: Array<{ method: string; path: string; status: number; surface: string }> }>("GET", "requests");
     return log.requests.filter((r) => r.surface !== "entra");
   }
+}
+
+/** An emulator of its own for one test file (port 0, a fresh data dir) and its control API. */
+export async function startTestEmulator(): Promise<{ emulator: RunningEmulator; control: EmulatorControl }> {
+  const emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
+  return { emulator, control: new EmulatorControl(emulator.url, emulator.caCertPath) };
 }

@@ -6,10 +6,9 @@
  * its environment during preview, when the environment's id is not known yet.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
-import { EmulatorControl, PulumiProject, repoRoot, type CommandResult } from "./harness";
+import type { RunningEmulator } from "../emulator/server";
+import { EmulatorControl, PulumiProject, repoRoot, type CommandResult, startTestEmulator } from "./harness";
 
 const policyPack = path.join(repoRoot, "policies");
 
@@ -18,8 +17,7 @@ describe("the governance policy pack on the real engine", () => {
   let control: EmulatorControl;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
   }, 120_000);
 
   afterAll(async () => {

@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { SEED } from "../emulator/seed";
-import { startEmulator, type RunningEmulator } from "../emulator/server";
-import { EmulatorControl, PulumiProject, repoRoot, runCommand } from "./harness";
+import type { RunningEmulator } from "../emulator/server";
+import { EmulatorControl, PulumiProject, repoRoot, runCommand, startTestEmulator } from "./harness";
 
 const sampleTenantFile = fs.readFileSync(path.join(repoRoot, "tenants", "demo.yaml"), "utf8");
 
@@ -34,8 +34,7 @@ describe("tenant file applied by the root program", () => {
     });
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
-    control = new EmulatorControl(emulator.url, emulator.caCertPath);
+    ({ emulator, control } = await startTestEmulator());
     project = PulumiProject.createRootProgram(emulator.env);
     await project.initStack("e2e");
     await useTenantFile("tenant.yaml", sampleTenantFile);

@@ -1,5 +1,6 @@
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { driftFromEvents, violationsFromEvents } from "../../../provider/drift/detect";
+import { tenantNowFromEvents } from "../../../provider/drift/policyCheck";
 import { diffProperties } from "../../../provider/drift/propertyDiff";
 import { type DriftReport, renderJson, renderMarkdown, renderText } from "../../../provider/drift/report";
 
@@ -64,6 +65,25 @@ describe("driftFromEvents", () => {
     ] as unknown as EngineEvent[];
     expect(violationsFromEvents(events)).toEqual([
       { policyPack: "gov", policy: "allowed-locations", enforcementLevel: "mandatory", message: "not allowed", urn: urn("x") },
+    ]);
+  });
+});
+
+describe("tenantNowFromEvents", () => {
+  test("takes the refreshed outputs (the outputs event wins over the pre event) and leaves out deleted resources", () => {
+    const outputsEvent = (name: string, outputs: Record<string, unknown>) => {
+      const pre = step("update", name, { location: "europe" }, { location: "europe" });
+      return { sequence: 2, timestamp: 0, resOutputsEvent: { metadata: { ...pre.resourcePreEvent!.metadata, new: { ...pre.resourcePreEvent!.metadata.new!, outputs } } } } as unknown as EngineEvent;
+    };
+    const events = [
+      step("update", "changed", { location: "europe" }, { location: "europe" }),
+      outputsEvent("changed", { location: "usgov" }),
+      step("same", "same", { location: "asia" }, { location: "asia" }),
+      step("delete", "gone", { location: "x" }, null),
+    ];
+    expect(tenantNowFromEvents(events)).toEqual([
+      { type: "pulumi-nodejs:dynamic/powerplatform:BillingPolicy", name: "changed", properties: { location: "usgov" }, protect: false },
+      { type: "pulumi-nodejs:dynamic/powerplatform:BillingPolicy", name: "same", properties: { location: "asia" }, protect: false },
     ]);
   });
 });
