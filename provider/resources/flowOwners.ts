@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
-import { InputChecker } from "./validation";
+import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import { checkEnvironmentId } from "./flow";
@@ -67,8 +67,11 @@ function checkInputs(news: Record<string, unknown>): CheckResult<FlowOwnersInput
   const c = new InputChecker(resourceName);
   const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
   const flowId = c.guid(news.flowId, "flowId", { required: true });
-  const owners: FlowOwner[] = [];
-  if (news.owners === undefined || news.owners === null) {
+  let owners: FlowOwner[] = [];
+  if (isUnknown(news.owners)) {
+    // The whole list is computed by other resources: checked at apply, when it is known.
+    owners = news.owners as unknown as FlowOwner[];
+  } else if (news.owners === undefined || news.owners === null) {
     c.fail("owners", `${resourceName}: owners is required (an empty list removes every co-owner and viewer)`);
   } else if (!Array.isArray(news.owners)) {
     c.fail("owners", `${resourceName}: owners must be a list of { principalId, principalType, role }`);
@@ -81,7 +84,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<FlowOwnersInput
       const principalId = c.guid(o.principalId, `${at}.principalId`, { required: true });
       const principalType = c.oneOf(o.principalType, `${at}.principalType`, flowPrincipalTypes);
       const role = c.oneOf(o.role, `${at}.role`, flowOwnerRoles, "CanEdit");
-      if (principalId !== undefined) {
+      if (principalId !== undefined && !isUnknown(principalId)) {
         const first = firstIndex.get(principalId);
         if (first !== undefined) {
           c.fail(`${at}.principalId`, `${resourceName}: ${at}.principalId ${principalId} is already declared by owners[${first}]; each principal may appear once`);
@@ -93,7 +96,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<FlowOwnersInput
     });
   }
   if (c.failures.length > 0) return { failures: c.failures };
-  return { inputs: { environmentId: environmentId!, flowId: flowId!, owners: sortOwners(owners) } };
+  return { inputs: { environmentId: environmentId!, flowId: flowId!, owners: Array.isArray(owners) ? sortOwners(owners) : owners } };
 }
 
 // ---------- the permission difference (pure) ----------

@@ -232,3 +232,26 @@ describe("FlowOwners against a fake client", () => {
     expect(fakeFlows.modifyPermissions.mock.calls[0][2]).toEqual({ delete: [{ id: MAKER }] });
   });
 });
+
+describe("FlowOwners check during preview", () => {
+  const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  const base = { environmentId: "e1000000-0000-4000-8000-000000000001", flowId: "f1000000-0000-4000-8000-000000000001" };
+
+  test("a list not known yet is accepted as is", async () => {
+    const result = await flowOwnersHandler.check({}, { ...base, owners: unknown });
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs?.owners).toBe(unknown);
+  });
+
+  test("several principals not known yet are not duplicates", async () => {
+    const result = await flowOwnersHandler.check({}, {
+      ...base,
+      owners: [
+        { principalId: unknown, principalType: "Group" },
+        { principalId: unknown, principalType: unknown },
+      ],
+    });
+    expect(result.failures).toBeUndefined();
+    expect(result.inputs?.owners).toHaveLength(2);
+  });
+});
