@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
-import { InputChecker } from "./validation";
+import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
 import type { ApplicationPackagesApi } from "../client/api/applicationPackages";
@@ -74,7 +74,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<ApplicationInst
   });
   let operationTimeoutMinutes: number | undefined;
   const timeout = news.operationTimeoutMinutes;
-  if (timeout !== undefined && timeout !== null) {
+  if (timeout !== undefined && timeout !== null && !isUnknown(timeout)) {
     if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0 || timeout > maxOperationTimeoutMinutes) {
       c.fail(
         "operationTimeoutMinutes",

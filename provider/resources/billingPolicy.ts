@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
-import { InputChecker } from "./validation";
+import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
 
@@ -121,7 +121,9 @@ function checkInputs(news: Record<string, unknown>): CheckResult<BillingPolicyIn
       name: name!,
       location: location!,
       status: status!,
-      billingInstrument: { subscriptionId: subscriptionId!, resourceGroup: resourceGroup! },
+      billingInstrument: isUnknown(news.billingInstrument)
+        ? (news.billingInstrument as BillingPolicyInputs["billingInstrument"])
+        : { subscriptionId: subscriptionId!, resourceGroup: resourceGroup! },
       ...(adoptId ? { adoptId } : {}),
     },
   };

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
-import { InputChecker } from "./validation";
+import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
 import { billingPolicyLocations } from "./billingPolicy";
@@ -110,7 +110,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<EnvironmentInpu
   const dv = c.object(news.dataverse, "dataverse");
   if (dv) {
     let languageCode = 1033;
-    if (dv.languageCode !== undefined && dv.languageCode !== null) {
+    if (dv.languageCode !== undefined && dv.languageCode !== null && !isUnknown(dv.languageCode)) {
       if (typeof dv.languageCode !== "number" || !Number.isInteger(dv.languageCode) || dv.languageCode <= 0) {
         c.fail("dataverse.languageCode", `${resourceName}: dataverse.languageCode must be a positive integer LCID such as 1033 (got ${JSON.stringify(dv.languageCode)})`);
       } else languageCode = dv.languageCode;
@@ -127,7 +127,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<EnvironmentInpu
     }
     securityGroupId ??= dvGroup;
     let templates: string[] | undefined;
-    if (dv.templates !== undefined && dv.templates !== null) {
+    if (dv.templates !== undefined && dv.templates !== null && !isUnknown(dv.templates)) {
       if (!Array.isArray(dv.templates) || dv.templates.some((t) => typeof t !== "string" || t.trim() === "")) {
         c.fail("dataverse.templates", `${resourceName}: dataverse.templates must be a list of template names such as D365_Sales`);
       } else if (dv.templates.length > 0) templates = [...(dv.templates as string[])];

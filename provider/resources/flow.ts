@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
-import { InputChecker } from "./validation";
+import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
 import type { Flow as FlowDto, FlowConnectionReference } from "../client/api/types";
@@ -95,20 +95,22 @@ function checkInputs(news: Record<string, unknown>): CheckResult<FlowInputs> {
   const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
   const displayName = c.string(news.displayName, "displayName", { required: true, maxLength: 256 });
   const definition = c.object(news.definition, "definition", { required: true });
-  if (definition) {
+  if (definition && !isUnknown(news.definition)) {
     const triggers = definition.triggers;
-    if (triggers === undefined || triggers === null || typeof triggers !== "object" || Array.isArray(triggers) || Object.keys(triggers).length === 0) {
+    if (isUnknown(triggers)) {
+      // computed by another resource: checked at apply
+    } else if (triggers === undefined || triggers === null || typeof triggers !== "object" || Array.isArray(triggers) || Object.keys(triggers).length === 0) {
       c.fail("definition.triggers", `${resourceName}: definition.triggers must be an object with at least one trigger`);
     }
     const actions = definition.actions;
-    if (actions !== undefined && (actions === null || typeof actions !== "object" || Array.isArray(actions))) {
+    if (actions !== undefined && !isUnknown(actions) && (actions === null || typeof actions !== "object" || Array.isArray(actions))) {
       c.fail("definition.actions", `${resourceName}: definition.actions must be an object`);
     }
   }
   const connectionReferences = c.object(news.connectionReferences, "connectionReferences");
   if (connectionReferences) {
     for (const [name, ref] of Object.entries(connectionReferences)) {
-      if (ref === null || typeof ref !== "object" || Array.isArray(ref)) {
+      if (!isUnknown(ref) && (ref === null || typeof ref !== "object" || Array.isArray(ref))) {
         c.fail(`connectionReferences.${name}`, `${resourceName}: connectionReferences.${name} must be an object`);
       }
     }
@@ -120,7 +122,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<FlowInputs> {
     inputs: {
       environmentId: environmentId!,
       displayName: displayName!,
-      definition: canonicalJson(definition) as Record<string, unknown>,
+      definition: (isUnknown(news.definition) ? news.definition : canonicalJson(definition)) as Record<string, unknown>,
       ...(connectionReferences && Object.keys(connectionReferences).length > 0
         ? { connectionReferences: canonicalJson(connectionReferences) as Record<string, FlowConnectionReference> }
         : {}),

@@ -79,6 +79,10 @@ function checkInputs(news: Record<string, unknown>): CheckResult<FlowOwnersInput
     const firstIndex = new Map<string, number>();
     news.owners.forEach((entry: unknown, i: number) => {
       const at = `owners[${i}]`;
+      if (isUnknown(entry)) {
+        owners.push(entry as FlowOwner);
+        return;
+      }
       const o = c.object(entry, at, { required: true });
       if (!o) return;
       const principalId = c.guid(o.principalId, `${at}.principalId`, { required: true });

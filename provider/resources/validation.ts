@@ -91,7 +91,8 @@ export class InputChecker {
       if (rules.required) this.fail(property, `${this.resource}: ${property} is required`);
       return undefined;
     }
-    if (isUnknown(value)) return {};
+    // Not known yet: nothing inside it can be checked; the caller passes it through.
+    if (isUnknown(value)) return undefined;
     if (typeof value !== "object" || Array.isArray(value)) {
       this.fail(property, `${this.resource}: ${property} must be an object`);
       return undefined;
