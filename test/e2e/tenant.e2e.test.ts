@@ -72,6 +72,18 @@ describe("tenant file applied by the root program", () => {
     expect(invoice.properties.state).toBe("Stopped");
   });
 
+  test("no secret or token in the state, the outputs or the engine's verbose log", async () => {
+    const secret = emulator.admin.clientSecret;
+    const jwt = /eyJ[\w-]+\.[\w-]+\.[\w-]+/;
+    const exported = await project.stackExport();
+    expect(exported).not.toContain(secret);
+    expect(exported).not.toMatch(jwt);
+    const verbose = await project.pulumiOk(["refresh", "--preview-only", "--logtostderr", "-v=9", "--logflow"]);
+    expect(verbose.output.length).toBeGreaterThan(10_000); // the log really is verbose
+    expect(verbose.output).not.toContain(secret);
+    expect(verbose.output).not.toMatch(jwt);
+  });
+
   test("drift: a flow turned on by hand is found and named; up puts it back", async () => {
     expect((await drift()).code).toBe(0);
     await control.request("PATCH", `objects/flows/${SEED.flows.invoiceApproval}`, { properties: { state: "Started" } });
