@@ -127,6 +127,10 @@ case "$cmd" in
     prepare
     say "type-checking (tsc --noEmit)"
     (cd "$root" && tsc --noEmit -p tsconfig.json)
+    if command -v go >/dev/null 2>&1; then
+      say "testing the Node.js language host (go test, tools/engine)"
+      (cd "$root/tools/engine" && go test ./... >&2)
+    fi
     cd "$root"
     exec jest "$@"
     ;;
