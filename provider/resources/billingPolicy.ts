@@ -265,11 +265,8 @@ export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingP
 
   async delete(id) {
     const client = await clientFromEnvironment();
-    try {
-      await client.billingPolicies.delete(id);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    // A policy already gone (404) counts as deleted: the client reports it, no error.
+    await client.billingPolicies.delete(id);
   },
 };
 
