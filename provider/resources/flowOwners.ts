@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -212,9 +212,9 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
     if (olds.environmentId !== news.environmentId) replaces.push("environmentId");
     if (olds.flowId !== news.flowId) replaces.push("flowId");
     const ownersChanged = ownersKey(declaredOwners(olds)) !== ownersKey(news.owners);
-    const providerChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
+    const stubChanged = providerChanged(olds, news);
     return {
-      changes: replaces.length > 0 || ownersChanged || providerChanged,
+      changes: replaces.length > 0 || ownersChanged || stubChanged,
       replaces,
       deleteBeforeReplace: true,
     };

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -79,9 +79,9 @@ export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs
     const replaces: string[] = [];
     if (olds.environmentId !== news.environmentId) replaces.push("environmentId");
     if (olds.flowId !== news.flowId) replaces.push("flowId");
-    const providerChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
+    const stubChanged = providerChanged(olds, news);
     return {
-      changes: replaces.length > 0 || olds.state !== news.state || providerChanged,
+      changes: replaces.length > 0 || olds.state !== news.state || stubChanged,
       replaces,
       deleteBeforeReplace: true,
     };

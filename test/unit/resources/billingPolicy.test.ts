@@ -59,6 +59,11 @@ describe("BillingPolicy diff", () => {
     expect(await billingPolicyHandler.diff("p1", olds, news())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
+  test("a new serialized provider stub is a change, with no replacement", async () => {
+    const result = await billingPolicyHandler.diff("p1", { ...olds, __provider: "old" } as BillingPolicyOutputs, { ...news(), __provider: "new" } as ReturnType<typeof news>);
+    expect(result).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+  });
+
   test("name and status update in place", async () => {
     const result = await billingPolicyHandler.diff("p1", olds, { ...news(), name: "other", status: "Disabled" });
     expect(result).toMatchObject({ changes: true, replaces: [] });
