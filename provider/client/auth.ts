@@ -40,6 +40,12 @@ interface CacheEntry {
 export class CachingTokenProvider implements TokenProvider {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly inflight = new Map<string, Promise<CacheEntry>>();
+  /**
+   * The credential's first token request, once started. A new credential first reads
+   * the authority's metadata; requests for other scopes wait for that first one so
+   * they reuse it instead of each reading it again.
+   */
+  private first: Promise<unknown> | undefined;
   private readonly refreshMarginMs: number;
   private readonly now: () => number;
 
@@ -75,7 +81,15 @@ export class CachingTokenProvider implements TokenProvider {
     let result: AccessToken | null;
     try {
       const source = await this.source();
-      result = await source.getToken(scope, signal ? { abortSignal: signal } : undefined);
+      const request = () => source.getToken(scope, signal ? { abortSignal: signal } : undefined);
+      if (this.first) {
+        await this.first.catch(() => undefined);
+        result = await request();
+      } else {
+        const own = request();
+        this.first = own;
+        result = await own;
+      }
     } catch (e) {
       if (e instanceof PowerPlatformError) throw e;
       const err = e as Error;

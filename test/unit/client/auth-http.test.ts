@@ -31,6 +31,39 @@ describe("token cache", () => {
     expect(calls).toBe(4);
   });
 
+  test("tokens for several scopes at once: the first request goes alone, the others follow it", async () => {
+    const started: string[] = [];
+    let releaseFirst: () => void = () => undefined;
+    const firstDone = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const source = {
+      getToken: async (scope: string | string[]) => {
+        started.push(String(scope));
+        if (started.length === 1) await firstDone;
+        return { token: `tok-${String(scope)}`, expiresOnTimestamp: Date.now() + 60 * 60_000 };
+      },
+    };
+    const p = new CachingTokenProvider(async () => source);
+    const all = Promise.all([p.getToken("s1"), p.getToken("s2"), p.getToken("s3")]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(["s1"]); // s2 and s3 wait: the credential reads the authority's metadata once
+    releaseFirst();
+    expect(await all).toEqual(["tok-s1", "tok-s2", "tok-s3"]);
+    expect(started.sort()).toEqual(["s1", "s2", "s3"]);
+  });
+
+  test("a failed first request does not block the other scopes", async () => {
+    const source = {
+      getToken: async (scope: string | string[]) => {
+        if (scope === "bad") throw new Error("no");
+        return { token: `tok-${String(scope)}`, expiresOnTimestamp: Date.now() + 60 * 60_000 };
+      },
+    };
+    const p = new CachingTokenProvider(async () => source);
+    const [bad, good] = await Promise.allSettled([p.getToken("bad"), p.getToken("good")]);
+    expect(bad.status).toBe("rejected");
+    expect(good).toEqual({ status: "fulfilled", value: "tok-good" });
+  });
+
   test("credential failures become AuthError without secrets", async () => {
     const p = new CachingTokenProvider(async () => ({
       getToken: async () => {
