@@ -25,9 +25,26 @@ export function handlerFor(kind: string): AnyHandler {
     } catch (error) {
       throw new Error(`@powerplatform-iac/provider: this version of the package has no resource ${kind} (${(error as Error).message}); upgrade it`);
     }
-    handler = module[`${base}Handler`] as AnyHandler | undefined;
-    if (!handler) throw new Error(`@powerplatform-iac/provider: resources/${base} does not export ${base}Handler`);
+    const found = module[`${base}Handler`] as AnyHandler | undefined;
+    if (!found) throw new Error(`@powerplatform-iac/provider: resources/${base} does not export ${base}Handler`);
+    handler = withStubChanges(found);
     loaded.set(kind, handler);
   }
   return handler;
+}
+
+/**
+ * A new serialized stub (`__provider`) in the program is a change for every resource:
+ * `up` then records it (the resource's update finds nothing else to do). The rule lives
+ * here, once, rather than in each resource's diff.
+ */
+export function withStubChanges(handler: AnyHandler): AnyHandler {
+  return {
+    ...handler,
+    async diff(id, olds, news) {
+      const result = await handler.diff(id, olds, news);
+      const stubChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
+      return stubChanged && !result.changes ? { ...result, changes: true } : result;
+    },
+  };
 }

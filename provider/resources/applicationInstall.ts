@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -304,9 +304,8 @@ export function applicationInstallHandlerWith(
       const timeoutChanged = olds.operationTimeoutMinutes !== news.operationTimeoutMinutes;
       // Not installed (uninstalled by hand and refreshed, or an install left unfinished): update installs or resumes.
       const notInstalled = olds.state !== "Installed";
-      const stubChanged = providerChanged(olds, news);
       return {
-        changes: replaces.length > 0 || timeoutChanged || notInstalled || stubChanged,
+        changes: replaces.length > 0 || timeoutChanged || notInstalled,
         replaces,
         deleteBeforeReplace: false,
       };

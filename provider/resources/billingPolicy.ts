@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -202,9 +202,8 @@ export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingP
   async diff(_id, olds, news): Promise<DiffResult> {
     const replaces = replacedFields(olds, news);
     const updates = updatedFields(olds, news);
-    const stubChanged = providerChanged(olds, news);
     return {
-      changes: replaces.length > 0 || updates.length > 0 || stubChanged,
+      changes: replaces.length > 0 || updates.length > 0,
       replaces,
       deleteBeforeReplace: false,
     };

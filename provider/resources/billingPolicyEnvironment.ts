@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -88,9 +88,8 @@ export const billingPolicyEnvironmentHandler: ResourceHandler<BillingPolicyEnvir
     const replaces: string[] = [];
     if (!same(olds.billingPolicyId, news.billingPolicyId)) replaces.push("billingPolicyId");
     if (!same(olds.environmentId, news.environmentId)) replaces.push("environmentId");
-    const stubChanged = providerChanged(olds, news);
     return {
-      changes: replaces.length > 0 || stubChanged,
+      changes: replaces.length > 0,
       replaces,
       // The same environment moving to another policy: it must leave the old one first.
       deleteBeforeReplace: replaces.length > 0 && same(olds.environmentId, news.environmentId),

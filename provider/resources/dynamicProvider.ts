@@ -31,11 +31,3 @@ export function propsWithOutputs(args: object, outputs: readonly string[]): Reco
   for (const name of outputs) if (!(name in props)) props[name] = undefined;
   return props;
 }
-
-/**
- * Whether the serialized stub differs between the state and the program: `diff` then
- * reports a change, so that `up` records the new stub (no API call is needed for it).
- */
-export function providerChanged(olds: object, news: object): boolean {
-  return (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;
-}

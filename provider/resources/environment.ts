@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -350,11 +350,10 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
   async diff(_id, olds, news): Promise<DiffResult> {
     const replaces = replacedFields(olds, news);
     const updates = updatedFields(olds, news);
-    const stubChanged = providerChanged(olds, news);
     // A declared domain name is unique in the tenant: the old environment must go before the new one can take it.
     const keepsDomain = !!news.dataverse?.domainName && news.dataverse.domainName === olds.dataverse?.domainName;
     return {
-      changes: replaces.length > 0 || updates.length > 0 || stubChanged,
+      changes: replaces.length > 0 || updates.length > 0,
       replaces,
       deleteBeforeReplace: replaces.length > 0 && keepsDomain,
     };

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -224,9 +224,8 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
     const replaces = olds.environmentId !== news.environmentId ? ["environmentId"] : [];
     const updates = changedContent(olds, news);
     const stateChanged = olds.state !== news.state;
-    const stubChanged = providerChanged(olds, news);
     return {
-      changes: replaces.length > 0 || updates.length > 0 || stateChanged || stubChanged,
+      changes: replaces.length > 0 || updates.length > 0 || stateChanged,
       replaces,
       deleteBeforeReplace: false,
     };

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -212,9 +212,8 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
     if (olds.environmentId !== news.environmentId) replaces.push("environmentId");
     if (olds.flowId !== news.flowId) replaces.push("flowId");
     const ownersChanged = ownersKey(declaredOwners(olds)) !== ownersKey(news.owners);
-    const stubChanged = providerChanged(olds, news);
     return {
-      changes: replaces.length > 0 || ownersChanged || stubChanged,
+      changes: replaces.length > 0 || ownersChanged,
       replaces,
       deleteBeforeReplace: true,
     };

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs, providerChanged } from "./dynamicProvider";
+import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -79,9 +79,8 @@ export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs
     const replaces: string[] = [];
     if (olds.environmentId !== news.environmentId) replaces.push("environmentId");
     if (olds.flowId !== news.flowId) replaces.push("flowId");
-    const stubChanged = providerChanged(olds, news);
     return {
-      changes: replaces.length > 0 || olds.state !== news.state || stubChanged,
+      changes: replaces.length > 0 || olds.state !== news.state,
       replaces,
       deleteBeforeReplace: true,
     };

@@ -118,12 +118,6 @@ describe("ApplicationInstall diff", () => {
   test.each(["Uninstalled", "None", "Installing", "InstallFailed"])("a package refreshed as %s needs an update (install again or resume)", async (state) => {
     expect(await handler.diff("id", installedOutputs({ state }), inputs())).toMatchObject({ changes: true, replaces: [] });
   });
-
-  test("a changed __provider is a change", async () => {
-    const olds = { ...installedOutputs(), __provider: "a" } as ApplicationInstallOutputs;
-    const news = { ...inputs(), __provider: "b" } as ApplicationInstallInputs;
-    expect(await handler.diff("id", olds, news)).toMatchObject({ changes: true });
-  });
 });
 
 describe("ApplicationInstall create decides from the package's state", () => {

@@ -1,4 +1,5 @@
 import { billingPolicyHandler, type BillingPolicyOutputs } from "../../../provider/resources/billingPolicy";
+import { handlerFor } from "../../../provider/runtime";
 
 const valid = () => ({
   name: "payg-europe",
@@ -59,9 +60,10 @@ describe("BillingPolicy diff", () => {
     expect(await billingPolicyHandler.diff("p1", olds, news())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
   });
 
-  test("a new serialized provider stub is a change, with no replacement", async () => {
-    const result = await billingPolicyHandler.diff("p1", { ...olds, __provider: "old" } as BillingPolicyOutputs, { ...news(), __provider: "new" } as ReturnType<typeof news>);
+  test("a new serialized provider stub is a change (through the runtime), with no replacement", async () => {
+    const result = await handlerFor("BillingPolicy").diff("p1", { ...olds, __provider: "old" }, { ...news(), __provider: "new" });
     expect(result).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await handlerFor("BillingPolicy").diff("p1", { ...olds, __provider: "same" }, { ...news(), __provider: "same" })).toMatchObject({ changes: false });
   });
 
   test("name and status update in place", async () => {

@@ -149,11 +149,6 @@ describe("Environment diff", () => {
     const result = await environmentHandler.diff("e1", plain as EnvironmentOutputs, await news());
     expect(result).toMatchObject({ changes: true, replaces: ["dataverse"] });
   });
-
-  test("a changed provider stub is a change", async () => {
-    const result = await environmentHandler.diff("e1", { ...olds, __provider: "a" } as EnvironmentOutputs, { ...(await news()), __provider: "b" } as never);
-    expect(result.changes).toBe(true);
-  });
 });
 
 describe("environment type conversions", () => {
