@@ -118,13 +118,24 @@ export class PulumiProject {
   }
 }
 
+/** How long one command of a test may run before it is killed (its whole process group). */
+export const commandDeadlineMs = 5 * 60_000;
+
 export function runCommand(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
+  options: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs?: number },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const deadline = setTimeout(() => {
+      output += `\n[harness] ${command} ${args.join(" ")} still running after ${(options.deadlineMs ?? commandDeadlineMs) / 1000} s: killed\n`;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, options.deadlineMs ?? commandDeadlineMs);
     let stdout = "";
     let stderr = "";
     let output = "";
@@ -136,8 +147,14 @@ export function runCommand(
       stderr += chunk.toString();
       output += chunk.toString();
     });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, output }));
+    child.on("error", (error) => {
+      clearTimeout(deadline);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(deadline);
+      resolve({ code: code ?? -1, stdout, stderr, output });
+    });
   });
 }
 
