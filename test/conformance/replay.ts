@@ -12,7 +12,7 @@ const keyOf = (method: string, url: string): string => {
   return `${method.toUpperCase()} ${u.host.toLowerCase()}${decodeURIComponent(u.pathname).replace(/\/+$/, "").toLowerCase()}`;
 };
 
-export function responseOf(r: Recording): TransportResponse {
+export function responseOf(r: Pick<Recording, "response" | "body">): TransportResponse {
   const headers = Object.fromEntries(Object.entries(r.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
   if (r.body !== undefined) headers["content-type"] ??= "application/json; charset=utf-8";
   return { status: r.response.status, headers, data: r.body };
@@ -23,19 +23,34 @@ export interface Replay extends Harness {
   served: string[];
 }
 
+/** One answer of a replay: the request it answers and the response (from a recording). */
+export interface Served {
+  id: string;
+  method: string;
+  url: string;
+  response: TransportResponse;
+}
+
+/** A served answer made of a recording, optionally under another URL or with another body. */
+export function served(id: string, change: { url?: string; body?: unknown } = {}): Served {
+  const r = recording(id);
+  const response = responseOf(change.body === undefined ? r : { ...r, body: change.body });
+  return { id, method: r.request.method, url: change.url ?? r.request.url, response };
+}
+
 /**
- * A client whose transport answers from the given recordings. A recording is used once
+ * A client whose transport answers from the given recordings. An answer is used once
  * when a later one in the list answers the same request (e.g. 409 then 202 on the same
  * POST), otherwise as often as asked (e.g. a poll). A request no recording answers fails.
- * `rewrite` changes a recording's request URL before matching (to replay a body recorded
- * for one id under another).
+ * `rewrite` replays a recording under another URL (e.g. a flow recorded on the maker path
+ * served on the admin path).
  */
-export function replay(ids: string[], rewrite: Record<string, string> = {}): Replay {
-  const entries = ids.map((id) => {
-    const r = recording(id);
-    return { r, key: keyOf(r.request.method, rewrite[id] ?? r.request.url) };
+export function replay(items: Array<string | Served>, rewrite: Record<string, string> = {}): Replay {
+  const entries = items.map((item) => {
+    const s = typeof item === "string" ? served(item, { url: rewrite[item] }) : item;
+    return { s, key: keyOf(s.method, s.url) };
   });
-  const served: string[] = [];
+  const servedIds: string[] = [];
   const h = harness();
   h.transport.router = (req: TransportRequest) => {
     const key = keyOf(req.method, req.url);
@@ -43,8 +58,8 @@ export function replay(ids: string[], rewrite: Record<string, string> = {}): Rep
     if (i < 0) throw new Error(`no recording answers ${req.method} ${req.url}`);
     const entry = entries[i]!;
     if (entries.slice(i + 1).some((e) => e.key === key)) entries.splice(i, 1);
-    served.push(entry.r.id);
-    return responseOf(entry.r);
+    servedIds.push(entry.s.id);
+    return { ...entry.s.response, headers: { ...entry.s.response.headers } };
   };
-  return { ...h, served };
+  return { ...h, served: servedIds };
 }
