@@ -148,8 +148,9 @@ const envPolicy = (ctx: Ctx) => {
 
 // ---------- application packages ----------
 // Bodies as recorded from the service (test/conformance/recorded: packages.tenant, packages.environment):
-// a tenant catalog item has 12 keys; an environment's package has 23. Both lists came in one
-// response (245 catalog items, no nextLink), so they are not paged.
+// a tenant catalog item has 12 keys; an environment's package has 23. The tenant catalog came in
+// one response (245 items, no nextLink), so it is not paged. Paging the environment's list is a guess
+// (its recording has 2 packages) kept so that clients' nextLink handling stays exercised.
 const TENANT_PACKAGE_KEYS = ["uniqueName", "localizedDescription", "localizedName", "applicationId", "applicationName", "applicationDescription",
   "publisherName", "publisherId", "learnMoreUrl", "catalogVisibility", "applicationVisibility", "errorDetails"];
 const pick = (o: Obj, keys: string[]) => Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
@@ -186,7 +187,7 @@ const envPackages = (ctx: Ctx) => {
   const filter = ctx.query.get("appInstallState");
   let items = Object.values(ctx.state.catalog).map((p) => envPackageView(ctx, env.name, p));
   if (filter && filter !== "All") items = items.filter((p) => (filter === "Installed" ? p.state === "Installed" : p.state !== "Installed"));
-  return ok({ value: items });
+  return ok(page(ctx, items));
 };
 
 function opLocation(ctx: Ctx, envId: string, opId: string) {
