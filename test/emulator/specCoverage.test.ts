@@ -1,17 +1,16 @@
 /**
- * The emulator serves every operation of both OpenAPI specs in shared/specs and the
+ * The emulator serves every operation of both OpenAPI specs (kept in the repository, in
+ * test/conformance/specs: a missing spec fails the test) and the
  * field-observed operations of DESIGN.md §3: each one matches a route.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { parse } from "yaml";
+import { specText } from "../conformance/recordings";
 import { match } from "./http";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
 import { powerPlatformRoutes } from "./surfaces/powerplatform";
 
 const routes = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes];
-const specsDir = process.env.SPECS_DIR ?? path.resolve(__dirname, "..", "..", "..", "shared", "specs");
 const methods = ["get", "post", "put", "patch", "delete"];
 
 function operationsOf(spec: { paths: Record<string, Record<string, unknown>> }): Array<[string, string]> {
@@ -22,12 +21,10 @@ function operationsOf(spec: { paths: Record<string, Record<string, unknown>> }):
   );
 }
 
-const specOperations: Array<[string, string]> = fs.existsSync(specsDir)
-  ? [
-      ...operationsOf(JSON.parse(fs.readFileSync(path.join(specsDir, "power-platform-api.openapi.json"), "utf8"))),
-      ...operationsOf(parse(fs.readFileSync(path.join(specsDir, "power-automate-management-api.openapi.yaml"), "utf8"))),
-    ]
-  : [];
+const specOperations: Array<[string, string]> = [
+  ...operationsOf(JSON.parse(specText("power-platform-api.openapi.json"))),
+  ...operationsOf(parse(specText("power-automate-management-api.openapi.yaml"))),
+];
 
 const admin = "/providers/Microsoft.ProcessSimple/scopes/admin/environments/{env}";
 const fieldOperations: Array<[string, string]> = [

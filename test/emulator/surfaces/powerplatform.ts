@@ -147,15 +147,37 @@ const envPolicy = (ctx: Ctx) => {
 };
 
 // ---------- application packages ----------
-const tenantPackages = (ctx: Ctx) => ok(page(ctx, publicView(Object.values(ctx.state.catalog))));
+// Bodies as recorded from the service (test/conformance/recorded: packages.tenant, packages.environment):
+// a tenant catalog item has 12 keys; an environment's package has 23. The tenant catalog came in
+// one response (245 items, no nextLink), so it is not paged. Paging the environment's list is a guess
+// (its recording has 2 packages) kept so that clients' nextLink handling stays exercised.
+const TENANT_PACKAGE_KEYS = ["uniqueName", "localizedDescription", "localizedName", "applicationId", "applicationName", "applicationDescription",
+  "publisherName", "publisherId", "learnMoreUrl", "catalogVisibility", "applicationVisibility", "errorDetails"];
+const pick = (o: Obj, keys: string[]) => Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+const tenantPackages = (ctx: Ctx) => ok({ value: publicView(Object.values(ctx.state.catalog)).map((p) => pick(p, TENANT_PACKAGE_KEYS)) });
+
+// Guess (listed in test/conformance/README.md): a package without its own recording has the
+// availability values of the first recorded one.
+const RECORDED_AVAILABILITY = { startDateUtc: "2018-07-23T00:00:00Z", endDateUtc: "2050-01-01T00:00:00Z" };
 
 function envPackageView(ctx: Ctx, envId: string, pkg: Obj): Obj {
   const inst = ctx.state.applicationInstalls[`${envId}:${pkg.uniqueName}`];
+  const p = publicView(pkg);
+  const countries = Object.values(ctx.state.catalog).find((x) => Array.isArray(x.supportedCountries))?.supportedCountries ?? [];
   return {
-    ...publicView(pkg),
-    state: inst?.state ?? "None",
+    id: p.id, uniqueName: p.uniqueName, version: p.version,
+    localizedDescription: p.localizedDescription, localizedName: p.localizedName,
+    applicationId: p.applicationId, applicationName: p.applicationName, applicationDescription: p.applicationDescription,
+    singlePageApplicationUrl: p.singlePageApplicationUrl ?? null,
+    publisherName: p.publisherName, publisherId: p.publisherId, learnMoreUrl: p.learnMoreUrl,
+    crmMinversion: p.crmMinversion, crmMaxVersion: p.crmMaxVersion ?? null, customHandleUpgrade: p.customHandleUpgrade ?? false,
     instancePackageId: inst?.instancePackageId ?? null,
-    errorDetails: inst?.errorDetails ?? pkg.errorDetails ?? null,
+    state: inst?.state ?? "None",
+    catalogVisibility: p.catalogVisibility, applicationVisibility: p.applicationVisibility,
+    errorDetails: inst?.errorDetails ?? p.errorDetails ?? null,
+    startDateUtc: p.startDateUtc ?? RECORDED_AVAILABILITY.startDateUtc,
+    endDateUtc: p.endDateUtc ?? RECORDED_AVAILABILITY.endDateUtc,
+    supportedCountries: p.supportedCountries ?? [...countries],
   };
 }
 
