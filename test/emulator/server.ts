@@ -116,7 +116,7 @@ export class Emulator {
     const m = isApi ? match(ROUTES, method, path) : { route: undefined, params: {}, pathMatched: false };
     const surface = isApi ? (m.route?.surface ?? surfaceOfPath(path)) : "entra";
     const template = m.route?.template ?? (isApi ? path : entraTemplate(path));
-    const log = (status: number, fault?: string) => this.requestLog.add({ time: new Date(started).toISOString(), method, path, query: Object.fromEntries(url.searchParams), status, surface, template, durationMs: Date.now() - started, ...(fault ? { fault } : {}) });
+    const log = (status: number, fault?: string) => this.requestLog.add({ time: new Date(started).toISOString(), method, host: url.host, path, query: Object.fromEntries(url.searchParams), status, surface, template, durationMs: Date.now() - started, ...(fault ? { fault } : {}) });
 
     const fault = this.faults.take(method, path);
     if (fault) {
