@@ -10,7 +10,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { abortReason } from "./clock";
 import { NetworkError } from "./errors";
-import { proxyForUrl } from "./proxy";
+import { proxyForUrl, proxyFromEnvironment } from "./proxy";
 import { PROXY_TUNNEL_ERROR, ProxyTunnelAgent } from "./tunnel";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -108,6 +108,8 @@ export interface AxiosTransportOptions {
 export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+  // A malformed proxy variable is a configuration error now, before any request (token requests included).
+  proxyFromEnvironment();
   // One tunnelling agent per proxy URL; the proxy is chosen per request from the environment.
   const tunnelAgents = new Map<string, ProxyTunnelAgent>();
   const httpsAgentFor = (url: string): https.Agent => {

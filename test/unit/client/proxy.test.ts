@@ -7,7 +7,7 @@
 // built-in proxy support.
 import { bypassesProxy, noProxyList, proxyForUrl, proxyFromEnvironment, describeProxy } from "../../../provider/client/proxy";
 import { ConfigurationError } from "../../../provider/client/errors";
-import { networkErrorFrom } from "../../../provider/client/transport";
+import { createAxiosTransport, networkErrorFrom } from "../../../provider/client/transport";
 import { PROXY_TUNNEL_ERROR } from "../../../provider/client/tunnel";
 
 const PROXY = "http://proxy.corp.example:3128";
@@ -29,6 +29,18 @@ describe("proxy variables", () => {
     expect(bad).toThrow(/HTTPS_PROXY/);
     try { bad(); } catch (e) { expect(String((e as Error).message)).not.toContain("s3cret"); }
     expect(() => proxyFromEnvironment({ ALL_PROXY: "socks5://user:s3cret@h:1080" })).toThrow(/ALL_PROXY: proxy scheme socks5: is not supported/);
+  });
+
+  test("the transport refuses a malformed proxy variable when it is created, before any request", () => {
+    const saved = process.env.HTTPS_PROXY;
+    process.env.HTTPS_PROXY = "ftp://proxy.corp.example:21";
+    try {
+      expect(() => createAxiosTransport()).toThrow(ConfigurationError);
+      expect(() => createAxiosTransport()).toThrow(/HTTPS_PROXY: proxy scheme ftp: is not supported/);
+    } finally {
+      if (saved === undefined) delete process.env.HTTPS_PROXY;
+      else process.env.HTTPS_PROXY = saved;
+    }
   });
 
   test("the proxy is described without its credentials", () => {
