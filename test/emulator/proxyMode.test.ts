@@ -22,6 +22,10 @@ import * as path from "node:path";
 import * as tls from "node:tls";
 import { execFile, execFileSync } from "node:child_process";
 import { bootEmulator, Kit } from "./testkit";
+import { SEED } from "./seed";
+import { calledBaseUrl } from "./http";
+import { isPlayedMicrosoftHost } from "./microsoftHosts";
+import { refusalOf } from "./proxy";
 import { createAxiosTransport } from "../../provider/client/transport";
 import { NetworkError } from "../../provider/client/errors";
 
@@ -139,6 +143,20 @@ describe("curl with HTTPS_PROXY and --cacert against the real host names", () =>
     const op = await curl(["-H", `Authorization: Bearer ${bap}`, location.href]);
     expect([200, 202]).toContain(op.status);
     expect(op.json.id ?? op.json.name).toBeDefined();
+  });
+
+  test("an application install answers with an Operation-Location on api.powerplatform.com, which curl follows", async () => {
+    const pp = await curlToken("https://api.powerplatform.com/.default");
+    const install = await curl([
+      "-X", "POST", "-H", `Authorization: Bearer ${pp}`,
+      `https://api.powerplatform.com/appmanagement/environments/${SEED.environments.production}/applicationPackages/${SEED.packages.installable}/install?api-version=2022-03-01-preview`,
+    ]);
+    expect(install.status).toBe(202);
+    const op = new URL(install.headers["operation-location"]);
+    expect(op.origin).toBe("https://api.powerplatform.com");
+    const status = await curl(["-H", `Authorization: Bearer ${pp}`, op.href]);
+    expect(status.status).toBe(200);
+    expect(typeof status.json.status).toBe("string");
   });
 
   test("OpenID metadata, instance discovery and the 401 challenge name the Microsoft host the client called", async () => {
@@ -364,5 +382,41 @@ describe("the client's transport and HTTPS_PROXY / NO_PROXY (in process)", () =>
     } finally {
       t.close?.();
     }
+  });
+});
+
+describe("the host the client called (pure functions)", () => {
+  const FALLBACK = "https://127.0.0.1:8443";
+  test.each([
+    ["api.bap.microsoft.com", "https://api.bap.microsoft.com"],
+    ["API.BAP.Microsoft.com:443", "https://api.bap.microsoft.com"],
+    ["127.0.0.1:8443", "https://127.0.0.1:8443"],
+    ["localhost:8443", "https://localhost:8443"],
+    ["[::1]:8443", "https://[::1]:8443"],
+    ["", FALLBACK],
+    ["evil.example/path", FALLBACK],
+    ["user@evil.example", FALLBACK],
+    ["a b", FALLBACK],
+  ])("Host %j → %s", (host, base) => {
+    expect(calledBaseUrl({ headers: host ? { host } : {} }, FALLBACK)).toBe(base);
+  });
+
+  test.each([
+    ["login.microsoftonline.com:443", undefined],
+    ["LOGIN.MICROSOFTONLINE.COM:443", undefined],
+    ["unitedstates.api.bap.microsoft.com:443", undefined],
+    ["api.bap.microsoft.com", "'api.bap.microsoft.com' is not a host:port CONNECT target"],
+    ["api.bap.microsoft.com:8443", "only port 443 is tunnelled (asked for 8443)"],
+    ["graph.microsoft.com:443", "'graph.microsoft.com' is not a Microsoft host this emulator plays; the proxy reaches nothing else"],
+    ["-x.api.bap.microsoft.com:443", "'-x.api.bap.microsoft.com' is not a Microsoft host this emulator plays; the proxy reaches nothing else"],
+  ])("CONNECT %s → %s", (target, why) => {
+    expect(refusalOf(target)).toBe(why);
+  });
+
+  test("one wildcard label, never two, never a bare suffix", () => {
+    expect(isPlayedMicrosoftHost("org.crm.dynamics.com")).toBe(true);
+    expect(isPlayedMicrosoftHost("crm.dynamics.com")).toBe(false);
+    expect(isPlayedMicrosoftHost("a.org.crm.dynamics.com")).toBe(false);
+    expect(isPlayedMicrosoftHost("0000000000000001.23.environment.api.powerplatform.com")).toBe(false);
   });
 });
