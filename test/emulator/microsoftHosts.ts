@@ -29,13 +29,12 @@
 /** Dataverse regional suffixes: crm (NAM), crm2 … crm21 (other geographies). */
 const CRM_SUFFIXES = ["crm", ...Array.from({ length: 20 }, (_, i) => `crm${i + 2}`)];
 
+/** Entra ID (token endpoint, OpenID metadata, instance discovery) and its aliases. */
+const ENTRA_NAMES = ["login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net"];
+
 /** Every DNS name (wildcards allowed) the proxy mode serves, public cloud. */
 export const MICROSOFT_HOST_PATTERNS: readonly string[] = [
-  // Entra ID (token endpoint, OpenID metadata, instance discovery) and its aliases
-  "login.microsoftonline.com",
-  "login.windows.net",
-  "login.microsoft.com",
-  "sts.windows.net",
+  ...ENTRA_NAMES,
   // BAP (environments) and its regional lifecycle-operation hosts
   "api.bap.microsoft.com",
   "*.api.bap.microsoft.com",
@@ -51,7 +50,7 @@ export const MICROSOFT_HOST_PATTERNS: readonly string[] = [
 
 /** The Entra authority host the emulator names when a client reached it by a Microsoft name. */
 export const ENTRA_AUTHORITY_HOST = "login.microsoftonline.com";
-export const ENTRA_HOSTS: ReadonlySet<string> = new Set(MICROSOFT_HOST_PATTERNS.slice(0, 4));
+export const ENTRA_HOSTS: ReadonlySet<string> = new Set(ENTRA_NAMES);
 
 /** True when `hostname` is covered by `pattern` the way TLS name matching does it (a `*` is one whole label). */
 export function hostMatchesPattern(hostname: string, pattern: string): boolean {
