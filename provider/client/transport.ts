@@ -2,12 +2,16 @@
  * The wire: one function that sends one HTTP request and returns status,
  * headers and parsed body for ANY status (the caller decides what is accepted).
  * The default transport is axios with keep-alive agents and a per-request
- * timeout; tests inject a fake transport.
+ * timeout; tests inject a fake transport. https:// requests honour
+ * HTTPS_PROXY / NO_PROXY (proxy.ts) through a CONNECT tunnel (tunnel.ts), as
+ * @azure/identity does for the token requests.
  */
 import * as http from "node:http";
 import * as https from "node:https";
 import { abortReason } from "./clock";
 import { NetworkError } from "./errors";
+import { proxyForUrl, proxyFromEnvironment } from "./proxy";
+import { PROXY_TUNNEL_ERROR, ProxyTunnelAgent } from "./tunnel";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -37,7 +41,14 @@ export interface Transport {
 }
 
 /** Errors codes that prove the request never reached the server. */
-const NOT_SENT_CODES: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  PROXY_TUNNEL_ERROR,
+]);
 
 /** Maps a low-level failure (no HTTP response) to a NetworkError without keeping the raw error (it holds headers). */
 export function networkErrorFrom(e: unknown, method: string, url: string): NetworkError {
@@ -97,6 +108,20 @@ export interface AxiosTransportOptions {
 export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+  // A malformed proxy variable is a configuration error now, before any request (token requests included).
+  proxyFromEnvironment();
+  // One tunnelling agent per proxy URL; the proxy is chosen per request from the environment.
+  const tunnelAgents = new Map<string, ProxyTunnelAgent>();
+  const httpsAgentFor = (url: string): https.Agent => {
+    const proxy = proxyForUrl(url);
+    if (!proxy) return httpsAgent;
+    let agent = tunnelAgents.get(proxy.href);
+    if (!agent) {
+      agent = new ProxyTunnelAgent(proxy, { keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+      tunnelAgents.set(proxy.href, agent);
+    }
+    return agent;
+  };
   let instance: Promise<AxiosLike> | undefined;
   const getInstance = (): Promise<AxiosLike> => {
     instance ??= import("axios").then((m): AxiosLike => {
@@ -117,6 +142,7 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
   return {
     async send(req: TransportRequest): Promise<TransportResponse> {
       const ax = await getInstance();
+      const agent = httpsAgentFor(req.url);
       try {
         const res = await ax.request({
           method: req.method,
@@ -125,6 +151,8 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
           data: req.body === undefined ? undefined : JSON.stringify(req.body),
           timeout: req.timeoutMs,
           signal: req.signal,
+          // axios's own `proxy` option does not tunnel https (CONNECT): it stays off, the agent tunnels.
+          httpsAgent: agent,
         });
         return { status: res.status, headers: normaliseHeaders(res.headers), data: normaliseBody(res.data) };
       } catch (e) {
@@ -135,6 +163,8 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
     close(): void {
       httpsAgent.destroy();
       httpAgent.destroy();
+      for (const agent of tunnelAgents.values()) agent.destroy();
+      tunnelAgents.clear();
     },
   };
 }

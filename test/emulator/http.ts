@@ -90,6 +90,23 @@ export function match(routes: Route[], method: string, path: string): { route?: 
   return { params: {}, pathMatched };
 }
 
+// ---------- absolute URLs ----------
+/** A Host header value: a DNS name or an IPv4 address, or a bracketed IPv6 address, with an optional port. */
+const HOST_HEADER = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The origin (`https://host[:port]`) the client called, from its Host header, so
+ * that every absolute URL the emulator emits (LRO headers, next links, OpenID
+ * metadata) names the host the client used: `https://127.0.0.1:8443` directly,
+ * `https://api.bap.microsoft.com` through the proxy. Falls back to the
+ * emulator's own URL when the header is missing or malformed.
+ */
+export function calledBaseUrl(req: Pick<IncomingMessage, "headers">, fallback: string): string {
+  const host = String(req.headers.host ?? "").trim();
+  if (!HOST_HEADER.test(host)) return fallback;
+  return `https://${host.toLowerCase().replace(/:443$/, "")}`;
+}
+
 // ---------- validation helpers ----------
 export function requireBody(ctx: Ctx): Obj {
   if (ctx.body === undefined || ctx.body === null || typeof ctx.body !== "object" || Array.isArray(ctx.body))

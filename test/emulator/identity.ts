@@ -7,6 +7,7 @@ import { SEED } from "./seed";
 import { signJwt, verifyJwtSignature, decodeJwt, JwtClaims } from "./jwt";
 import type { TlsMaterial } from "./tls";
 import type { Principal, Reply, Surface } from "./http";
+import { ENTRA_AUTHORITY_HOST, ENTRA_HOSTS, isPlayedMicrosoftHost } from "./microsoftHosts";
 
 export const RESOURCES: Record<string, Exclude<Surface, "entra" | "control">> = {
   "https://api.powerplatform.com": "powerplatform",
@@ -40,7 +41,34 @@ export class Identity {
   constructor(private tls: TlsMaterial, private baseUrl: () => string) {}
 
   get federatedIssuer() { return `${this.baseUrl()}/federated`; }
-  issuer(tenant = this.tenantId) { return `${this.baseUrl()}/${tenant}/v2.0`; }
+  /** The token issuer for tokens obtained at `base` (the authority origin the client called). */
+  issuer(tenant: string = this.tenantId, base = this.baseUrl()) { return `${base}/${tenant}/v2.0`; }
+
+  /**
+   * The Entra authority a client of `apiBase` should use: login.microsoftonline.com
+   * when it reached the emulator by a Microsoft host name (proxy mode), else the
+   * origin it called (the emulator serves Entra on every host).
+   */
+  authorityFor(apiBase: string): string {
+    const host = new URL(apiBase).hostname;
+    return isPlayedMicrosoftHost(host) ? `https://${ENTRA_AUTHORITY_HOST}` : apiBase;
+  }
+
+  /**
+   * Tokens are issued under the origin the client called (`https://127.0.0.1:8443/{tid}/v2.0`,
+   * `https://login.microsoftonline.com/{tid}/v2.0`): an issuer is ours when it names this
+   * tenant on the emulator's own host, a loopback name, or an Entra host it plays.
+   * (The signature check is what proves the token came from this emulator.)
+   */
+  private trustedIssuer(iss: unknown): boolean {
+    if (typeof iss !== "string") return false;
+    let u: URL;
+    try { u = new URL(iss); } catch { return false; }
+    if (u.protocol !== "https:" || u.pathname !== `/${this.tenantId}/v2.0` || u.search || u.username) return false;
+    const h = u.hostname.replace(/^\[|\]$/g, "");
+    const loopback = h === "localhost" || h.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "::1";
+    return u.host === new URL(this.baseUrl()).host || loopback || (ENTRA_HOSTS.has(h) && !u.port);
+  }
 
   credentials() {
     return {
@@ -67,8 +95,7 @@ export class Identity {
   }
 
   /** Handles Entra paths; returns undefined when the path is not an Entra path. */
-  handle(method: string, path: string, query: URLSearchParams, rawBody: string): Reply | undefined {
-    const base = this.baseUrl();
+  handle(method: string, path: string, query: URLSearchParams, rawBody: string, base = this.baseUrl()): Reply | undefined {
     const p = path.replace(/\/+$/, "");
     if (method === "GET" && /^\/(common|organizations|[^/]+)\/discovery\/instance$/i.test(p)) {
       const host = new URL(base).host;
@@ -97,7 +124,7 @@ export class Identity {
           id_token_signing_alg_values_supported: ["RS256"],
           response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
           scopes_supported: ["openid", "profile", "email", "offline_access"],
-          issuer: `${base}/${tid}/v2.0`,
+          issuer: this.issuer(tid, base),
           request_uri_parameter_supported: false,
           userinfo_endpoint: `${base}/oidc/userinfo`,
           authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
@@ -121,7 +148,7 @@ export class Identity {
     m = /^\/([^/]+)\/oauth2\/v2\.0\/token$/i.exec(p);
     if (m) {
       if (method !== "POST") return aad(405, "invalid_request", "AADSTS900561: The endpoint only accepts POST requests.", 900561);
-      return this.token(m[1], new URLSearchParams(rawBody));
+      return this.token(m[1], new URLSearchParams(rawBody), base);
     }
     return undefined;
   }
@@ -133,7 +160,7 @@ export class Identity {
     return aad(400, "invalid_request", `AADSTS90002: Tenant '${t}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, 90002);
   }
 
-  private token(tenant: string, f: URLSearchParams): Reply {
+  private token(tenant: string, f: URLSearchParams, base: string): Reply {
     const tErr = this.checkTenant(tenant, false);
     if (tErr) return tErr;
     const grant = f.get("grant_type");
@@ -147,7 +174,7 @@ export class Identity {
       return aad(400, "invalid_resource", `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${SEED.tenantDomain}.`, 500011);
     const app = this.apps.find((a) => a.clientId === clientId);
     if (!app) return aad(400, "unauthorized_client", `AADSTS700016: Application with identifier '${f.get("client_id")}' was not found in the directory '${SEED.tenantDomain}'.`, 700016);
-    const tokenUrl = `${this.baseUrl()}/${tenant}/oauth2/v2.0/token`;
+    const tokenUrl = `${base}/${tenant}/oauth2/v2.0/token`;
 
     if (grant === "client_credentials") {
       if (app.publicClient) return aad(401, "invalid_client", "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", 7000218);
@@ -158,27 +185,27 @@ export class Identity {
           return aad(401, "invalid_client", `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`, 7000215);
       } else if (assertion !== null) {
         if (f.get("client_assertion_type") !== JWT_BEARER) return aad(400, "invalid_request", "AADSTS700024: client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer.", 700024);
-        const e = app.certificate ? this.checkCertAssertion(app, assertion, tokenUrl) : app.federated ? this.checkFederatedAssertion(app, assertion) : aad(401, "invalid_client", `AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application '${app.clientId}'.`, 700027);
+        const e = app.certificate ? this.checkCertAssertion(app, assertion, tokenUrl, base) : app.federated ? this.checkFederatedAssertion(app, assertion) : aad(401, "invalid_client", `AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application '${app.clientId}'.`, 700027);
         if (e) return e;
       } else return aad(401, "invalid_client", "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", 7000218);
-      return this.issue({ kind: "app", objectId: app.objectId, appId: app.clientId, isAdmin: app.admin, type: "ServicePrincipal", displayName: app.displayName }, resource);
+      return this.issue({ kind: "app", objectId: app.objectId, appId: app.clientId, isAdmin: app.admin, type: "ServicePrincipal", displayName: app.displayName }, resource, base);
     }
     if (grant === "password") {
       const user = this.users.find((u) => u.username.toLowerCase() === (f.get("username") ?? "").toLowerCase());
       if (!user || user.password !== f.get("password"))
         return aad(400, "invalid_grant", "AADSTS50126: Error validating credentials due to invalid username or password.", 50126);
-      return this.issue({ kind: "user", objectId: user.objectId, appId: app.clientId, isAdmin: user.admin, type: "User", displayName: user.displayName }, resource, user);
+      return this.issue({ kind: "user", objectId: user.objectId, appId: app.clientId, isAdmin: user.admin, type: "User", displayName: user.displayName }, resource, base, user);
     }
     if (grant === "refresh_token") {
       const rt = verifyJwtSignature(f.get("refresh_token") ?? "", this.tls.signingPublicKey);
       const user = rt && rt.claims.typ === "refresh" ? this.users.find((u) => u.objectId === rt.claims.oid) : undefined;
       if (!user) return aad(400, "invalid_grant", "AADSTS9002313: Invalid request. Request is malformed or invalid.", 9002313);
-      return this.issue({ kind: "user", objectId: user.objectId, appId: app.clientId, isAdmin: user.admin, type: "User", displayName: user.displayName }, resource, user);
+      return this.issue({ kind: "user", objectId: user.objectId, appId: app.clientId, isAdmin: user.admin, type: "User", displayName: user.displayName }, resource, base, user);
     }
     return aad(400, "unsupported_grant_type", `AADSTS70003: The app requested an unsupported grant type '${grant}'.`, 70003);
   }
 
-  private checkCertAssertion(app: App, assertion: string, tokenUrl: string): Reply | undefined {
+  private checkCertAssertion(app: App, assertion: string, tokenUrl: string, base: string): Reply | undefined {
     const cert = this.tls.spCert as X509Certificate;
     const v = verifyJwtSignature(assertion, cert.publicKey);
     if (!v) return aad(401, "invalid_client", `AADSTS700027: Client assertion failed signature validation. Application '${app.clientId}'.`, 700027);
@@ -186,7 +213,7 @@ export class Identity {
     const x5t = h["x5t#S256"] ? Buffer.from(String(h["x5t#S256"]), "base64url").toString("hex").toUpperCase() : h.x5t ? Buffer.from(String(h.x5t), "base64url").toString("hex").toUpperCase() : undefined;
     if (x5t && x5t !== this.tls.spCertThumbprintSha256 && x5t !== this.tls.spCertThumbprintSha1)
       return aad(401, "invalid_client", `AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application '${app.clientId}'.`, 700027);
-    return this.checkAssertionClaims(v.claims, app, (aud) => aud.toLowerCase() === tokenUrl.toLowerCase() || aud.toLowerCase().startsWith(this.baseUrl().toLowerCase()), true);
+    return this.checkAssertionClaims(v.claims, app, (aud) => aud.toLowerCase() === tokenUrl.toLowerCase() || aud.toLowerCase().startsWith(base.toLowerCase()), true);
   }
 
   private checkFederatedAssertion(app: App, assertion: string): Reply | undefined {
@@ -209,12 +236,12 @@ export class Identity {
     return undefined;
   }
 
-  private issue(p: Principal, resource: string, user?: User): Reply {
+  private issue(p: Principal, resource: string, base: string, user?: User): Reply {
     const now = Math.floor(Date.now() / 1000);
     const life = this.tokenLifetime();
     const aud = Object.keys(RESOURCES).find((r) => r === resource.toLowerCase())!;
     const claims: JwtClaims = {
-      aud, iss: this.issuer(), iat: now, nbf: now - 5, exp: now + life,
+      aud, iss: this.issuer(this.tenantId, base), iat: now, nbf: now - 5, exp: now + life,
       tid: this.tenantId, oid: p.objectId, sub: p.objectId, appid: p.appId, azp: p.appId,
       idtyp: p.kind, ver: "2.0", uti: randomUUID().replace(/-/g, ""),
     };
@@ -231,7 +258,7 @@ export class Identity {
     if (user) {
       body.scope = `${aud}/user_impersonation ${aud}/.default openid profile offline_access`;
       body.refresh_token = signJwt({ typ: "refresh", oid: user.objectId, iat: now, exp: now + 86400 * 90 }, this.tls.signingKey, this.tls.signingKid);
-      body.id_token = signJwt({ aud: p.appId, iss: this.issuer(), iat: now, nbf: now, exp: now + 3600, name: user.displayName, oid: user.objectId, preferred_username: user.username, sub: user.objectId, tid: this.tenantId, ver: "2.0" }, this.tls.signingKey, this.tls.signingKid);
+      body.id_token = signJwt({ aud: p.appId, iss: this.issuer(this.tenantId, base), iat: now, nbf: now, exp: now + 3600, name: user.displayName, oid: user.objectId, preferred_username: user.username, sub: user.objectId, tid: this.tenantId, ver: "2.0" }, this.tls.signingKey, this.tls.signingKid);
       body.client_info = Buffer.from(JSON.stringify({ uid: user.objectId, utid: this.tenantId })).toString("base64url");
     }
     return { status: 200, body };
@@ -248,7 +275,7 @@ export class Identity {
     const now = Date.now() / 1000;
     if (typeof c.exp !== "number" || c.exp <= now) return { error: "The access token has expired." };
     if (typeof c.nbf === "number" && c.nbf > now + 300) return { error: "The access token is not yet valid." };
-    if (c.iss !== this.issuer()) return { error: `The access token issuer '${String(c.iss)}' is not trusted.` };
+    if (!this.trustedIssuer(c.iss)) return { error: `The access token issuer '${String(c.iss)}' is not trusted.` };
     if (c.tid !== this.tenantId) return { error: "The access token is for another tenant." };
     const expected = AUDIENCE_OF[surface];
     const aud = String(c.aud ?? "").replace(/\/+$/, "").toLowerCase();

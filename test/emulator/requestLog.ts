@@ -3,6 +3,8 @@ export interface LoggedRequest {
   seq: number;
   time: string;
   method: string;
+  /** The host the client called (Host header): 127.0.0.1:PORT directly, api.bap.microsoft.com through the proxy. */
+  host?: string;
   path: string;
   query: Record<string, string>;
   status: number;

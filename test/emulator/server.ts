@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { loadTlsMaterial, defaultDataDir, TlsMaterial } from "./tls";
 import { Identity } from "./identity";
-import { Ctx, HttpError, match, Reply, Route } from "./http";
+import { calledBaseUrl, Ctx, HttpError, match, Reply, Route } from "./http";
 import { DEFAULT_SETTINGS, loadState, saveState, seedState, Settings, TenantState, tick } from "./state";
 import { Faults, defaultFaultBody } from "./faults";
 import { RequestLog, entraTemplate } from "./requestLog";
@@ -15,6 +15,7 @@ import { powerPlatformRoutes } from "./surfaces/powerplatform";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
 import { SEED } from "./seed";
+import { startConnectProxy, RunningConnectProxy } from "./proxy";
 
 export interface EmulatorLogger { info(msg: string): void; error?(msg: string): void }
 
@@ -26,6 +27,11 @@ export interface EmulatorOptions {
   seed?: "default" | "empty";
   settings?: Partial<Settings>;
   logger?: EmulatorLogger;
+  /**
+   * Proxy mode: also listen on this port (0 = random) as an HTTP CONNECT proxy
+   * that tunnels the real Microsoft host names to the emulator.
+   */
+  proxyPort?: number;
 }
 
 export interface RunningEmulator {
@@ -34,6 +40,10 @@ export interface RunningEmulator {
   caCertPath: string;
   dataDir: string;
   env: Record<string, string>;
+  /** Proxy mode only: the CONNECT proxy's URL (the value for HTTPS_PROXY). */
+  proxyUrl?: string;
+  /** Proxy mode only: the client environment with HTTPS_PROXY and the CA, and no endpoint override. */
+  proxyEnv?: Record<string, string>;
   admin: { tenantId: string; clientId: string; clientSecret: string };
   stop(): Promise<void>;
 }
@@ -81,7 +91,8 @@ export class Emulator {
 
   async handle(req: IncomingMessage, res: ServerResponse) {
     const started = Date.now();
-    const url = new URL(req.url ?? "/", this.url);
+    const base = calledBaseUrl(req, this.url);
+    const url = new URL(req.url ?? "/", base);
     const method = (req.method ?? "GET").toUpperCase();
     const path = url.pathname;
     const requestId = randomUUID();
@@ -105,7 +116,7 @@ export class Emulator {
     const m = isApi ? match(ROUTES, method, path) : { route: undefined, params: {}, pathMatched: false };
     const surface = isApi ? (m.route?.surface ?? surfaceOfPath(path)) : "entra";
     const template = m.route?.template ?? (isApi ? path : entraTemplate(path));
-    const log = (status: number, fault?: string) => this.requestLog.add({ time: new Date(started).toISOString(), method, path, query: Object.fromEntries(url.searchParams), status, surface, template, durationMs: Date.now() - started, ...(fault ? { fault } : {}) });
+    const log = (status: number, fault?: string) => this.requestLog.add({ time: new Date(started).toISOString(), method, host: url.host, path, query: Object.fromEntries(url.searchParams), status, surface, template, durationMs: Date.now() - started, ...(fault ? { fault } : {}) });
 
     const fault = this.faults.take(method, path);
     if (fault) {
@@ -122,16 +133,16 @@ export class Emulator {
 
     let reply: Reply;
     if (!isApi) {
-      reply = this.identity.handle(method, path, url.searchParams, rawBody) ?? { status: 404, body: { error: "not_found", error_description: `AADSTS90002: no such endpoint ${path}` } };
+      reply = this.identity.handle(method, path, url.searchParams, rawBody, base) ?? { status: 404, body: { error: "not_found", error_description: `AADSTS90002: no such endpoint ${path}` } };
     } else {
-      reply = this.api(req, res, method, path, url, rawBody, m, requestId);
+      reply = this.api(req, res, method, path, url, rawBody, m, requestId, base);
     }
     log(reply.status);
     this.changed();
     return send(res, reply);
   }
 
-  private api(req: IncomingMessage, res: ServerResponse, method: string, path: string, url: URL, rawBody: string, m: ReturnType<typeof match>, requestId: string): Reply {
+  private api(req: IncomingMessage, res: ServerResponse, method: string, path: string, url: URL, rawBody: string, m: ReturnType<typeof match>, requestId: string, base: string): Reply {
     const errorReply = (status: number, code: string, message: string, headers: Record<string, string> = {}): Reply => ({ status, body: { error: { code, message } }, headers });
     if (!m.route) {
       if (m.pathMatched) return errorReply(405, "MethodNotAllowed", `The HTTP method '${method}' is not supported for '${path}'.`);
@@ -140,7 +151,7 @@ export class Emulator {
     const route = m.route;
     const who = this.identity.authenticate(req.headers.authorization, route.surface);
     if ("error" in who) {
-      const authz = `${this.url}/${this.state.tenant.id}/oauth2/authorize`;
+      const authz = `${this.identity.authorityFor(base)}/${this.state.tenant.id}/oauth2/authorize`;
       return errorReply(401, "InvalidAuthenticationToken", who.error, { "WWW-Authenticate": `Bearer authorization_uri="${authz}", error="invalid_token", error_description="${who.error.replace(/"/g, "'")}"` });
     }
     if (route.apiVersions) {
@@ -155,7 +166,7 @@ export class Emulator {
       try { body = JSON.parse(rawBody); } catch (e) { return errorReply(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: ${(e as Error).message}`); }
     }
     tick(this.state);
-    const ctx: Ctx = { req, res, method, path, url, query: url.searchParams, params: m.params, body, rawBody, baseUrl: this.url, state: this.state, settings: this.settings, principal: who, requestId, route, changed: false };
+    const ctx: Ctx = { req, res, method, path, url, query: url.searchParams, params: m.params, body, rawBody, baseUrl: base, state: this.state, settings: this.settings, principal: who, requestId, route, changed: false };
     try {
       const r = route.handler(ctx) as Reply;
       return r;
@@ -212,6 +223,27 @@ export function envFor(url: string, caCertPath: string): Record<string, string> 
   };
 }
 
+/**
+ * The client environment of proxy mode: the real host names stay (no endpoint
+ * override); HTTPS_PROXY sends them to the emulator, the CA variables make
+ * Node, OpenSSL-based tools (curl, Python), Go and .NET trust its certificate,
+ * and NO_PROXY keeps the emulator's own control URL (loopback) direct.
+ */
+export function proxyEnvFor(proxyUrl: string, caCertPath: string): Record<string, string> {
+  return {
+    AZURE_TENANT_ID: SEED.tenantId,
+    AZURE_CLIENT_ID: SEED.admin.clientId,
+    AZURE_CLIENT_SECRET: SEED.admin.clientSecret,
+    HTTPS_PROXY: proxyUrl,
+    https_proxy: proxyUrl,
+    NO_PROXY: "localhost,127.0.0.1,::1",
+    no_proxy: "localhost,127.0.0.1,::1",
+    NODE_EXTRA_CA_CERTS: caCertPath,
+    SSL_CERT_FILE: caCertPath,
+    CURL_CA_BUNDLE: caCertPath,
+  };
+}
+
 export function toDotenv(env: Record<string, string>): string {
   return Object.entries(env).map(([k, v]) => `${k}=${/[\s#"']/.test(v) ? JSON.stringify(v) : v}`).join("\n") + "\n";
 }
@@ -234,6 +266,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host && options.host !== "0.0.0.0" && options.host !== "::" ? (options.host.includes(":") ? `[${options.host}]` : options.host) : "127.0.0.1";
   emu.url = `https://${host}:${port}`;
   options.logger?.info(`Power Platform tenant emulator listening on ${emu.url} (data dir ${dataDir}${options.stateFile ? `, state ${options.stateFile}` : ""})`);
+  let proxy: RunningConnectProxy | undefined;
+  if (options.proxyPort !== undefined) {
+    try {
+      proxy = await startConnectProxy({ port: options.proxyPort, host: options.host, target: { host: options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1", port }, logger: options.logger });
+    } catch (e) {
+      server.close();
+      server.closeAllConnections();
+      throw e;
+    }
+  }
   let stopped = false;
   return {
     url: emu.url,
@@ -241,12 +283,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     caCertPath: tls.caCertPath,
     dataDir,
     env: envFor(emu.url, tls.caCertPath),
+    ...(proxy ? { proxyUrl: proxy.url, proxyEnv: proxyEnvFor(proxy.url, tls.caCertPath) } : {}),
     admin: { tenantId: SEED.tenantId, clientId: SEED.admin.clientId, clientSecret: SEED.admin.clientSecret },
     stop: () => new Promise<void>((resolve) => {
       if (stopped) return resolve();
       stopped = true;
       emu.changed();
-      server.close(() => resolve());
+      const closing = proxy ? proxy.close() : Promise.resolve();
+      server.close(() => { closing.then(() => resolve(), () => resolve()); });
       server.closeAllConnections();
     }),
   };

@@ -1,5 +1,6 @@
 // TLS material: a CA created on first start and kept in the data dir, a leaf
-// certificate for 127.0.0.1 / localhost / ::1 signed by it, the token-signing
+// certificate for 127.0.0.1 / localhost / ::1 and the Microsoft host names of
+// proxy mode (microsoftHosts.ts) signed by it, the token-signing
 // key, and the certificate of the seeded certificate service principal.
 import "reflect-metadata";
 import * as fs from "node:fs";
@@ -7,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { webcrypto, createPrivateKey, createPublicKey, KeyObject, X509Certificate, generateKeyPairSync } from "node:crypto";
 import * as x509 from "@peculiar/x509";
+import { MICROSOFT_HOST_PATTERNS } from "./microsoftHosts";
 
 x509.cryptoProvider.set(webcrypto as any);
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -84,7 +86,7 @@ async function ensureLeaf(dir: string, ca: { certPem: string; keyPem: string }):
     const certPem = fs.readFileSync(certFile, "utf8");
     const c = new X509Certificate(certPem);
     if (c.checkIssued(new X509Certificate(ca.certPem)) && c.verify(new X509Certificate(ca.certPem).publicKey) &&
-      new Date(c.validTo).getTime() > Date.now() + 86400_000)
+      new Date(c.validTo).getTime() > Date.now() + 86400_000 && coversMicrosoftHosts(c))
       return { certPem, keyPem: fs.readFileSync(keyFile, "utf8") };
   }
   const caCert = new x509.X509Certificate(ca.certPem);
@@ -108,6 +110,7 @@ async function ensureLeaf(dir: string, ca: { certPem: string; keyPem: string }):
         { type: "ip", value: "127.0.0.1" },
         { type: "ip", value: "::1" },
         { type: "dns", value: "localhost" },
+        ...microsoftHostSans(),
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],
@@ -117,6 +120,17 @@ async function ensureLeaf(dir: string, ca: { certPem: string; keyPem: string }):
   writeAtomic(keyFile, keyPem);
   writeAtomic(certFile, certPem + "\n");
   return { certPem, keyPem };
+}
+
+/** Proxy mode: the leaf also names every Microsoft host the emulator plays. */
+function microsoftHostSans(): { type: "dns"; value: string }[] {
+  return MICROSOFT_HOST_PATTERNS.map((value) => ({ type: "dns" as const, value }));
+}
+
+/** A leaf written by an older emulator lacks some Microsoft names: it is then made anew. */
+function coversMicrosoftHosts(c: X509Certificate): boolean {
+  const names = new Set((c.subjectAltName ?? "").split(/,\s*/).filter((n) => n.startsWith("DNS:")).map((n) => n.slice(4).toLowerCase()));
+  return MICROSOFT_HOST_PATTERNS.every((p) => names.has(p.toLowerCase()));
 }
 
 function ensureRsaKey(file: string): KeyObject {
