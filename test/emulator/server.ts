@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { loadTlsMaterial, defaultDataDir, TlsMaterial } from "./tls";
 import { Identity } from "./identity";
-import { Ctx, HttpError, match, Reply, Route } from "./http";
+import { Ctx, HttpError, hostOf, match, Reply, Route } from "./http";
 import { DEFAULT_SETTINGS, loadState, saveState, seedState, Settings, TenantState, tick } from "./state";
 import { Faults, defaultFaultBody } from "./faults";
 import { RequestLog, entraTemplate } from "./requestLog";
@@ -14,6 +14,7 @@ import { handleControl } from "./control";
 import { powerPlatformRoutes } from "./surfaces/powerplatform";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
+import { dataverseRoutes } from "./surfaces/dataverse";
 import { SEED } from "./seed";
 
 export interface EmulatorLogger { info(msg: string): void; error?(msg: string): void }
@@ -38,8 +39,8 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes];
-const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers)(\/|$)/i;
+const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes];
+const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data)(\/|$)/i;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Emulator {
@@ -138,7 +139,8 @@ export class Emulator {
       return errorReply(404, "ResourceNotFound", `No API operation matches '${method} ${path}'.`);
     }
     const route = m.route;
-    const who = this.identity.authenticate(req.headers.authorization, route.surface);
+    const calledOrigin = `https://${hostOf({ req, baseUrl: this.url })}`;
+    const who = this.identity.authenticate(req.headers.authorization, route.surface, calledOrigin);
     if ("error" in who) {
       const authz = `${this.url}/${this.state.tenant.id}/oauth2/authorize`;
       return errorReply(401, "InvalidAuthenticationToken", who.error, { "WWW-Authenticate": `Bearer authorization_uri="${authz}", error="invalid_token", error_description="${who.error.replace(/"/g, "'")}"` });
@@ -155,7 +157,8 @@ export class Emulator {
       try { body = JSON.parse(rawBody); } catch (e) { return errorReply(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: ${(e as Error).message}`); }
     }
     tick(this.state);
-    const ctx: Ctx = { req, res, method, path, url, query: url.searchParams, params: m.params, body, rawBody, baseUrl: this.url, state: this.state, settings: this.settings, principal: who, requestId, route, changed: false };
+    // Absolute URLs in replies (LRO headers, next links) use the host the client called.
+    const ctx: Ctx = { req, res, method, path, url, query: url.searchParams, params: m.params, body, rawBody, baseUrl: calledOrigin, state: this.state, settings: this.settings, principal: who, requestId, route, changed: false };
     try {
       const r = route.handler(ctx) as Reply;
       return r;
@@ -167,7 +170,8 @@ export class Emulator {
   }
 }
 
-function surfaceOfPath(path: string): "powerplatform" | "bap" | "flow" {
+function surfaceOfPath(path: string): "powerplatform" | "bap" | "flow" | "dataverse" {
+  if (/^\/api\/data\//i.test(path)) return "dataverse";
   if (/^\/providers\/Microsoft\.BusinessAppPlatform/i.test(path)) return "bap";
   if (/^\/providers\//i.test(path)) return "flow";
   return "powerplatform";
@@ -200,14 +204,19 @@ function send(res: ServerResponse, r: Reply) {
 }
 
 export function envFor(url: string, caCertPath: string): Record<string, string> {
+  const u = new URL(url);
+  const apiUrl = u.hostname === "127.0.0.1" || u.hostname === "[::1]" ? `https://localhost:${u.port}` : url;
   return {
     AZURE_AUTHORITY_HOST: url,
     AZURE_TENANT_ID: SEED.tenantId,
     AZURE_CLIENT_ID: SEED.admin.clientId,
     AZURE_CLIENT_SECRET: SEED.admin.clientSecret,
-    POWERPLATFORM_API_URL: url,
-    POWERPLATFORM_BAP_URL: url,
-    POWERPLATFORM_FLOW_URL: url,
+    // The API surfaces by name (`localhost`, not the IP): the emulator answers long-running
+    // operations on regional hosts of the host called (`europe.localhost:PORT`) and serves
+    // Dataverse at `{domain}.crm.localhost:PORT`, which the client reaches by family.
+    POWERPLATFORM_API_URL: apiUrl,
+    POWERPLATFORM_BAP_URL: apiUrl,
+    POWERPLATFORM_FLOW_URL: apiUrl,
     NODE_EXTRA_CA_CERTS: caCertPath,
   };
 }
