@@ -134,7 +134,7 @@ describe("create", () => {
 describe("read and diff rest only on what the service reports", () => {
   const stored = async (): Promise<EnvironmentOutputs> => {
     serve({ [`GET ${BAP}/scopes/admin/environments/${ENV_ID}`]: json(200, environment(true)), ...dataverseReplies("PLN") });
-    const r = await environmentHandler.read(ENV_ID, undefined);
+    const r = await environmentHandler.read(ENV_ID, {} as EnvironmentOutputs);
     return r.props;
   };
 
@@ -151,7 +151,7 @@ describe("read and diff rest only on what the service reports", () => {
     const previous = { ...(await inputsAsOutputs()), dataverse: { ...(await inputsAsOutputs()).dataverse!, currencyCode: "PLN" } };
     const kept = await environmentHandler.read(ENV_ID, previous);
     expect(kept.props.dataverse?.currencyCode).toBe("PLN");
-    const unknown = await environmentHandler.read(ENV_ID, undefined);
+    const unknown = await environmentHandler.read(ENV_ID, {} as EnvironmentOutputs);
     expect(unknown.props.dataverse?.currencyCode).toBe("");
     expect(await environmentHandler.diff(ENV_ID, unknown.props, await inputs())).toMatchObject({ changes: false, replaces: [] });
   });
@@ -177,7 +177,7 @@ describe("update and delete", () => {
       [`GET ${BAP}/scopes/admin/environments/${ENV_ID}`]: json(200, environment(true)),
       [`PATCH ${BAP}/scopes/admin/environments/${ENV_ID}`]: json(204),
     });
-    const olds = (await environmentHandler.read(ENV_ID, undefined)).props;
+    const olds = (await environmentHandler.read(ENV_ID, {} as EnvironmentOutputs)).props;
     await environmentHandler.update(ENV_ID, olds, await inputs({ displayName: "Renamed" }));
     expect(h.transport.requests.filter((r) => r.method === "PATCH")).toHaveLength(1);
     expect(h.transport.requests.some((r) => r.url.includes("lifecycleOperations"))).toBe(false);
@@ -189,7 +189,7 @@ describe("update and delete", () => {
       [`POST ${BAP}/scopes/admin/environments/${ENV_ID}/modifySku`]: json(202, undefined, { "operation-location": OP_URL }),
       [`GET ${OP_URL}`]: [json(200, op("Running")), json(200, op("Succeeded"))],
     });
-    const olds = (await environmentHandler.read(ENV_ID, undefined)).props;
+    const olds = (await environmentHandler.read(ENV_ID, {} as EnvironmentOutputs)).props;
     await environmentHandler.update(ENV_ID, olds, await inputs({ dataverse: undefined, environmentSku: "Production" }));
     expect(h.transport.requests.filter((r) => r.url.startsWith(OP_URL))).toHaveLength(2);
   });
