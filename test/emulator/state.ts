@@ -39,8 +39,8 @@ export interface Settings {
   lifecycleRetryAfter: boolean;
   /** A finished lifecycle operation answers 404 this long after it ended (the service forgets them). */
   lifecycleOperationRetentionMs: number;
-  /** After a create with Dataverse succeeded, `linkedEnvironmentMetadata` is missing from GETs this long. */
-  dataverseMetadataDelayMs: number;
+  /** After a create with Dataverse succeeded, this many GETs of the environment still lack `linkedEnvironmentMetadata`. */
+  dataverseMetadataMissingReads: number;
   retryAfterSeconds: number;
   pageSize: number;
   tokenLifetimeSeconds: number;
@@ -57,7 +57,7 @@ export const DEFAULT_SETTINGS: Settings = {
   environmentOperationOutcome: "Succeeded",
   lifecycleRetryAfter: false,
   lifecycleOperationRetentionMs: 60_000,
-  dataverseMetadataDelayMs: 1000,
+  dataverseMetadataMissingReads: 1,
   retryAfterSeconds: 1,
   pageSize: 50,
   tokenLifetimeSeconds: 3600,
@@ -479,7 +479,7 @@ function finishLifecycle(s: TenantState, op: Obj) {
     op.state.id = "Succeeded";
     for (const st of op.stages) { st.state.id = "Succeeded"; st.lastActionDateTime ??= nowIso(); }
     // Recorded: the first GET after a create succeeded can still lack linkedEnvironmentMetadata.
-    if (op.type.id === "Create" && env?.properties.linkedEnvironmentMetadata) env._dataverseVisibleAt = (op._endAt as number) + (op._dataverseDelayMs ?? 0);
+    if (op.type.id === "Create" && env?.properties.linkedEnvironmentMetadata && op._dataverseMissingReads > 0) env._dataverseMissingReads = op._dataverseMissingReads;
     if (op.type.id === "Delete") removeEnvironment(s, envId);
     else if (env) {
       env.properties.provisioningState = "Succeeded";
@@ -505,7 +505,7 @@ export function newLifecycleOperation(s: TenantState, envId: string, type: "Crea
   const id = newId();
   const start = Date.now();
   const op = {
-    _dataverseDelayMs: settings.dataverseMetadataDelayMs,
+    _dataverseMissingReads: settings.dataverseMetadataMissingReads,
     _retentionMs: settings.lifecycleOperationRetentionMs,
     id,
     links: {

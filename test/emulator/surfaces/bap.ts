@@ -10,7 +10,7 @@
 // answers 409 with an empty body while another operation runs; lifecycle replies carry
 // no Retry-After (setting `lifecycleRetryAfter`); a finished operation answers 404 after
 // `lifecycleOperationRetentionMs`; the BAP environment has no Dataverse currency, and
-// `linkedEnvironmentMetadata` shows up `dataverseMetadataDelayMs` after a create succeeded.
+// `linkedEnvironmentMetadata` is missing from the first `dataverseMetadataMissingReads` GETs after a create succeeded.
 import { Ctx, Route, ok, err, requireBody, reqString, optEnum, page, retryAfter, compile, regionalHost, absoluteUrl, hostOf, isLocalHost } from "../http";
 import { buildEnvironment, newId, newLifecycleOperation, nowIso, publicView, GEO_REGIONS, Obj, tick } from "../state";
 
@@ -51,11 +51,13 @@ export function instanceHostFor(ctx: Pick<Ctx, "req" | "baseUrl">, domain: strin
   return `${domain}.crm.localhost${port}`;
 }
 
-function envView(ctx: Ctx, env: Obj): Obj {
+/** `read`: a GET of this one environment (counts against `dataverseMetadataMissingReads`); lists do not count. */
+function envView(ctx: Ctx, env: Obj, read = false): Obj {
   const view = publicView(env);
   const lem = view.properties.linkedEnvironmentMetadata;
   if (!lem) return view;
-  if (typeof env._dataverseVisibleAt === "number" && Date.now() < env._dataverseVisibleAt) {
+  if (env._dataverseMissingReads > 0) {
+    if (read) { env._dataverseMissingReads -= 1; ctx.changed = true; }
     delete view.properties.linkedEnvironmentMetadata;
     return view;
   }
@@ -68,7 +70,7 @@ function envView(ctx: Ctx, env: Obj): Obj {
 }
 
 const list = (ctx: Ctx) => ok(page(ctx, Object.values(ctx.state.environments).map((e) => envView(ctx, e))));
-const get = (ctx: Ctx) => ok(envView(ctx, getEnv(ctx)));
+const get = (ctx: Ctx) => ok(envView(ctx, getEnv(ctx), true));
 
 const create = (ctx: Ctx) => {
   const b = requireBody(ctx);

@@ -21,7 +21,7 @@ export function environmentOfInstanceHost(ctx: Pick<Ctx, "req" | "baseUrl" | "st
   const label = hostOf(ctx).split(".")[0];
   if (!label) return undefined;
   return Object.values(ctx.state.environments).find(
-    (e) => e._dataverse && e.properties.linkedEnvironmentMetadata?.domainName?.toLowerCase() === label && !(typeof e._dataverseVisibleAt === "number" && Date.now() < e._dataverseVisibleAt),
+    (e) => e._dataverse && e.properties.linkedEnvironmentMetadata?.domainName?.toLowerCase() === label && !(e._dataverseMissingReads > 0),
   );
 }
 
