@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { TokenProvider } from "./auth";
 import { type Clock, systemClock } from "./clock";
-import type { Surface } from "./clouds";
 import type { ClientConfig } from "./config";
+import { describeFamily, isAllowedUrl, type RequestTarget } from "./hostFamily";
 import { errorFromResponse, PowerPlatformError } from "./errors";
 import { redactHeaders, safeUrlPath } from "./redact";
 import { type RetryPolicy, withRetry } from "./retry";
@@ -17,11 +17,12 @@ import { USER_AGENT } from "./version";
 export type QueryValue = string | number | boolean | undefined | null;
 
 export interface RequestOptions {
-  surface: Surface;
+  /** A surface, or "dataverse" (an absolute instance URL; the token is for `{origin}/.default`). */
+  surface: RequestTarget;
   method: HttpMethod;
   /** Path relative to the surface endpoint, starting with "/" (segments already encoded). */
   path?: string;
-  /** Absolute URL (nextLink, Operation-Location); must be on the surface's own host. */
+  /** Absolute URL (nextLink, Operation-Location, instance URL); must be on a host of the surface's family. */
   url?: string;
   /** api-version query parameter (not added when the URL already has one). */
   apiVersion?: string;
@@ -86,15 +87,17 @@ export class HttpClient {
 
   /** Builds the absolute URL of a request and checks that it stays on the surface's host. */
   buildUrl(opts: Pick<RequestOptions, "surface" | "path" | "url" | "apiVersion" | "query">): URL {
-    const base = this.config.endpoints[opts.surface];
-    const baseUrl = new URL(base);
+    if (opts.surface === "dataverse" && opts.url === undefined) {
+      throw new PowerPlatformError("A Dataverse request needs the absolute instance URL");
+    }
+    const base = opts.surface === "dataverse" ? "" : this.config.endpoints[opts.surface];
     let u: URL;
     if (opts.url !== undefined) {
-      u = new URL(opts.url, baseUrl.origin);
-      if (u.origin !== baseUrl.origin) {
+      u = opts.surface === "dataverse" ? new URL(opts.url) : new URL(opts.url, new URL(base).origin);
+      if (!isAllowedUrl(this.config, opts.surface, u)) {
         throw new PowerPlatformError(
-          `Refusing to send a request (and a token) to ${u.origin}: the ${opts.surface} endpoint is ${baseUrl.origin}`,
-          { url: u.toString() },
+          `Refusing to send a request (and a token) to ${u.origin}: it is not a ${opts.surface} host (allowed: ${describeFamily(this.config, opts.surface)})`,
+          { url: safeUrlPath(u.toString()) },
         );
       }
     } else {
@@ -113,9 +116,11 @@ export class HttpClient {
   }
 
   async request<T = unknown>(opts: RequestOptions): Promise<HttpResponse<T>> {
-    const url = this.buildUrl(opts).toString();
+    const built = this.buildUrl(opts);
+    const url = built.toString();
     const correlationId = opts.correlationId ?? randomUUID();
-    const scope = this.config.scopes[opts.surface];
+    // Dataverse: a token for the instance's own audience (Microsoft's clients ask for `{instanceUrl}/.default`).
+    const scope = opts.surface === "dataverse" ? `${built.origin}/.default` : this.config.scopes[opts.surface];
     const idempotent = opts.idempotent ?? !(opts.method === "POST" || opts.method === "PATCH");
     const userAgent = this.config.userAgentSuffix ? `${USER_AGENT} ${this.config.userAgentSuffix}` : USER_AGENT;
 

@@ -15,6 +15,7 @@ import { applicationPackagesApi } from "./api/applicationPackages";
 import { billingPoliciesApi } from "./api/billingPolicies";
 import { connectionsApi } from "./api/connections";
 import { connectorsApi } from "./api/connectors";
+import { dataverseApi } from "./api/dataverse";
 import { environmentsApi } from "./api/environments";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
@@ -45,6 +46,8 @@ export interface PowerPlatformClient {
   readonly flowRuns: ReturnType<typeof flowRunsApi>;
   readonly connectors: ReturnType<typeof connectorsApi>;
   readonly connections: ReturnType<typeof connectionsApi>;
+  /** The Dataverse Web API of an environment (at its instance URL). */
+  readonly dataverse: ReturnType<typeof dataverseApi>;
   /** Releases keep-alive sockets. */
   close(): void;
 }
@@ -67,6 +70,7 @@ export function createClient(options: CreateClientOptions = {}): PowerPlatformCl
     flowRuns: flowRunsApi(ctx),
     connectors: connectorsApi(ctx),
     connections: connectionsApi(ctx),
+    dataverse: dataverseApi(ctx),
     close: () => http.close(),
   };
 }

@@ -19,6 +19,13 @@ export interface OperationKind<TBody = unknown> {
   statusOf(body: TBody | undefined): string | undefined;
   /** The operation's own error message for a failed body. */
   errorOf(body: TBody | undefined): { code?: string; message?: string };
+  /** A poll answering 404 means the operation is over (the service forgets finished operations). */
+  readonly goneMeansDone?: boolean;
+  /**
+   * The wait before poll number `n` (0-based) when the service sends no Retry-After;
+   * default: the configured default interval every time.
+   */
+  intervalWithoutRetryAfter?(n: number, configuredDefaultMs: number): number;
 }
 
 function str(v: unknown): string | undefined {
@@ -50,10 +57,28 @@ export const AppManagementOperation: OperationKind = {
 
 /** BAP lifecycle operations: `{state: {id: NotStarted|Running|Succeeded|Failed}, stages, links}`. */
 export const BAP_LIFECYCLE_TERMINAL_STATES = ["Succeeded", "Failed", "Canceled"] as const;
+/**
+ * Lifecycle polls carry no Retry-After (recorded replies in
+ * microsoft/terraform-provider-power-platform internal/services/environment/tests/),
+ * and the operations last from ~20 s (recorded create: 07:45:25 → 07:45:43) to two
+ * hours (a Sandbox → Production conversion). So the first poll comes after 2 s
+ * (a short operation is seen done at once), and each following wait is 1.5× the
+ * previous one up to 30 s: ~12 polls in the first 2 minutes, then 2 a minute, so a
+ * 2-hour conversion costs ~250 requests, far below the 100 calls a minute Microsoft
+ * allows per connection on these admin APIs.
+ */
+export const BAP_FIRST_POLL_MS = 2_000;
+export const BAP_MAX_POLL_MS = 30_000;
+export function bapLifecyclePollInterval(n: number): number {
+  return Math.min(BAP_MAX_POLL_MS, Math.round(BAP_FIRST_POLL_MS * 1.5 ** Math.max(0, n)));
+}
 export const BapLifecycleOperation: OperationKind = {
   name: "environment lifecycle operation",
   succeeded: ["Succeeded"],
   failed: ["Failed", "Canceled", "Cancelled"],
+  // The service answers 404 for a lifecycle operation that is over (recorded); the caller re-reads the environment.
+  goneMeansDone: true,
+  intervalWithoutRetryAfter: (n) => bapLifecyclePollInterval(n),
   statusOf: (b) => str(obj(obj(b)?.state)?.id),
   errorOf: (b) => {
     const o = obj(b);
@@ -92,7 +117,7 @@ export interface PollResponse {
 
 export interface PollOptions<TBody> {
   kind: OperationKind<TBody>;
-  /** GET of a poll URL. Must resolve for 2xx and 409 (other statuses may throw typed errors). */
+  /** GET of a poll URL. Must resolve for 2xx and 409, and 404 when the kind says `goneMeansDone` (other statuses may throw typed errors). */
   get: (url: string, signal?: AbortSignal) => Promise<PollResponse>;
   /** The response that started the operation (202 + Operation-Location/Location, or a body with a status). */
   initial?: PollResponse;
@@ -134,9 +159,10 @@ export function pollInterval(
   headers: Record<string, string> | undefined,
   nowMs: number,
   o: { defaultIntervalMs: number; minIntervalMs: number; maxIntervalMs: number },
+  withoutRetryAfter?: () => number,
 ): number {
   const ra = parseRetryAfter(headerValue(headers, "retry-after"), nowMs);
-  const v = ra ?? o.defaultIntervalMs;
+  const v = ra ?? (withoutRetryAfter ? withoutRetryAfter() : o.defaultIntervalMs);
   return Math.min(o.maxIntervalMs, Math.max(o.minIntervalMs, v));
 }
 
@@ -154,6 +180,9 @@ export async function pollOperation<TBody = unknown>(o: PollOptions<TBody>): Pro
 
   const evaluate = (res: PollResponse, isPoll: boolean): PollResult<TBody> | undefined => {
     if (isPoll && res.status === 409) return undefined; // keep polling
+    if (isPoll && res.status === 404 && kind.goneMeansDone) {
+      return { body: undefined, status: undefined, operationUrl: url, headers: res.headers, httpStatus: 404 };
+    }
     const body = res.data as TBody | undefined;
     const status = kind.statusOf(body);
     const done = { body, status, operationUrl: url, headers: res.headers, httpStatus: res.status };
@@ -191,10 +220,13 @@ export async function pollOperation<TBody = unknown>(o: PollOptions<TBody>): Pro
   }
 
   let lastStatus = last ? kind.statusOf(last.data as TBody) : undefined;
+  let polls = 0;
+  const schedule = kind.intervalWithoutRetryAfter;
   for (;;) {
     check();
     const now = clock.now();
-    const wait = last ? pollInterval(last.headers, now, o) : 0;
+    const n = polls;
+    const wait = last ? pollInterval(last.headers, now, o, schedule ? () => schedule(n, o.defaultIntervalMs) : undefined) : 0;
     if (now + wait > o.deadline) {
       throw new DeadlineExceededError(
         `The ${kind.name} did not finish before the deadline (last status: ${lastStatus ?? "unknown"}); resume polling ${url}`,
@@ -204,8 +236,9 @@ export async function pollOperation<TBody = unknown>(o: PollOptions<TBody>): Pro
     if (wait > 0) await clock.sleep(wait, o.signal);
     check();
     const res = await o.get(url!, o.signal);
+    polls += 1;
     last = res;
-    if (res.status !== 409) lastStatus = kind.statusOf(res.data as TBody) ?? lastStatus;
+    if (res.status !== 409 && res.status !== 404) lastStatus = kind.statusOf(res.data as TBody) ?? lastStatus;
     o.onProgress?.(lastStatus, res.data as TBody);
     const result = evaluate(res, true);
     if (result) return result;

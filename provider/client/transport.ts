@@ -6,8 +6,10 @@
  * HTTPS_PROXY / NO_PROXY (proxy.ts) through a CONNECT tunnel (tunnel.ts), as
  * @azure/identity does for the token requests.
  */
+import * as dns from "node:dns";
 import * as http from "node:http";
 import * as https from "node:https";
+import type { LookupFunction } from "node:net";
 import { abortReason } from "./clock";
 import { NetworkError } from "./errors";
 import { proxyForUrl, proxyFromEnvironment } from "./proxy";
@@ -94,6 +96,25 @@ function normaliseBody(data: unknown): unknown {
   return data;
 }
 
+/**
+ * Name resolution of the transport: `localhost` and every `*.localhost` name go to
+ * the loopback address (RFC 6761 §6.3: such names always resolve to loopback; Node's
+ * resolver only knows `localhost` itself from /etc/hosts). The emulator answers on
+ * `europe.localhost:PORT`, `contoso.crm.localhost:PORT`…; everything else uses the
+ * system resolver.
+ */
+export const loopbackAwareLookup: LookupFunction = (hostname, options, callback) => {
+  const name = hostname.toLowerCase().replace(/\.$/, "");
+  if (name === "localhost" || name.endsWith(".localhost")) {
+    const family = options.family === 6 || options.family === "IPv6" ? 6 : 4;
+    const address = family === 6 ? "::1" : "127.0.0.1";
+    if (options.all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [{ address, family }]);
+    else callback(null, address, family);
+    return;
+  }
+  dns.lookup(hostname, options, callback as (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void);
+};
+
 /** The part of an axios instance the transport uses. */
 interface AxiosLike {
   request(config: Record<string, unknown>): Promise<{ status: number; headers: unknown; data: unknown }>;
@@ -106,8 +127,8 @@ export interface AxiosTransportOptions {
 
 /** The default transport: axios (loaded on first use) with keep-alive agents. */
 export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16, lookup: loopbackAwareLookup });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16, lookup: loopbackAwareLookup });
   // A malformed proxy variable is a configuration error now, before any request (token requests included).
   proxyFromEnvironment();
   // One tunnelling agent per proxy URL; the proxy is chosen per request from the environment.

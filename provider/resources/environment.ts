@@ -157,11 +157,28 @@ function checkInputs(news: Record<string, unknown>): CheckResult<EnvironmentInpu
   };
 }
 
-/** Outputs from the API's view; `templates` and `adoptId` are not reported by the API and come from the inputs. */
-function outputsFrom(dto: EnvironmentDto, extra: { adoptId?: string; dataverse?: { templates?: string[] } }): EnvironmentOutputs {
+/**
+ * What the outputs take from somewhere other than the BAP environment: `templates` and
+ * `adoptId` are not reported by the API and come from the inputs; the Dataverse
+ * currency lives in Dataverse (read there, see `readCurrency`), and the security group
+ * is rarely reported: when the service does not say, the last known value is kept
+ * (`known`), never a guess.
+ */
+interface OutputExtras {
+  adoptId?: string;
+  dataverse?: { templates?: string[] };
+  /** The currency read from Dataverse, or the last known one ("" when never known). */
+  currencyCode?: string;
+  /** Last known security group, used when the service does not report one. */
+  knownSecurityGroupId?: string;
+}
+
+/** Outputs from the API's view, completed by `extra`. */
+function outputsFrom(dto: EnvironmentDto, extra: OutputExtras): EnvironmentOutputs {
   const p = dto.properties;
   const lem = p.linkedEnvironmentMetadata;
-  const group = lem?.securityGroupId ? lem.securityGroupId.toLowerCase() : undefined;
+  const reported = lem?.securityGroupId ? lem.securityGroupId.toLowerCase() : undefined;
+  const group = lem ? (reported ?? extra.knownSecurityGroupId) : undefined;
   const templates = extra.dataverse?.templates;
   return {
     displayName: p.displayName ?? "",
@@ -174,7 +191,7 @@ function outputsFrom(dto: EnvironmentDto, extra: { adoptId?: string; dataverse?:
       ? {
           dataverse: {
             languageCode: lem.baseLanguage ?? 1033,
-            currencyCode: lem.currency?.code ?? "",
+            currencyCode: extra.currencyCode ?? "",
             domainName: (lem.domainName ?? "").toLowerCase(),
             ...(group ? { securityGroupId: group } : {}),
             ...(templates && templates.length > 0 ? { templates } : {}),
@@ -225,7 +242,8 @@ function replacedFields(olds: EnvironmentOutputs | EnvironmentInputs, news: Envi
   if (!olds.dataverse !== !news.dataverse) r.push("dataverse");
   else if (olds.dataverse && news.dataverse) {
     if (olds.dataverse.languageCode !== news.dataverse.languageCode) r.push("dataverse.languageCode");
-    if (olds.dataverse.currencyCode !== news.dataverse.currencyCode) r.push("dataverse.currencyCode");
+    // An unknown currency ("": never read from Dataverse) is no reason to replace anything.
+    if (olds.dataverse.currencyCode && olds.dataverse.currencyCode !== news.dataverse.currencyCode) r.push("dataverse.currencyCode");
     if (!sameList(olds.dataverse.templates, news.dataverse.templates)) r.push("dataverse.templates");
   }
   return r;
@@ -271,18 +289,19 @@ function createRequest(inputs: EnvironmentInputs): EnvironmentCreateRequest {
 type Client = Awaited<ReturnType<typeof clientFromEnvironment>>;
 
 /**
- * POSTs the environment. Never repeated blindly: when the POST may have been applied,
+ * POSTs the environment. The service answers 202 with an empty body and the regional
+ * Location of a lifecycle operation (recorded, with and without Dataverse), so the id is
+ * usually not known yet. Never repeated blindly: when the POST may have been applied,
  * the environment with this display name and location created since just before the
  * POST is adopted; only when there is not exactly one is it an error.
  */
-async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{ id: string; operationUrl?: string; environment?: EnvironmentDto }> {
+async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{ id?: string; operationUrl?: string; environment?: EnvironmentDto }> {
   const startedAt = Date.now();
   try {
     const started = await client.environments.create(createRequest(inputs));
     if (started.environment) return { id: started.environment.name, environment: started.environment, operationUrl: started.operationUrl };
     if (!started.operationUrl) throw new Error(`${resourceName}: the create reply had neither the environment nor an operation to wait on`);
-    const id = started.environmentId ?? (await environmentIdFromOperation(client, started.operationUrl));
-    return { id, operationUrl: started.operationUrl };
+    return { id: started.environmentId, operationUrl: started.operationUrl };
   } catch (error) {
     if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
     const since = startedAt - 5 * 60_000; // tolerate clock skew between this machine and the service
@@ -298,12 +317,20 @@ async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{
   }
 }
 
-async function environmentIdFromOperation(client: Client, operationUrl: string): Promise<string> {
-  const op = await client.environments.getLifecycleOperation(operationUrl);
-  const path = op.links?.environment?.path;
-  const id = path ? path.replace(/\/+$/, "").split("/").pop() : undefined;
-  if (!id) throw new Error(`${resourceName}: the lifecycle operation ${op.id} does not name the new environment`);
-  return id;
+/**
+ * The Dataverse base currency, read where it lives (the environment's Dataverse
+ * organization; the BAP environment does not report it). When it cannot be read (no
+ * Dataverse yet, the principal is not a user of that Dataverse, a network failure),
+ * the last known value stands: `fallback` ("" when never known, which no diff acts on).
+ */
+async function readCurrency(client: Client, dto: EnvironmentDto, fallback: string | undefined): Promise<string> {
+  const instanceUrl = dto.properties.linkedEnvironmentMetadata?.instanceUrl;
+  if (!instanceUrl) return fallback ?? "";
+  try {
+    return await client.dataverse.baseCurrencyCode(instanceUrl);
+  } catch {
+    return fallback ?? "";
+  }
 }
 
 /** Reads the environment, waiting first if it is still being provisioned or changed. */
@@ -315,9 +342,12 @@ async function settled(client: Client, id: string): Promise<EnvironmentDto> {
   return client.environments.waitUntilProvisioned(id);
 }
 
-/** Applies the in-place changes (PATCH, then a type conversion), each waited on; returns the final state. */
-async function applyUpdates(client: Client, id: string, current: EnvironmentDto, news: EnvironmentInputs): Promise<EnvironmentDto> {
-  const now = outputsFrom(current, news);
+/**
+ * Applies the in-place changes (PATCH, then a type conversion), each waited on; returns
+ * the final state. `known` completes what the service does not report (currency, group).
+ */
+async function applyUpdates(client: Client, id: string, current: EnvironmentDto, news: EnvironmentInputs, known: OutputExtras): Promise<EnvironmentDto> {
+  const now = outputsFrom(current, known);
   const fields = updatedFields(now, news);
   let changed = false;
   const patch: EnvironmentPatchRequest = { properties: {} };
@@ -336,10 +366,81 @@ async function applyUpdates(client: Client, id: string, current: EnvironmentDto,
   }
   if (fields.includes("environmentSku")) {
     const r = await client.environments.modifySku(id, news.environmentSku);
-    if (r.operationUrl) await client.environments.waitForLifecycle({ operationUrl: r.operationUrl });
+    if (r.operationUrl) await client.environments.waitForSkuChange(r.operationUrl);
     changed = true;
   }
   return changed ? client.environments.get(id) : current;
+}
+
+/** What the caller declared, as the last known values of what the service may not report. */
+function declaredExtras(inputs: EnvironmentInputs, currencyCode?: string): OutputExtras {
+  return {
+    adoptId: inputs.adoptId,
+    dataverse: inputs.dataverse,
+    currencyCode,
+    knownSecurityGroupId: inputs.securityGroupId,
+  };
+}
+
+/** Checks, before the POST, that a declared Dataverse domain name is free (as Microsoft's tools do). */
+async function checkDomainName(client: Client, inputs: EnvironmentInputs): Promise<void> {
+  const domain = inputs.dataverse?.domainName;
+  if (!domain) return;
+  try {
+    await client.environments.validateDomainName(domain, inputs.location);
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status === 400 || status === 409) {
+      throw new Error(
+        `${resourceName}: dataverse.domainName "${domain}" cannot be used in ${inputs.location}: ${(error as Error).message}. ` +
+          `Choose another domain name (or adopt the environment that has it with adoptId).`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Creates the environment; every failure once the id is known carries the id (partial create). */
+async function createNew(client: Client, inputs: EnvironmentInputs): Promise<{ id: string; outs: EnvironmentOutputs }> {
+  await checkDomainName(client, inputs);
+  const started = await startCreate(client, inputs);
+  let id = started.id;
+  const { dataverse, ...declared } = inputs;
+  const knownOutputs = (envId: string): EnvironmentOutputs =>
+    started.environment
+      ? outputsFrom(started.environment, declaredExtras(inputs, dataverse?.currencyCode))
+      : {
+          ...declared,
+          azureRegion: inputs.azureRegion ?? "",
+          ...(dataverse ? { dataverse: { ...dataverse, domainName: dataverse.domainName ?? "", instanceUrl: "", version: "" } } : {}),
+          environmentId: envId,
+          provisioningState: "Creating",
+          state: "",
+          createdTime: "",
+        };
+  try {
+    if (started.operationUrl) {
+      const done = await client.environments.waitForCreate(started.operationUrl, { onEnvironmentId: (x) => (id ??= x) });
+      id ??= done.environmentId;
+    }
+    if (!id) throw new Error(`${resourceName}: the service did not name the new environment`);
+    const envId = id;
+    return await keepIdOnFailure(envId, knownOutputs(envId), async () => {
+      let dto = started.environment && !started.operationUrl && started.environment.properties.provisioningState === "Succeeded"
+        ? started.environment
+        : await settled(client, envId);
+      if (inputs.dataverse) dto = await client.environments.waitForDataverseMetadata(envId, { first: dto });
+      // The currency we asked for stands until Dataverse says otherwise.
+      const extras = declaredExtras(inputs, await readCurrency(client, dto, inputs.dataverse?.currencyCode));
+      dto = await applyUpdates(client, envId, dto, inputs, extras);
+      return { id: dto.name, outs: outputsFrom(dto, extras) };
+    });
+  } catch (error) {
+    if (id && (error as { id?: string }).id === undefined) {
+      return keepIdOnFailure(id, knownOutputs(id), () => Promise.reject(error));
+    }
+    throw error;
+  }
 }
 
 export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentOutputs> = {
@@ -366,54 +467,36 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
         if (isNotFound(error)) throw new Error(`${resourceName}: adoptId ${inputs.adoptId} names no environment in this tenant`);
         throw error;
       });
-      const found = outputsFrom(existing, inputs);
+      // Only what the service really reports is compared: a currency that cannot be read is not checked.
+      const extras: OutputExtras = { adoptId: inputs.adoptId, dataverse: inputs.dataverse, currencyCode: await readCurrency(client, existing, undefined) };
+      const found = outputsFrom(existing, extras);
       const mismatched = replacedFields(found, inputs);
       if (mismatched.length > 0) {
         throw new Error(
           `${resourceName}: cannot adopt environment ${inputs.adoptId}: ${mismatched.join(", ")} differ from the existing environment ` +
             `(location ${found.location}, type ${found.environmentSku}, region ${found.azureRegion}, ` +
-            `${found.dataverse ? `Dataverse language ${found.dataverse.languageCode}, currency ${found.dataverse.currencyCode}` : "no Dataverse"}); ` +
+            `${found.dataverse ? `Dataverse language ${found.dataverse.languageCode}, currency ${found.dataverse.currencyCode || "unknown"}` : "no Dataverse"}); ` +
             `these cannot change in place`,
         );
       }
       return keepIdOnFailure(existing.name, found, async () => {
-        const dto = await applyUpdates(client, existing.name, await settled(client, existing.name), inputs);
-        return { id: dto.name, outs: outputsFrom(dto, inputs) };
+        const dto = await applyUpdates(client, existing.name, await settled(client, existing.name), inputs, extras);
+        return { id: dto.name, outs: outputsFrom(dto, { ...extras, knownSecurityGroupId: inputs.securityGroupId }) };
       });
     }
-    const started = await startCreate(client, inputs);
-    const { dataverse, ...declared } = inputs;
-    const known: EnvironmentOutputs = started.environment
-      ? outputsFrom(started.environment, inputs)
-      : {
-          ...declared,
-          azureRegion: inputs.azureRegion ?? "",
-          ...(dataverse ? { dataverse: { ...dataverse, domainName: dataverse.domainName ?? "", instanceUrl: "", version: "" } } : {}),
-          environmentId: started.id,
-          provisioningState: "Creating",
-          state: "",
-          createdTime: "",
-        };
-    return keepIdOnFailure(started.id, known, async () => {
-      let dto: EnvironmentDto;
-      if (started.operationUrl) {
-        await client.environments.waitForLifecycle({ operationUrl: started.operationUrl });
-        dto = await client.environments.get(started.id);
-      } else if (started.environment && started.environment.properties.provisioningState === "Succeeded") {
-        dto = started.environment;
-      } else {
-        dto = await settled(client, started.id);
-      }
-      dto = await applyUpdates(client, started.id, dto, inputs);
-      return { id: dto.name, outs: outputsFrom(dto, inputs) };
-    });
+    return createNew(client, inputs);
   },
 
   async read(id, props): Promise<ReadResult<EnvironmentInputs, EnvironmentOutputs>> {
     const client = await clientFromEnvironment();
     try {
       const dto = await client.environments.get(id);
-      const outs = outputsFrom(dto, { adoptId: props?.adoptId, dataverse: props?.dataverse });
+      const outs = outputsFrom(dto, {
+        adoptId: props?.adoptId,
+        dataverse: props?.dataverse,
+        currencyCode: await readCurrency(client, dto, props?.dataverse?.currencyCode),
+        knownSecurityGroupId: props?.securityGroupId,
+      });
       return { id: dto.name, props: outs, inputs: inputsFrom(outs) };
     } catch (error) {
       if (isNotFound(error)) return { id: "", props: {} as EnvironmentOutputs };
@@ -421,21 +504,21 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
     }
   },
 
-  async update(id, _olds, news) {
+  async update(id, olds, news) {
     const client = await clientFromEnvironment();
-    const dto = await applyUpdates(client, id, await settled(client, id), news);
-    return { outs: outputsFrom(dto, news) };
+    const current = await settled(client, id);
+    const known: OutputExtras = { ...declaredExtras(news, olds.dataverse?.currencyCode), knownSecurityGroupId: olds.securityGroupId };
+    const dto = await applyUpdates(client, id, current, news, known);
+    // Once applied, the group is the declared one (PATCHed when it differed).
+    return { outs: outputsFrom(dto, { ...known, knownSecurityGroupId: news.dataverse ? news.securityGroupId : undefined }) };
   },
 
   async delete(id) {
     const client = await clientFromEnvironment();
+    // A 409 (another operation running) is waited out by the client; a 404 on the poll means it is over.
     const r = await client.environments.delete(id);
     if (r.alreadyGone || !r.operationUrl) return;
-    try {
-      await client.environments.waitForLifecycle({ operationUrl: r.operationUrl });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    await client.environments.waitForLifecycle({ operationUrl: r.operationUrl });
   },
 };
 

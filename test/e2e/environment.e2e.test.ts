@@ -4,6 +4,11 @@
  * restores → in-place update and type conversion → 429s and 409 OperationNotStartable
  * survived → bad input refused before any API call → destroy. Lifecycle operations
  * finish at their first poll (environmentOperationMs 0), so the API call counts are exact.
+ * The emulator answers as the real service (issue 7): create, PATCH, modifySku and DELETE
+ * answer 202 with an empty body and the operation on the regional host
+ * (`europe.localhost:PORT`, the client follows it by family), lifecycle polls carry no
+ * Retry-After, the first GET after a Dataverse create lacks linkedEnvironmentMetadata, and
+ * the currency is read from the environment's Dataverse (`{domain}.crm.localhost:PORT`).
  */
 import * as path from "node:path";
 import type { RunningEmulator } from "../emulator/server";
@@ -35,10 +40,12 @@ describe("Environment on the real engine", () => {
 
   const getEnvironment = (id: string) => control.request<EnvironmentObject>("GET", `objects/environments/${id}`);
   const calls = async () => (await control.apiRequests()).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, "{id}")} ${r.status}`);
+  const ORGS = "GET /api/data/v9.2/organizations 200";
+  const CURRENCIES = "GET /api/data/v9.2/transactioncurrencies 200";
   const ENV = "/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/{id}";
   const OP = "/providers/Microsoft.BusinessAppPlatform/lifecycleOperations/{id}";
 
-  test("up creates an environment without Dataverse in one call", async () => {
+  test("up creates an environment without Dataverse: 202, its lifecycle operation (regional host), one read", async () => {
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
     environmentId = (await project.outputs()).environmentId as string;
@@ -47,7 +54,7 @@ describe("Environment on the real engine", () => {
       location: "europe",
       properties: { displayName: "e2e-env", description: "end to end", environmentSku: "Sandbox" },
     });
-    expect(await calls()).toEqual(["POST /providers/Microsoft.BusinessAppPlatform/environments 201"]);
+    expect(await calls()).toEqual(["POST /providers/Microsoft.BusinessAppPlatform/environments 202", `GET ${OP} 200`, `GET ${ENV} 200`]);
   });
 
   test("refresh --expect-no-changes passes right after up, with one call", async () => {
@@ -139,23 +146,33 @@ describe("Environment on the real engine", () => {
     }, 60_000);
     afterAll(() => dvProject?.cleanup());
 
-    test("up creates it through the lifecycle operation, surviving a 429 on the POST", async () => {
+    test("up checks the domain name, creates it through the lifecycle operation (surviving a 429 on the POST), waits for the Dataverse metadata and reads the currency from Dataverse", async () => {
       await control.request("POST", "faults", { method: "POST", path: "Microsoft\\.BusinessAppPlatform/environments$", status: 429, times: 1, retryAfter: 1 });
       await control.clearRequests();
       await dvProject.pulumiOk(["up", "--yes", "--skip-preview"]);
       const outputs = await dvProject.outputs();
       dvId = outputs.environmentId as string;
-      expect(outputs.instanceUrl).toBe("https://e2e-dataverse.crm4.dynamics.com/");
+      // Default mode serves the instance on a distinct local host the client accepts by family.
+      expect(outputs.instanceUrl).toBe(`https://e2e-dataverse.crm.localhost:${emulator.port}/`);
       expect((await getEnvironment(dvId)).properties.linkedEnvironmentMetadata?.domainName).toBe("e2e-dataverse");
       // The 429 proves the POST was not applied, so it is repeated; a 202 is never repeated.
       expect(await calls()).toEqual([
+        "POST /providers/Microsoft.BusinessAppPlatform/validateEnvironmentDetails 200",
         "POST /providers/Microsoft.BusinessAppPlatform/environments 429",
         "POST /providers/Microsoft.BusinessAppPlatform/environments 202",
         `GET ${OP} 200`,
+        `GET ${ENV} 200`, // Succeeded, but no linkedEnvironmentMetadata yet
         `GET ${ENV} 200`,
+        ORGS,
+        CURRENCIES,
       ]);
       expect(await control.request<{ faults: unknown[] }>("GET", "faults")).toEqual({ faults: [] });
+      await control.clearRequests();
+      // No replace, no update: the currency is read where it lives, not from BAP.
       await dvProject.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
+      expect(await calls()).toEqual([`GET ${ENV} 200`, ORGS, CURRENCIES]);
+      const preview = await dvProject.pulumiOk(["preview", "--expect-no-changes"]);
+      expect(preview.output).not.toMatch(/replace/);
     });
 
     test("a second environment with the same domain name fails with the service's reason", async () => {

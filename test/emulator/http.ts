@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TenantState, Settings, Obj } from "./state";
 
-export type Surface = "powerplatform" | "bap" | "flow" | "entra" | "control";
+export type Surface = "powerplatform" | "bap" | "flow" | "dataverse" | "entra" | "control";
 
 export interface Principal {
   kind: "app" | "user";
@@ -149,4 +149,38 @@ export function page<T>(ctx: Ctx, items: T[], opts: { top?: number } = {}): Obj 
 
 export function retryAfter(ctx: Ctx): Record<string, string> {
   return { "Retry-After": String(ctx.settings.retryAfterSeconds) };
+}
+
+// ---------- absolute URLs from the host the client called ----------
+/** The host (with port) the client called: the Host header, else the emulator's own URL. */
+export function hostOf(ctx: Pick<Ctx, "baseUrl">): string {
+  // ctx.baseUrl is calledBaseUrl(): the host the client called (Host header), or the emulator's own.
+  return new URL(ctx.baseUrl).host;
+}
+/** True for `127.0.0.1:8443`, `[::1]:8443`: no subdomain can be built on an IP literal. */
+export function isIpHost(host: string): boolean {
+  const name = host.startsWith("[") ? host : host.replace(/:\d+$/, "");
+  return name.startsWith("[") || /^\d{1,3}(\.\d{1,3}){3}$/.test(name);
+}
+/** `https://{host}{path}`. */
+export function absoluteUrl(host: string, path: string): string {
+  return `https://${host}${path.startsWith("/") ? path : `/${path}`}`;
+}
+/**
+ * The regional host of a service family: `{geo}.{host called}` when that is a DNS name
+ * (`api.bap.microsoft.com` → `europe.api.bap.microsoft.com`, `localhost:8443` →
+ * `europe.localhost:8443`), the same host for an IP literal.
+ */
+export function regionalHost(ctx: Pick<Ctx, "baseUrl">, geo: string): string {
+  const host = hostOf(ctx);
+  if (isIpHost(host)) return host;
+  const port = /:\d+$/.exec(host)?.[0] ?? "";
+  const name = host.slice(0, host.length - port.length);
+  if (name === "localhost" || name.endsWith(".localhost")) return `${geo}.localhost${port}`;
+  return `${geo}.${name.replace(/^[a-z0-9-]+\.(?=api\.bap\.)/, "")}${port}`; // already regional: one geography label
+}
+/** True when the called host is a local name (`localhost`, `*.localhost`) or an IP literal, not a Microsoft host name. */
+export function isLocalHost(host: string): boolean {
+  const name = host.replace(/:\d+$/, "");
+  return isIpHost(host) || name === "localhost" || name.endsWith(".localhost");
 }

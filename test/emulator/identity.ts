@@ -16,6 +16,15 @@ export const RESOURCES: Record<string, Exclude<Surface, "entra" | "control">> = 
 };
 export const AUDIENCE_OF: Record<string, string> = Object.fromEntries(Object.entries(RESOURCES).map(([a, s]) => [s, a]));
 
+/**
+ * A Dataverse instance as a token resource (`{instanceUrl}/.default`, as Microsoft's
+ * clients ask): `https://{org}.crm[N].dynamics.com` and the sovereign suffixes, or the
+ * emulator's own `https://{org}.crm.localhost[:port]`. The token's `aud` is that origin.
+ */
+export function isDataverseResource(resource: string): boolean {
+  return /^https:\/\/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.(?:crm\d{0,2}\.dynamics\.com|crm\.microsoftdynamics\.us|crm\.appsplatform\.us|crm\.dynamics\.cn|crm\.localhost(?::\d+)?)$/i.test(resource);
+}
+
 /** Power Platform Administrator directory role template id. */
 export const PP_ADMIN_ROLE = "11648597-926c-4cf3-9c36-bcebb0ba8dcc";
 const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -170,7 +179,7 @@ export class Identity {
     if (!grant) return aad(400, "invalid_request", "AADSTS900144: The request body must contain the following parameter: 'grant_type'.", 900144);
     if (!resScope) return aad(400, "invalid_scope", "AADSTS1002012: The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", 1002012);
     const resource = resScope.replace(/\/\.default$/i, "").replace(/\/+$/, "");
-    if (!RESOURCES[resource.toLowerCase()])
+    if (!RESOURCES[resource.toLowerCase()] && !isDataverseResource(resource))
       return aad(400, "invalid_resource", `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${SEED.tenantDomain}.`, 500011);
     const app = this.apps.find((a) => a.clientId === clientId);
     if (!app) return aad(400, "unauthorized_client", `AADSTS700016: Application with identifier '${f.get("client_id")}' was not found in the directory '${SEED.tenantDomain}'.`, 700016);
@@ -239,7 +248,7 @@ export class Identity {
   private issue(p: Principal, resource: string, base: string, user?: User): Reply {
     const now = Math.floor(Date.now() / 1000);
     const life = this.tokenLifetime();
-    const aud = Object.keys(RESOURCES).find((r) => r === resource.toLowerCase())!;
+    const aud = Object.keys(RESOURCES).find((r) => r === resource.toLowerCase()) ?? resource.toLowerCase();
     const claims: JwtClaims = {
       aud, iss: this.issuer(this.tenantId, base), iat: now, nbf: now - 5, exp: now + life,
       tid: this.tenantId, oid: p.objectId, sub: p.objectId, appid: p.appId, azp: p.appId,
@@ -265,7 +274,7 @@ export class Identity {
   }
 
   /** Validates a bearer token for a surface; returns the principal or an error description. */
-  authenticate(authorization: string | undefined, surface: Exclude<Surface, "entra" | "control">): Principal | { error: string } {
+  authenticate(authorization: string | undefined, surface: Exclude<Surface, "entra" | "control">, instanceOrigin?: string): Principal | { error: string } {
     if (!authorization || !/^Bearer\s+/i.test(authorization)) return { error: "The request is missing a bearer token." };
     const token = authorization.replace(/^Bearer\s+/i, "").trim();
     if (!decodeJwt(token)) return { error: "The access token is malformed." };
@@ -277,7 +286,8 @@ export class Identity {
     if (typeof c.nbf === "number" && c.nbf > now + 300) return { error: "The access token is not yet valid." };
     if (!this.trustedIssuer(c.iss)) return { error: `The access token issuer '${String(c.iss)}' is not trusted.` };
     if (c.tid !== this.tenantId) return { error: "The access token is for another tenant." };
-    const expected = AUDIENCE_OF[surface];
+    // Dataverse: the audience is the instance the request was sent to (`https://{org}.crm….`).
+    const expected = surface === "dataverse" ? (instanceOrigin ?? "").toLowerCase() : AUDIENCE_OF[surface];
     const aud = String(c.aud ?? "").replace(/\/+$/, "").toLowerCase();
     if (aud !== expected) return { error: `The access token audience '${String(c.aud)}' is invalid for this API; expected '${expected}'.` };
     const isUser = c.idtyp === "user";

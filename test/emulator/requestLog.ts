@@ -8,7 +8,7 @@ export interface LoggedRequest {
   path: string;
   query: Record<string, string>;
   status: number;
-  surface: "powerplatform" | "bap" | "flow" | "entra" | "unknown";
+  surface: "powerplatform" | "bap" | "flow" | "dataverse" | "entra" | "unknown";
   template: string;
   durationMs: number;
   fault?: string;

@@ -14,6 +14,7 @@ import { handleControl } from "./control";
 import { powerPlatformRoutes } from "./surfaces/powerplatform";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
+import { dataverseRoutes } from "./surfaces/dataverse";
 import { SEED } from "./seed";
 import { startConnectProxy, RunningConnectProxy } from "./proxy";
 
@@ -48,8 +49,8 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes];
-const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers)(\/|$)/i;
+const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes];
+const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data)(\/|$)/i;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Emulator {
@@ -149,7 +150,7 @@ export class Emulator {
       return errorReply(404, "ResourceNotFound", `No API operation matches '${method} ${path}'.`);
     }
     const route = m.route;
-    const who = this.identity.authenticate(req.headers.authorization, route.surface);
+    const who = this.identity.authenticate(req.headers.authorization, route.surface, base);
     if ("error" in who) {
       const authz = `${this.identity.authorityFor(base)}/${this.state.tenant.id}/oauth2/authorize`;
       return errorReply(401, "InvalidAuthenticationToken", who.error, { "WWW-Authenticate": `Bearer authorization_uri="${authz}", error="invalid_token", error_description="${who.error.replace(/"/g, "'")}"` });
@@ -178,7 +179,8 @@ export class Emulator {
   }
 }
 
-function surfaceOfPath(path: string): "powerplatform" | "bap" | "flow" {
+function surfaceOfPath(path: string): "powerplatform" | "bap" | "flow" | "dataverse" {
+  if (/^\/api\/data\//i.test(path)) return "dataverse";
   if (/^\/providers\/Microsoft\.BusinessAppPlatform/i.test(path)) return "bap";
   if (/^\/providers\//i.test(path)) return "flow";
   return "powerplatform";
@@ -211,14 +213,19 @@ function send(res: ServerResponse, r: Reply) {
 }
 
 export function envFor(url: string, caCertPath: string): Record<string, string> {
+  const u = new URL(url);
+  const apiUrl = u.hostname === "127.0.0.1" || u.hostname === "[::1]" ? `https://localhost:${u.port}` : url;
   return {
     AZURE_AUTHORITY_HOST: url,
     AZURE_TENANT_ID: SEED.tenantId,
     AZURE_CLIENT_ID: SEED.admin.clientId,
     AZURE_CLIENT_SECRET: SEED.admin.clientSecret,
-    POWERPLATFORM_API_URL: url,
-    POWERPLATFORM_BAP_URL: url,
-    POWERPLATFORM_FLOW_URL: url,
+    // The API surfaces by name (`localhost`, not the IP): the emulator answers long-running
+    // operations on regional hosts of the host called (`europe.localhost:PORT`) and serves
+    // Dataverse at `{domain}.crm.localhost:PORT`, which the client reaches by family.
+    POWERPLATFORM_API_URL: apiUrl,
+    POWERPLATFORM_BAP_URL: apiUrl,
+    POWERPLATFORM_FLOW_URL: apiUrl,
     NODE_EXTRA_CA_CERTS: caCertPath,
   };
 }

@@ -35,6 +35,12 @@ export interface Settings {
   installPollConflicts: number;
   environmentOperationMs: number;
   environmentOperationOutcome: "Succeeded" | "Failed";
+  /** BAP lifecycle replies (202s and polls) carry no Retry-After on the real service; true adds `retryAfterSeconds`. */
+  lifecycleRetryAfter: boolean;
+  /** A finished lifecycle operation answers 404 this long after it ended (the service forgets them). */
+  lifecycleOperationRetentionMs: number;
+  /** After a create with Dataverse succeeded, this many GETs of the environment still lack `linkedEnvironmentMetadata`. */
+  dataverseMetadataMissingReads: number;
   retryAfterSeconds: number;
   pageSize: number;
   tokenLifetimeSeconds: number;
@@ -49,6 +55,9 @@ export const DEFAULT_SETTINGS: Settings = {
   installPollConflicts: 0,
   environmentOperationMs: 1500,
   environmentOperationOutcome: "Succeeded",
+  lifecycleRetryAfter: false,
+  lifecycleOperationRetentionMs: 60_000,
+  dataverseMetadataMissingReads: 1,
   retryAfterSeconds: 1,
   pageSize: 50,
   tokenLifetimeSeconds: 3600,
@@ -158,6 +167,15 @@ export function buildEnvironment(tenantId: string, s: EnvSpec): Obj {
     const domain = s.dataverse.domainName || `org${createHash("sha1").update(s.name).digest("hex").slice(0, 8)}`;
     const suffix = CRM_SUFFIX[s.location] ?? "crm";
     env.properties.databaseType = "CommonDataService";
+    // The Dataverse organization itself (served by surfaces/dataverse.ts at the instance URL):
+    // its base currency is NOT part of the BAP environment (0 of 146 recorded environments carry one).
+    const currencyCode = s.dataverse.currencyCode ?? "USD";
+    const currencyId = stableUuid(`currency:${s.name}:${currencyCode}`);
+    env._dataverse = {
+      organizationId: stableUuid(`org:${s.name}`),
+      baseCurrencyId: currencyId,
+      currencies: [{ transactioncurrencyid: currencyId, isocurrencycode: currencyCode, currencyname: currencyCode, currencysymbol: currencyCode, currencyprecision: 2, exchangerate: 1 }],
+    };
     env.properties.linkedEnvironmentMetadata = {
       resourceId: stableUuid(`org:${s.name}`),
       friendlyName: s.displayName,
@@ -167,8 +185,8 @@ export function buildEnvironment(tenantId: string, s: EnvSpec): Obj {
       instanceUrl: `https://${domain}.${suffix}.dynamics.com/`,
       instanceApiUrl: `https://${domain}.api.${suffix}.dynamics.com`,
       baseLanguage: s.dataverse.languageCode ?? 1033,
-      currency: { code: s.dataverse.currencyCode ?? "USD" },
-      securityGroupId: s.dataverse.securityGroupId ?? "",
+      // securityGroupId is rarely present on the real service: only when one is set.
+      ...(s.dataverse.securityGroupId ? { securityGroupId: s.dataverse.securityGroupId } : {}),
       instanceState: s.provisioningState && s.provisioningState !== "Succeeded" ? "NotSpecified" : "Ready",
       createdTime: t,
       backgroundOperationsState: "Enabled",
@@ -460,6 +478,8 @@ function finishLifecycle(s: TenantState, op: Obj) {
   } else {
     op.state.id = "Succeeded";
     for (const st of op.stages) { st.state.id = "Succeeded"; st.lastActionDateTime ??= nowIso(); }
+    // Recorded: the first GET after a create succeeded can still lack linkedEnvironmentMetadata.
+    if (op.type.id === "Create" && env?.properties.linkedEnvironmentMetadata && op._dataverseMissingReads > 0) env._dataverseMissingReads = op._dataverseMissingReads;
     if (op.type.id === "Delete") removeEnvironment(s, envId);
     else if (env) {
       env.properties.provisioningState = "Succeeded";
@@ -485,6 +505,8 @@ export function newLifecycleOperation(s: TenantState, envId: string, type: "Crea
   const id = newId();
   const start = Date.now();
   const op = {
+    _dataverseMissingReads: settings.dataverseMetadataMissingReads,
+    _retentionMs: settings.lifecycleOperationRetentionMs,
     id,
     links: {
       self: { path: `/providers/Microsoft.BusinessAppPlatform/lifecycleOperations/${id}` },

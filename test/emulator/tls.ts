@@ -79,6 +79,19 @@ async function ensureCa(dir: string): Promise<{ certPem: string; keyPem: string 
   return { certPem, keyPem };
 }
 
+/**
+ * Local host names the emulator serves besides `localhost`: the regional BAP hosts of
+ * default mode (`{geo}.localhost`; listed one by one, as Node refuses a two-label wildcard
+ * such as `*.localhost`) and the Dataverse instances (`{domain}.crm.localhost`,
+ * `{domain}.api.crm.localhost`). A cached leaf certificate without them is replaced.
+ */
+export const LOCAL_GEOGRAPHIES = [
+  "unitedstates", "europe", "asia", "australia", "india", "japan", "canada", "unitedkingdom", "southamerica",
+  "france", "germany", "switzerland", "norway", "korea", "southafrica", "unitedarabemirates",
+];
+export const LOCAL_DNS_NAMES: readonly string[] = [...LOCAL_GEOGRAPHIES.map((g) => `${g}.localhost`), "*.crm.localhost", "*.api.crm.localhost"];
+const hasLocalNames = (c: X509Certificate) => LOCAL_DNS_NAMES.every((n) => (c.subjectAltName ?? "").split(", ").includes(`DNS:${n}`));
+
 async function ensureLeaf(dir: string, ca: { certPem: string; keyPem: string }): Promise<{ certPem: string; keyPem: string }> {
   const certFile = path.join(dir, "server.pem");
   const keyFile = path.join(dir, "server-key.pem");
@@ -86,7 +99,7 @@ async function ensureLeaf(dir: string, ca: { certPem: string; keyPem: string }):
     const certPem = fs.readFileSync(certFile, "utf8");
     const c = new X509Certificate(certPem);
     if (c.checkIssued(new X509Certificate(ca.certPem)) && c.verify(new X509Certificate(ca.certPem).publicKey) &&
-      new Date(c.validTo).getTime() > Date.now() + 86400_000 && coversMicrosoftHosts(c))
+      new Date(c.validTo).getTime() > Date.now() + 86400_000 && coversMicrosoftHosts(c) && hasLocalNames(c))
       return { certPem, keyPem: fs.readFileSync(keyFile, "utf8") };
   }
   const caCert = new x509.X509Certificate(ca.certPem);
@@ -111,6 +124,7 @@ async function ensureLeaf(dir: string, ca: { certPem: string; keyPem: string }):
         { type: "ip", value: "::1" },
         { type: "dns", value: "localhost" },
         ...microsoftHostSans(),
+        ...LOCAL_DNS_NAMES.map((value) => ({ type: "dns" as const, value })),
       ]),
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],

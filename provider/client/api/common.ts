@@ -24,7 +24,7 @@ export interface WaitOptions extends CallOptions {
   deadline?: number;
   /** Called as soon as the operation URL is known, so it can be saved for resuming. */
   onOperationUrl?: (url: string) => void;
-  onProgress?: (status: string | undefined) => void;
+  onProgress?: (status: string | undefined, body?: unknown) => void;
 }
 
 /** Encodes one path segment; refuses empty ones and dot segments. */
@@ -89,7 +89,8 @@ export function waitFor<TBody>(
     initial: start.initial,
     url: start.url,
     get: async (url, signal) => {
-      const r = await call(ctx, { surface, method: "GET", url, apiVersion, expect: [200, 201, 202, 204, 409] }, { ...opts, signal });
+      const expect = kind.goneMeansDone ? [200, 201, 202, 204, 404, 409] : [200, 201, 202, 204, 409];
+      const r = await call(ctx, { surface, method: "GET", url, apiVersion, expect }, { ...opts, signal });
       return { status: r.status, headers: r.headers, data: r.data };
     },
     deadline: opts.deadline ?? clock.now() + cfg.operationDeadlineMs,
@@ -99,7 +100,7 @@ export function waitFor<TBody>(
     clock,
     signal: opts.signal,
     onOperationUrl: opts.onOperationUrl,
-    onProgress: opts.onProgress ? (s) => opts.onProgress!(s) : undefined,
+    onProgress: opts.onProgress ? (s, body) => opts.onProgress!(s, body) : undefined,
   });
 }
 

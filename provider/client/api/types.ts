@@ -180,7 +180,7 @@ export interface LinkedEnvironmentMetadata {
   schemaType?: string;
   securityGroupId?: string;
   templates?: string[];
-  currency?: { code?: string };
+  // No `currency`: the BAP environment does not report it (0 of 146 recorded); read it from Dataverse.
   [k: string]: unknown;
 }
 

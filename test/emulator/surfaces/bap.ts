@@ -1,5 +1,17 @@
-// BAP (api.bap.microsoft.com): environments and their lifecycle operations.
-import { Ctx, Route, ok, err, requireBody, reqString, optEnum, page, retryAfter, compile } from "../http";
+// BAP (api.bap.microsoft.com): environments, their lifecycle operations and the
+// creation checks of Microsoft's tools (locations, languages, currencies, domain names).
+//
+// As the real service answers (recorded in microsoft/terraform-provider-power-platform
+// internal/services/environment/tests/ and resource_environment_test.go, and
+// /work/shared/fixtures/recorded/environments): create, PATCH, modifySku and DELETE answer
+// 202 with an EMPTY body and the lifecycle operation on the REGIONAL host
+// (`Location: https://europe.api.bap.microsoft.com/…/lifecycleOperations/{id}?api-version=2023-06-01`;
+// modifySku: `Operation-Location`); PATCH answers 204 when nothing changes; DELETE
+// answers 409 with an empty body while another operation runs; lifecycle replies carry
+// no Retry-After (setting `lifecycleRetryAfter`); a finished operation answers 404 after
+// `lifecycleOperationRetentionMs`; the BAP environment has no Dataverse currency, and
+// `linkedEnvironmentMetadata` is missing from the first `dataverseMetadataMissingReads` GETs after a create succeeded.
+import { Ctx, Route, ok, err, requireBody, reqString, optEnum, page, retryAfter, compile, regionalHost, absoluteUrl, hostOf, isLocalHost } from "../http";
 import { buildEnvironment, newId, newLifecycleOperation, nowIso, publicView, GEO_REGIONS, Obj, tick } from "../state";
 
 const V = ["2023-06-01", "2021-04-01", "2020-10-01", "2020-06-01", "2019-10-01", "2016-11-01"];
@@ -13,18 +25,52 @@ function getEnv(ctx: Ctx): Obj {
   return findEnv(ctx) ?? err(404, "EnvironmentNotFound", `The environment '${ctx.params.envId}' could not be found in the tenant '${ctx.state.tenant.id}'.`);
 }
 const requestedBy = (ctx: Ctx) => ({ id: ctx.principal!.objectId, displayName: ctx.principal!.displayName ?? ctx.principal!.type, type: ctx.principal!.type, tenantId: ctx.state.tenant.id });
-const opLocation = (ctx: Ctx, opId: string) => `${ctx.baseUrl}${P}/lifecycleOperations/${opId}?api-version=2023-06-01`;
+/** The lifecycle operation's URL on the regional host of the environment's geography. */
+const opLocation = (ctx: Ctx, env: Obj, opId: string) => absoluteUrl(regionalHost(ctx, String(env.location)), `${P}/lifecycleOperations/${opId}?api-version=2023-06-01`);
+const lifecycleRetryAfter = (ctx: Ctx): Record<string, string> => (ctx.settings.lifecycleRetryAfter ? retryAfter(ctx) : {});
 
-function ensureNoActiveOperation(ctx: Ctx, env: Obj) {
+function activeOperation(ctx: Ctx, env: Obj): Obj | undefined {
   const active = env._activeOperation && ctx.state.lifecycleOperations[env._activeOperation];
-  if (active && !["Succeeded", "Failed"].includes(active.state.id))
-    err(409, "OperationNotStartable", `The environment '${env.name}' has a lifecycle operation '${active.type.id}' (${active.id}) in progress; retry after it completes.`);
+  return active && !["Succeeded", "Failed"].includes(active.state.id) ? active : undefined;
+}
+function ensureNoActiveOperation(ctx: Ctx, env: Obj) {
+  const active = activeOperation(ctx, env);
+  if (active) err(409, "OperationNotStartable", `The environment '${env.name}' has a lifecycle operation '${active.type.id}' (${active.id}) in progress; retry after it completes.`);
 }
 
-const envView = (env: Obj) => publicView(env);
+/**
+ * The Dataverse instance URL as the client can reach it: the stored one
+ * (`https://{domain}.crm4.dynamics.com/`) when the client called a Microsoft host name
+ * (proxy mode), else `https://{domain}.crm.localhost:PORT/` (a distinct host the client
+ * must accept by family; `*.localhost` always resolves to loopback, RFC 6761 §6.3).
+ */
+export function instanceHostFor(ctx: Pick<Ctx, "req" | "baseUrl">, domain: string): string | undefined {
+  const host = hostOf(ctx);
+  if (!isLocalHost(host)) return undefined;
+  const port = /:\d+$/.exec(host)?.[0] ?? "";
+  return `${domain}.crm.localhost${port}`;
+}
 
-const list = (ctx: Ctx) => ok(page(ctx, Object.values(ctx.state.environments).map(envView)));
-const get = (ctx: Ctx) => ok(envView(getEnv(ctx)));
+/** `read`: a GET of this one environment (counts against `dataverseMetadataMissingReads`); lists do not count. */
+function envView(ctx: Ctx, env: Obj, read = false): Obj {
+  const view = publicView(env);
+  const lem = view.properties.linkedEnvironmentMetadata;
+  if (!lem) return view;
+  if (env._dataverseMissingReads > 0) {
+    if (read) { env._dataverseMissingReads -= 1; ctx.changed = true; }
+    delete view.properties.linkedEnvironmentMetadata;
+    return view;
+  }
+  const local = instanceHostFor(ctx, String(lem.domainName));
+  if (local) {
+    lem.instanceUrl = `https://${local}/`;
+    lem.instanceApiUrl = `https://${lem.domainName}.api.${local.slice(String(lem.domainName).length + 1)}`;
+  }
+  return view;
+}
+
+const list = (ctx: Ctx) => ok(page(ctx, Object.values(ctx.state.environments).map((e) => envView(ctx, e))));
+const get = (ctx: Ctx) => ok(envView(ctx, getEnv(ctx), true));
 
 const create = (ctx: Ctx) => {
   const b = requireBody(ctx);
@@ -58,13 +104,13 @@ const create = (ctx: Ctx) => {
   const env = buildEnvironment(ctx.state.tenant.id, {
     name, displayName, description: props.description, sku: sku!, location, azureRegion, dataverse,
     createdBy: { id: ctx.principal!.objectId, displayName: ctx.principal!.displayName ?? ctx.principal!.type, type: ctx.principal!.type, tenantId: ctx.state.tenant.id },
-    provisioningState: dataverse ? "Creating" : "Succeeded",
+    provisioningState: "Creating",
   });
   ctx.state.environments[name] = env;
   ctx.changed = true;
-  if (!dataverse) return ok(envView(env), 201);
+  // With or without Dataverse: 202, empty body, regional Location (recorded).
   const op = newLifecycleOperation(ctx.state, name, "Create", ctx.settings, requestedBy(ctx));
-  return ok(publicView(op), 202, { Location: opLocation(ctx, op.id), ...retryAfter(ctx) });
+  return ok(undefined, 202, { Location: opLocation(ctx, env, op.id), ...lifecycleRetryAfter(ctx) });
 };
 
 const PATCHABLE = ["displayName", "description", "updateCadence", "securityGroupId", "linkedEnvironmentMetadata", "environmentSku", "azureRegion"];
@@ -87,6 +133,7 @@ const patch = (ctx: Ctx) => {
       err(409, "DomainNameAlreadyInUse", `The domain name '${d}' is already in use by another environment.`);
   }
   ensureNoActiveOperation(ctx, env);
+  const before = JSON.stringify(env);
   for (const k of ["displayName", "description", "updateCadence"]) if (props[k] !== undefined) env.properties[k] = props[k];
   if (props.securityGroupId !== undefined && env.properties.linkedEnvironmentMetadata) env.properties.linkedEnvironmentMetadata.securityGroupId = props.securityGroupId;
   if (props.linkedEnvironmentMetadata) {
@@ -96,10 +143,12 @@ const patch = (ctx: Ctx) => {
     if (l.securityGroupId !== undefined) m.securityGroupId = l.securityGroupId;
   }
   if (props.displayName && env.properties.linkedEnvironmentMetadata) env.properties.linkedEnvironmentMetadata.friendlyName = props.displayName;
+  for (const k of ["securityGroupId"]) if (env.properties.linkedEnvironmentMetadata?.[k] === "") delete env.properties.linkedEnvironmentMetadata[k];
+  if (JSON.stringify(env) === before) return ok(undefined, 204); // nothing changes (recorded by Microsoft's tools: 204)
   env.properties.lastModifiedTime = nowIso();
   const op = newLifecycleOperation(ctx.state, env.name, "Update", ctx.settings, requestedBy(ctx), { _outcome: "Succeeded" });
   ctx.changed = true;
-  return ok(envView(env), 202, { Location: opLocation(ctx, op.id), ...retryAfter(ctx) });
+  return ok(undefined, 202, { Location: opLocation(ctx, env, op.id), ...lifecycleRetryAfter(ctx) });
 };
 
 const remove = (ctx: Ctx) => {
@@ -110,12 +159,13 @@ const remove = (ctx: Ctx) => {
   const env = findEnv(ctx);
   if (!env) return ok(undefined, 204);
   if (env.properties.isDefault) err(400, "CannotDeleteDefaultEnvironment", "The default environment cannot be deleted.");
-  ensureNoActiveOperation(ctx, env);
+  // While another lifecycle operation runs: 409 with an EMPTY body (recorded by Microsoft's tools, which retry it).
+  if (activeOperation(ctx, env)) return ok(undefined, 409);
   env.properties.provisioningState = "Deleting";
   env.properties.states.management.id = "Deleting";
   const op = newLifecycleOperation(ctx.state, env.name, "Delete", ctx.settings, requestedBy(ctx));
   ctx.changed = true;
-  return ok(undefined, 202, { Location: opLocation(ctx, op.id), ...retryAfter(ctx) });
+  return ok(undefined, 202, { Location: opLocation(ctx, env, op.id), ...lifecycleRetryAfter(ctx) });
 };
 
 // Trial -> Production/Sandbox and Sandbox <-> Production are allowed (as in the admin center);
@@ -126,21 +176,71 @@ const modifySku = (ctx: Ctx) => {
   const to = optEnum(b, "environmentSku", ["Production", "Sandbox", "Trial", "Developer", "Default"]);
   if (!to) err(400, "InvalidRequestContent", "The field 'environmentSku' is required.");
   const from = env.properties.environmentSku;
-  if (from === to) return ok(envView(env));
+  if (from === to) return ok(envView(ctx, env));
   const allowed = (from === "Trial" && (to === "Production" || to === "Sandbox")) || (from === "Sandbox" && to === "Production") || (from === "Production" && to === "Sandbox");
   if (!allowed) err(400, "EnvironmentSkuChangeNotSupported", `An environment of type '${from}' cannot be converted to '${to}'. Supported: Trial->Production, Trial->Sandbox, Sandbox<->Production.`);
   ensureNoActiveOperation(ctx, env);
   const op = newLifecycleOperation(ctx.state, env.name, "ModifySku", ctx.settings, requestedBy(ctx), { _newSku: to });
   ctx.changed = true;
-  return ok(undefined, 202, { Location: opLocation(ctx, op.id), ...retryAfter(ctx) });
+  // modifySku names its operation in Operation-Location (recorded), not Location.
+  return ok(undefined, 202, { "Operation-Location": opLocation(ctx, env, op.id), ...lifecycleRetryAfter(ctx) });
 };
 
 const getOp = (ctx: Ctx) => {
   tick(ctx.state);
   const op = ctx.state.lifecycleOperations[ctx.params.opId.toLowerCase()];
-  if (!op) err(404, "LifecycleOperationNotFound", `The lifecycle operation '${ctx.params.opId}' was not found.`);
-  const terminal = ["Succeeded", "Failed"].includes(op.state.id);
-  return ok(publicView(op), 200, terminal ? {} : retryAfter(ctx));
+  const terminal = op && ["Succeeded", "Failed"].includes(op.state.id);
+  // The service forgets a finished operation after a while: 404, which clients read as "over".
+  if (!op || (terminal && Date.now() >= op._endAt + (op._retentionMs ?? 0)))
+    err(404, "LifecycleOperationNotFound", `The lifecycle operation '${ctx.params.opId}' was not found.`);
+  return ok(publicView(op), 200, terminal ? {} : lifecycleRetryAfter(ctx));
+};
+
+// ---------- creation checks (fact 7: what Microsoft's tools call before a create) ----------
+const GEO_NAMES: Record<string, [string, string]> = {
+  unitedstates: ["United States", "NA"], europe: ["Europe", "EMEA"], asia: ["Asia", "APJ"], australia: ["Australia", "OCE"], india: ["India", "IND"],
+  japan: ["Japan", "JPN"], canada: ["Canada", "CAN"], unitedkingdom: ["United Kingdom", "GBR"], southamerica: ["South America", "SAM"],
+  france: ["France", "FRA"], germany: ["Germany", "DEU"], switzerland: ["Switzerland", "CHE"], norway: ["Norway", "NOR"], korea: ["Korea", "KOR"],
+  southafrica: ["South Africa", "ZAF"], unitedarabemirates: ["United Arab Emirates", "ARE"],
+};
+/** GET …/locations: shape of the recorded get_locations.json (Validate_Create_Macro_Region), location mode. */
+const locations = (ctx: Ctx) => ok({
+  value: Object.entries(GEO_REGIONS).map(([name, regions]) => ({
+    id: `${P}/locations/${name}`,
+    type: "Microsoft.BusinessAppPlatform/locations",
+    name,
+    properties: { displayName: GEO_NAMES[name]?.[0] ?? name, code: GEO_NAMES[name]?.[1] ?? name.toUpperCase(), isDefault: name === "unitedstates", isDisabled: false, canProvisionDatabase: true, canProvisionCustomerEngagementDatabase: true, azureRegions: regions },
+  })),
+});
+function knownLocation(ctx: Ctx): string {
+  const loc = ctx.params.location.toLowerCase();
+  if (!GEO_REGIONS[loc]) err(404, "LocationNotFound", `The location '${ctx.params.location}' was not found.`);
+  return loc;
+}
+/** The languages and currencies offered (a small subset; names as Microsoft's Terraform provider reads them: `name`). */
+export const ENVIRONMENT_LANGUAGES: [number, string][] = [[1033, "English (United States)"], [1031, "German (Germany)"], [1036, "French (France)"], [1043, "Dutch (Netherlands)"], [1040, "Italian (Italy)"], [3082, "Spanish (Spain)"], [1041, "Japanese (Japan)"], [1045, "Polish (Poland)"]];
+export const ENVIRONMENT_CURRENCIES: [string, string][] = [["USD", "$"], ["EUR", "€"], ["GBP", "£"], ["CHF", "CHF"], ["JPY", "¥"], ["PLN", "zł"], ["CAD", "$"], ["AUD", "$"], ["INR", "₹"], ["NOK", "kr"]];
+const languages = (ctx: Ctx) => {
+  const loc = knownLocation(ctx);
+  return ok({ value: ENVIRONMENT_LANGUAGES.map(([lcid, displayName]) => ({ name: String(lcid), id: `${P}/locations/${loc}/environmentLanguages/${lcid}`, type: "Microsoft.BusinessAppPlatform/locations/environmentLanguages", properties: { localeId: lcid, localizedName: displayName, displayName, isTenantDefault: lcid === 1033 } })) });
+};
+const currencies = (ctx: Ctx) => {
+  const loc = knownLocation(ctx);
+  return ok({ value: ENVIRONMENT_CURRENCIES.map(([code, symbol]) => ({ name: code, id: `${P}/locations/${loc}/environmentCurrencies/${code}`, type: "Microsoft.BusinessAppPlatform/locations/environmentCurrencies", properties: { code, symbol, isTenantDefault: code === "USD" } })) });
+};
+/**
+ * POST …/validateEnvironmentDetails (2021-04-01) {domainName, environmentLocation} (create) or
+ * {domainName, environmentName} (update): 200 when the name is free. The reply to a taken
+ * name is not recorded anywhere public: 409 DomainNameAlreadyInUse, as the create answers (a guess).
+ */
+const validateDetails = (ctx: Ctx) => {
+  const b = requireBody(ctx);
+  const domain = reqString(b, "domainName").toLowerCase();
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(domain)) err(400, "InvalidDomainName", `The domain name '${b.domainName}' is invalid.`);
+  const self = typeof b.environmentName === "string" ? b.environmentName.toLowerCase() : undefined;
+  if (Object.values(ctx.state.environments).some((e) => e.name.toLowerCase() !== self && e.properties.linkedEnvironmentMetadata?.domainName?.toLowerCase() === domain))
+    err(409, "DomainNameAlreadyInUse", `The domain name '${domain}' is already in use by another environment. Choose another domain name.`);
+  return ok(undefined, 200);
 };
 
 const R = (method: string, template: string, handler: Route["handler"], admin = true): Route => compile({ method, template, surface: S, apiVersions: V, admin, handler });
@@ -158,4 +258,8 @@ export const bapRoutes: Route[] = [
   R("POST", `${P}/environments/{envId}/modifySku`, modifySku),
   R("POST", `${P}/scopes/admin/environments/{envId}/modifySku`, modifySku),
   R("GET", `${P}/lifecycleOperations/{opId}`, getOp),
+  R("GET", `${P}/locations`, locations, false),
+  R("GET", `${P}/locations/{location}/environmentLanguages`, languages, false),
+  R("GET", `${P}/locations/{location}/environmentCurrencies`, currencies, false),
+  R("POST", `${P}/validateEnvironmentDetails`, validateDetails, false),
 ];

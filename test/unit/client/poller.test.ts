@@ -44,7 +44,7 @@ describe("pollOperation (pure state machine)", () => {
     expect(clock.sleeps).toEqual([2000, 3000, 10_000]);
   });
 
-  test("falls back to Location; default interval when no Retry-After; clamps tiny and huge values", async () => {
+  test("falls back to Location; BAP's own schedule when no Retry-After; clamps tiny and huge values", async () => {
     const clock = new FakeClock();
     const loc = "https://api.bap.microsoft.com/providers/Microsoft.BusinessAppPlatform/lifecycleOperations/l1";
     const { get, urls } = scriptedGet([
@@ -64,7 +64,8 @@ describe("pollOperation (pure state machine)", () => {
     });
     expect(urls[0]).toBe(loc);
     expect(saved).toEqual([loc]);
-    expect(clock.sleeps).toEqual([5000, 1000, 60_000]);
+    // No Retry-After on the 202: the BAP lifecycle schedule's first wait (2 s), not the generic default.
+    expect(clock.sleeps).toEqual([2000, 1000, 60_000]);
   });
 
   test("body status: billing policy Provisioning → Enabled by re-reading the resource", async () => {
