@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -308,7 +309,7 @@ export class Flow extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      propsWithOutputs(args, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "createdTime", "lastModifiedTime", "creatorId"]),
+      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "createdTime", "lastModifiedTime", "creatorId"]),
       opts,
       "powerplatform",
       resourceName,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -155,7 +156,7 @@ export class FlowState extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      propsWithOutputs(args, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]),
+      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]),
       opts,
       "powerplatform",
       resourceName,
