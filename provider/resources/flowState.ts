@@ -7,6 +7,7 @@ import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import { checkEnvironmentId, flowStates, type FlowStateName } from "./flow";
 import type { Flow as FlowDto } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
+import { DlpViolationError } from "../client/errors";
 
 export interface FlowStateArgs {
   /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the resource. */
@@ -66,8 +67,17 @@ async function getFlow(client: PowerPlatformClient, environmentId: string, flowI
 export async function applyFlowState(client: PowerPlatformClient, environmentId: string, flow: FlowDto, state: FlowStateName): Promise<string> {
   const current = flow.properties.state ?? "";
   if (current === state) return current;
-  if (state === "Started") await client.flows.start(environmentId, flow.name);
-  else await client.flows.stop(environmentId, flow.name);
+  if (state === "Started") {
+    try {
+      await client.flows.start(environmentId, flow.name);
+    } catch (error) {
+      if (error instanceof DlpViolationError) {
+        const reason = flow.properties.flowSuspensionReason ? ` (flowSuspensionReason: ${flow.properties.flowSuspensionReason})` : "";
+        throw new Error(`${resourceName}: flow ${flow.name} in environment ${environmentId} cannot be turned on${reason}: ${error.message}`);
+      }
+      throw error;
+    }
+  } else await client.flows.stop(environmentId, flow.name);
   return state;
 }
 
