@@ -438,7 +438,8 @@ export function tick(s: TenantState, now = Date.now()): void {
       op.lastActionDateTime = new Date(op._endAt).toISOString();
       if (op._outcome === "Failed") {
         op.statusMessage = op._failureMessage;
-        op.error = { code: "InstallFailed", message: op._failureMessage };
+        // error.errorCode is an integer in the recorded failures (issue 7, fact 4); its value is a guess.
+        op.error = { errorCode: 2, message: op._failureMessage };
         if (inst) {
           inst.state = "InstallFailed";
           inst.errorDetails = { errorCode: "0x80048033", errorName: "InstallFailed", message: op._failureMessage, source: "Dataverse", statusCode: 500, type: "ApplicationInstallException" };
