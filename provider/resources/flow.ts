@@ -149,6 +149,8 @@ interface KnownContent {
   definition?: Record<string, unknown>;
   connectionReferences?: Record<string, FlowConnectionReference>;
   state?: string;
+  /** Whether the definition was last seen in a read (kept when a reply carries none). */
+  definitionReadable?: boolean;
 }
 
 const hasKey = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
@@ -170,7 +172,7 @@ function outputsFrom(environmentId: string, dto: FlowDto, extra: Pick<FlowInputs
     definition: canonicalJson(definition) as Record<string, unknown>,
     ...(refs ? { connectionReferences: canonicalJson(refs) as Record<string, FlowConnectionReference> } : {}),
     state: p.state ?? known.state ?? "",
-    definitionReadable: readDefinition !== undefined,
+    definitionReadable: readDefinition !== undefined || (known.definitionReadable ?? false),
     ...(suspension ? { suspensionReason: suspension } : {}),
     ...(extra.adoptId ? { adoptId: extra.adoptId } : {}),
     flowId: dto.name.toLowerCase(),
@@ -244,8 +246,9 @@ async function settleState(client: PowerPlatformClient, environmentId: string, f
       explainStartFailure(error, environmentId, flow.name);
     }
   } else await client.flows.stop(environmentId, flow.name);
-  // start/stop answer without a body and change lastModifiedTime: read the flow once more.
-  return readFlow(client, environmentId, flow.name);
+  // start/stop answer without a body and change lastModifiedTime: read the flow once more
+  // (the admin GET: the content is already known, only state and times change).
+  return client.flows.get(environmentId, flow.name);
 }
 
 /**
@@ -306,17 +309,18 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
     } else {
       flow = await createOrFindApplied(client, inputs);
     }
-    return keepIdOnFailure(flow.name.toLowerCase(), outputsFrom(inputs.environmentId, flow, inputs), async () => {
-      // An adopted flow whose definition this principal cannot read gets the declared one written.
-      let written: KnownContent = {};
-      const fields = changedContent(outputsFrom(inputs.environmentId, flow, {}), inputs);
+    const first = outputsFrom(inputs.environmentId, flow, inputs);
+    return keepIdOnFailure(flow.name.toLowerCase(), first, async () => {
+      // What the flow holds from here on: what was read, then what is written. (An adopted flow
+      // whose definition this principal cannot read gets the declared one written.)
+      let known: KnownContent = { ...first };
+      const fields = changedContent(first, inputs);
       if (fields.length > 0) {
-        await client.flows.update(inputs.environmentId, flow.name, contentPatch(inputs, fields));
-        written = { displayName: inputs.displayName, definition: inputs.definition, connectionReferences: inputs.connectionReferences ?? {} };
-        flow = await readFlow(client, inputs.environmentId, flow.name);
+        flow = await client.flows.update(inputs.environmentId, flow.name, contentPatch(inputs, fields));
+        known = { ...known, displayName: inputs.displayName, definition: inputs.definition, connectionReferences: inputs.connectionReferences ?? {} };
       }
       flow = await settleState(client, inputs.environmentId, flow, inputs.state);
-      return { id: flow.name.toLowerCase(), outs: outputsFrom(inputs.environmentId, flow, inputs, { definition: inputs.definition, ...written }) };
+      return { id: flow.name.toLowerCase(), outs: outputsFrom(inputs.environmentId, flow, inputs, known) };
     });
   },
 
@@ -325,7 +329,8 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
     try {
       const flow = await readFlow(client, props.environmentId, id);
       // What the read cannot see keeps the value in the state: never a change from an absent field.
-      const outs = outputsFrom(props.environmentId, flow, { adoptId: props.adoptId }, props);
+      // (definitionReadable says what this read saw.)
+      const outs = outputsFrom(props.environmentId, flow, { adoptId: props.adoptId }, { ...props, definitionReadable: false });
       return { id: outs.flowId, props: outs, inputs: inputsFrom(outs) };
     } catch (error) {
       if (isNotFound(error)) return { id: "", props: {} as FlowOutputs };
@@ -336,11 +341,16 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
   async update(id, olds, news) {
     const client = await clientFromEnvironment();
     const fields = changedContent(olds, news);
-    if (fields.length > 0) await client.flows.update(news.environmentId, id, contentPatch(news, fields));
-    let flow = await readFlow(client, news.environmentId, id);
+    // The PATCH answers with the flow (the admin reply: no definition); without a PATCH the admin
+    // GET gives state and times. The content is known either way: the state's, or what was written.
+    let flow = fields.length > 0
+      ? await client.flows.update(news.environmentId, id, contentPatch(news, fields))
+      : await client.flows.get(news.environmentId, id);
     flow = await settleState(client, news.environmentId, flow, news.state);
-    // The content just written is what the flow holds, whether or not the read can show it.
-    return { outs: outputsFrom(news.environmentId, flow, news, { ...olds, displayName: news.displayName, definition: news.definition, connectionReferences: news.connectionReferences ?? {} }) };
+    const known: KnownContent = fields.length > 0
+      ? { ...olds, displayName: news.displayName, definition: news.definition, connectionReferences: news.connectionReferences ?? {} }
+      : olds;
+    return { outs: outputsFrom(news.environmentId, flow, news, known) };
   },
 
   async delete(id, props) {
