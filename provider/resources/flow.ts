@@ -6,7 +6,7 @@ import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./han
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
 import type { Flow as FlowDto, FlowConnectionReference } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
-import { DlpViolationError } from "../client/errors";
+import { AuthError, DlpViolationError } from "../client/errors";
 
 /** The states a flow can be put in through start/stop (`Suspended` is set by the service only). */
 export const flowStates = ["Started", "Stopped"] as const;
@@ -267,6 +267,15 @@ async function createOrFindApplied(client: PowerPlatformClient, inputs: FlowInpu
       },
     });
   } catch (error) {
+    if (error instanceof AuthError && error.status === 403) {
+      // The create is a maker action: Microsoft documents service principals as supported for
+      // administrative flow actions only (https://learn.microsoft.com/power-platform/admin/powershell-create-service-principal).
+      throw new Error(
+        `${resourceName}: the service refused to create flow "${inputs.displayName}" in environment ${inputs.environmentId}: ${error.message}. ` +
+          `Creating a flow is a maker action, which Microsoft supports for users, not for service principals (those are supported ` +
+          `for administrative flow actions only). Create the flow as a user, then let this resource manage it with adoptId.`,
+      );
+    }
     if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
     const named = (await client.flows.list(inputs.environmentId)).filter((f) => f.properties?.displayName === inputs.displayName);
     const matches: FlowDto[] = [];

@@ -241,4 +241,12 @@ describe("Flow create, update, read and delete against a fake client", () => {
     const news = (await flowHandler.check({}, { ...valid(), state: "Started" })).inputs!;
     await expect(flowHandler.update("f1", previous, news)).rejects.toThrow(/cannot be turned on: .*data loss prevention \(DLP\) policy/);
   });
+
+  test("a create the service refuses (403: a service principal on the maker API) says to create it as a user and adopt it", async () => {
+    const { errorFromResponse } = jest.requireActual("../../../provider/client/errors");
+    fakeFlows.create.mockRejectedValue(errorFromResponse({ status: 403, data: { error: { code: "Forbidden", message: "no" } }, method: "POST", url: "https://x/flows" }));
+    const inputs = (await flowHandler.check({}, valid())).inputs!;
+    await expect(flowHandler.create(inputs)).rejects.toThrow(/service principals .*administrative flow actions only.*adoptId/);
+    expect(fakeFlows.list).not.toHaveBeenCalled();
+  });
 });
