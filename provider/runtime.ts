@@ -7,6 +7,7 @@
  * `fooBarHandler`; only the modules of the kinds in use are loaded.
  */
 import type { ResourceHandler } from "./resources/handler";
+import { withTimeouts } from "./resources/timeouts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = ResourceHandler<any, any>;
@@ -27,7 +28,7 @@ export function handlerFor(kind: string): AnyHandler {
     }
     const found = module[`${base}Handler`] as AnyHandler | undefined;
     if (!found) throw new Error(`@powerplatform-iac/provider: resources/${base} does not export ${base}Handler`);
-    handler = withStubChanges(found);
+    handler = withStubChanges(withTimeouts(found));
     loaded.set(kind, handler);
   }
   return handler;

@@ -133,6 +133,17 @@ export class DeadlineExceededError extends PowerPlatformError {
     return { ...super.toJSON(), operationUrl: safeUrlPath(this.operationUrl), lastStatus: this.lastStatus };
   }
 }
+/**
+ * A Data Loss Prevention (DLP) policy of the tenant blocks the flow: `start` of a flow the
+ * service suspended for its connectors answers 403
+ * `{"error":{"code":"DlpViolation","message":"Flow '…' cannot be activated due to admin API policies."}}`.
+ * Final: retrying cannot help until the flow's connectors or the DLP policy change.
+ */
+export class DlpViolationError extends PowerPlatformError {
+  override readonly name: string = "DlpViolationError";
+}
+export const DLP_VIOLATION_CODE = "DlpViolation";
+
 /** The response did not have the expected shape. */
 export class UnexpectedResponseError extends PowerPlatformError {
   override readonly name: string = "UnexpectedResponseError";
@@ -235,6 +246,14 @@ export function errorFromResponse(r: ResponseErrorInput): PowerPlatformError {
     retryAfterMs,
   };
   const s = r.status;
+  if (code === DLP_VIOLATION_CODE) {
+    return new DlpViolationError(
+      `${where} failed with HTTP ${s} ${code}: a data loss prevention (DLP) policy of the tenant blocks this flow` +
+        `${message ? ` (the service says: ${message})` : ""}. The flow stays off until its connectors comply with the ` +
+        `DLP policies of its environment or an administrator changes the policy (Power Platform admin center, Policies, Data policies).`,
+      details,
+    );
+  }
   if (s === 404) return new NotFoundError(text, details);
   if (s === 409) return new ConflictError(text, details);
   if (s === 429) return new ThrottledError(text, details);

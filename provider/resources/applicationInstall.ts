@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -377,8 +378,9 @@ export const applicationInstallHandler = applicationInstallHandlerWith(async () 
  *   `adoptId`: an already installed package is always adopted);
  * - `InstallRequested`/`Installing`: the install under way (e.g. started by a `pulumi up`
  *   that was killed) is awaited instead of requesting another;
- * - otherwise the install is requested and its operation polled at the pace the service
- *   asks (Retry-After), up to `operationTimeoutMinutes`.
+ * - otherwise the install is requested and its operation polled (every 5 s: the service
+ *   sends no Retry-After on installs), up to `operationTimeoutMinutes` or the resource's
+ *   `customTimeouts.create` / `customTimeouts.update`, whichever ends first.
  * When the wait ends before the install does, the resource is kept with its
  * `operationUrl` and the next `pulumi up` resumes waiting. A failed install fails the
  * update with the operation's own message (and the package's errorDetails).
@@ -411,7 +413,7 @@ export class ApplicationInstall extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      propsWithOutputs(args, [
+      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, [
         "environmentId",
         "uniqueName",
         "operationTimeoutMinutes",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -295,7 +296,7 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      propsWithOutputs(args, [
+      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, [
         "billingPolicyId",
         "name",
         "location",

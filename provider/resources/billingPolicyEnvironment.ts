@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -150,6 +151,6 @@ export class BillingPolicyEnvironment extends pulumi.dynamic.Resource {
   declare readonly environmentId: pulumi.Output<string>;
 
   constructor(name: string, args: BillingPolicyEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(dynamicProvider(resourceName), name, propsWithOutputs(args, ["billingPolicyId", "environmentId"]), opts, "powerplatform", resourceName);
+    super(dynamicProvider(resourceName), name, propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["billingPolicyId", "environmentId"]), opts, "powerplatform", resourceName);
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -551,7 +552,7 @@ export class Environment extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      propsWithOutputs(args, ["environmentId", "displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "provisioningState", "state", "createdTime"]),
+      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["environmentId", "displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "provisioningState", "state", "createdTime"]),
       opts,
       "powerplatform",
       resourceName,

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
 import type { Flow as FlowDto, FlowConnectionReference } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
+import { AuthError, DlpViolationError } from "../client/errors";
 
 /** The states a flow can be put in through start/stop (`Suspended` is set by the service only). */
 export const flowStates = ["Started", "Stopped"] as const;
@@ -82,6 +84,15 @@ export interface FlowInputs {
 export interface FlowOutputs extends Omit<FlowInputs, "state"> {
   /** `Started`, `Stopped`, or `Suspended` (set by the service, e.g. for a broken connection). */
   state: string;
+  /**
+   * Whether the last read saw the definition. The admin API never returns a flow's
+   * definition; the maker API returns it only to a principal with a permission on the flow.
+   * When false, `definition` is the last one this resource wrote (or adopted), and a
+   * definition edited outside Pulumi cannot be detected.
+   */
+  definitionReadable: boolean;
+  /** Why the service turned the flow off (`None` when it did not), e.g. `CompanyDlpViolation`. */
+  suspensionReason?: string;
   flowId: string;
   createdTime?: string;
   lastModifiedTime?: string;
@@ -132,21 +143,68 @@ function checkInputs(news: Record<string, unknown>): CheckResult<FlowInputs> {
   };
 }
 
-function outputsFrom(environmentId: string, dto: FlowDto, extra: Pick<FlowInputs, "adoptId">): FlowOutputs {
+/** What is known of the flow's content when a read does not carry it (the last value written, or the state's). */
+interface KnownContent {
+  displayName?: string;
+  definition?: Record<string, unknown>;
+  connectionReferences?: Record<string, FlowConnectionReference>;
+  state?: string;
+  /** Whether the definition was last seen in a read (kept when a reply carries none). */
+  definitionReadable?: boolean;
+}
+
+const hasKey = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
+/**
+ * The outputs from a read. A field the read does not carry (the admin GET never carries the
+ * definition) keeps its known value: an absent field never shows as a change.
+ */
+function outputsFrom(environmentId: string, dto: FlowDto, extra: Pick<FlowInputs, "adoptId">, known: KnownContent = {}): FlowOutputs {
   const p = dto.properties;
-  const refs = p.connectionReferences && Object.keys(p.connectionReferences).length > 0 ? p.connectionReferences : undefined;
+  const readDefinition = p.definition && typeof p.definition === "object" && !Array.isArray(p.definition) ? (p.definition as Record<string, unknown>) : undefined;
+  const definition = readDefinition ?? known.definition ?? {};
+  const refsRead = hasKey(p, "connectionReferences") ? p.connectionReferences : known.connectionReferences;
+  const refs = refsRead && Object.keys(refsRead).length > 0 ? refsRead : undefined;
+  const suspension = typeof p.flowSuspensionReason === "string" && p.flowSuspensionReason ? p.flowSuspensionReason : undefined;
   return {
     environmentId,
-    displayName: p.displayName ?? "",
-    definition: canonicalJson(p.definition ?? {}) as Record<string, unknown>,
+    displayName: p.displayName ?? known.displayName ?? "",
+    definition: canonicalJson(definition) as Record<string, unknown>,
     ...(refs ? { connectionReferences: canonicalJson(refs) as Record<string, FlowConnectionReference> } : {}),
-    state: p.state ?? "",
+    state: p.state ?? known.state ?? "",
+    definitionReadable: readDefinition !== undefined || (known.definitionReadable ?? false),
+    ...(suspension ? { suspensionReason: suspension } : {}),
     ...(extra.adoptId ? { adoptId: extra.adoptId } : {}),
     flowId: dto.name.toLowerCase(),
     ...(p.createdTime ? { createdTime: p.createdTime } : {}),
     ...(p.lastModifiedTime ? { lastModifiedTime: p.lastModifiedTime } : {}),
     creatorId: (p.creator?.objectId ?? "").toLowerCase(),
   };
+}
+
+/**
+ * Reads a flow as fully as this principal may: the admin GET (every flow of the
+ * environment, without its definition), then the maker GET for the definition (shown only
+ * to a principal with a permission on the flow). The admin reply wins for state and
+ * suspension; the maker reply adds the definition (and connection references).
+ */
+async function readFlow(client: PowerPlatformClient, environmentId: string, flowName: string): Promise<FlowDto> {
+  const admin = await client.flows.get(environmentId, flowName);
+  const maker = await client.flows.getWithDefinition(environmentId, admin.name);
+  if (!maker) return admin;
+  const properties: FlowDto["properties"] = { ...admin.properties, definition: maker.properties.definition };
+  if (!hasKey(admin.properties, "connectionReferences") && hasKey(maker.properties, "connectionReferences")) {
+    properties.connectionReferences = maker.properties.connectionReferences;
+  }
+  return { ...admin, properties };
+}
+
+/** Turns a DLP refusal into an error that names the flow and says what to do. */
+function explainStartFailure(error: unknown, environmentId: string, flowName: string): never {
+  if (error instanceof DlpViolationError) {
+    throw new Error(`${resourceName}: flow ${flowName} in environment ${environmentId} cannot be turned on: ${error.message}`);
+  }
+  throw error;
 }
 
 function inputsFrom(outputs: FlowOutputs): FlowInputs {
@@ -181,9 +239,15 @@ function contentPatch(news: FlowInputs, fields: string[]): { properties: Record<
 /** Starts or stops the flow when (and only when) its state is not the declared one; returns the flow as it then is. */
 async function settleState(client: PowerPlatformClient, environmentId: string, flow: FlowDto, state: FlowStateName): Promise<FlowDto> {
   if (flow.properties.state === state) return flow;
-  if (state === "Started") await client.flows.start(environmentId, flow.name);
-  else await client.flows.stop(environmentId, flow.name);
-  // start/stop answer without a body and change lastModifiedTime: read the flow once more.
+  if (state === "Started") {
+    try {
+      await client.flows.start(environmentId, flow.name);
+    } catch (error) {
+      explainStartFailure(error, environmentId, flow.name);
+    }
+  } else await client.flows.stop(environmentId, flow.name);
+  // start/stop answer without a body and change lastModifiedTime: read the flow once more
+  // (the admin GET: the content is already known, only state and times change).
   return client.flows.get(environmentId, flow.name);
 }
 
@@ -203,12 +267,22 @@ async function createOrFindApplied(client: PowerPlatformClient, inputs: FlowInpu
       },
     });
   } catch (error) {
+    if (error instanceof AuthError && error.status === 403) {
+      // The create is a maker action: Microsoft documents service principals as supported for
+      // administrative flow actions only (https://learn.microsoft.com/power-platform/admin/powershell-create-service-principal).
+      throw new Error(
+        `${resourceName}: the service refused to create flow "${inputs.displayName}" in environment ${inputs.environmentId}: ${error.message}. ` +
+          `Creating a flow is a maker action, which Microsoft supports for users, not for service principals (those are supported ` +
+          `for administrative flow actions only). Create the flow as a user, then let this resource manage it with adoptId.`,
+      );
+    }
     if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
     const named = (await client.flows.list(inputs.environmentId)).filter((f) => f.properties?.displayName === inputs.displayName);
     const matches: FlowDto[] = [];
     for (const candidate of named) {
-      const full = await client.flows.get(inputs.environmentId, candidate.name);
-      if (sameJson(full.properties.definition ?? {}, inputs.definition)) matches.push(full);
+      // The definition is only in the maker GET (the principal that created the flow owns it).
+      const full = await client.flows.getWithDefinition(inputs.environmentId, candidate.name);
+      if (full && sameJson(full.properties.definition ?? {}, inputs.definition)) matches.push(full);
     }
     if (matches.length === 1) return matches[0];
     throw error;
@@ -235,7 +309,7 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
     const client = await clientFromEnvironment();
     let flow: FlowDto;
     if (inputs.adoptId) {
-      flow = await client.flows.get(inputs.environmentId, inputs.adoptId).catch((error: unknown) => {
+      flow = await readFlow(client, inputs.environmentId, inputs.adoptId).catch((error: unknown) => {
         if (isNotFound(error)) {
           throw new Error(`${resourceName}: adoptId ${inputs.adoptId} names no flow in environment ${inputs.environmentId}`);
         }
@@ -244,19 +318,28 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
     } else {
       flow = await createOrFindApplied(client, inputs);
     }
-    return keepIdOnFailure(flow.name.toLowerCase(), outputsFrom(inputs.environmentId, flow, inputs), async () => {
-      const fields = changedContent(outputsFrom(inputs.environmentId, flow, {}), inputs);
-      if (fields.length > 0) flow = await client.flows.update(inputs.environmentId, flow.name, contentPatch(inputs, fields));
+    const first = outputsFrom(inputs.environmentId, flow, inputs);
+    return keepIdOnFailure(flow.name.toLowerCase(), first, async () => {
+      // What the flow holds from here on: what was read, then what is written. (An adopted flow
+      // whose definition this principal cannot read gets the declared one written.)
+      let known: KnownContent = { ...first };
+      const fields = changedContent(first, inputs);
+      if (fields.length > 0) {
+        flow = await client.flows.update(inputs.environmentId, flow.name, contentPatch(inputs, fields));
+        known = { ...known, displayName: inputs.displayName, definition: inputs.definition, connectionReferences: inputs.connectionReferences ?? {} };
+      }
       flow = await settleState(client, inputs.environmentId, flow, inputs.state);
-      return { id: flow.name.toLowerCase(), outs: outputsFrom(inputs.environmentId, flow, inputs) };
+      return { id: flow.name.toLowerCase(), outs: outputsFrom(inputs.environmentId, flow, inputs, known) };
     });
   },
 
   async read(id, props): Promise<ReadResult<FlowInputs, FlowOutputs>> {
     const client = await clientFromEnvironment();
     try {
-      const flow = await client.flows.get(props.environmentId, id);
-      const outs = outputsFrom(props.environmentId, flow, { adoptId: props.adoptId });
+      const flow = await readFlow(client, props.environmentId, id);
+      // What the read cannot see keeps the value in the state: never a change from an absent field.
+      // (definitionReadable says what this read saw.)
+      const outs = outputsFrom(props.environmentId, flow, { adoptId: props.adoptId }, { ...props, definitionReadable: false });
       return { id: outs.flowId, props: outs, inputs: inputsFrom(outs) };
     } catch (error) {
       if (isNotFound(error)) return { id: "", props: {} as FlowOutputs };
@@ -267,11 +350,16 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
   async update(id, olds, news) {
     const client = await clientFromEnvironment();
     const fields = changedContent(olds, news);
+    // The PATCH answers with the flow (the admin reply: no definition); without a PATCH the admin
+    // GET gives state and times. The content is known either way: the state's, or what was written.
     let flow = fields.length > 0
       ? await client.flows.update(news.environmentId, id, contentPatch(news, fields))
       : await client.flows.get(news.environmentId, id);
     flow = await settleState(client, news.environmentId, flow, news.state);
-    return { outs: outputsFrom(news.environmentId, flow, news) };
+    const known: KnownContent = fields.length > 0
+      ? { ...olds, displayName: news.displayName, definition: news.definition, connectionReferences: news.connectionReferences ?? {} }
+      : olds;
+    return { outs: outputsFrom(news.environmentId, flow, news, known) };
   },
 
   async delete(id, props) {
@@ -286,7 +374,11 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
  *
  * `displayName`, `definition` and `connectionReferences` update in place (PATCH);
  * `state` is applied with start/stop; `environmentId` replaces the flow. A definition
- * edited by hand shows as drift on `pulumi refresh` (key order never does).
+ * edited by hand shows as drift on `pulumi refresh` (key order never does) when the
+ * principal can read it: the admin API never returns a definition, the maker API returns it
+ * to a principal with a permission on the flow (the creator, co-owners, viewers). A flow this
+ * principal created is always readable; for an adopted flow without a permission,
+ * `definitionReadable` is false and the definition in the state is the last one written.
  */
 export class Flow extends pulumi.dynamic.Resource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:Flow";
@@ -299,6 +391,10 @@ export class Flow extends pulumi.dynamic.Resource {
   declare readonly connectionReferences: pulumi.Output<Record<string, unknown> | undefined>;
   /** `Started`, `Stopped` or `Suspended`. */
   declare readonly state: pulumi.Output<string>;
+  /** False when this principal cannot read the definition (no permission on the flow): definition drift is then not detected. */
+  declare readonly definitionReadable: pulumi.Output<boolean>;
+  /** Why the service turned the flow off (`None` when it did not), e.g. `CompanyDlpViolation`. */
+  declare readonly suspensionReason: pulumi.Output<string | undefined>;
   declare readonly createdTime: pulumi.Output<string | undefined>;
   declare readonly lastModifiedTime: pulumi.Output<string | undefined>;
   /** The Entra object id of the flow's creator (its `Owner`). */
@@ -308,7 +404,7 @@ export class Flow extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      propsWithOutputs(args, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "createdTime", "lastModifiedTime", "creatorId"]),
+      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "definitionReadable", "suspensionReason", "createdTime", "lastModifiedTime", "creatorId"]),
       opts,
       "powerplatform",
       resourceName,

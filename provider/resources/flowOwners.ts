@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -296,7 +297,7 @@ export class FlowOwners extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      propsWithOutputs(args, ["environmentId", "flowId", "owners", "creatorId", "ignoredOwners", "principalRoles"]),
+      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "owners", "creatorId", "ignoredOwners", "principalRoles"]),
       opts,
       "powerplatform",
       resourceName,

@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { timeoutsInput } from "./timeouts";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import { checkEnvironmentId, flowStates, type FlowStateName } from "./flow";
 import type { Flow as FlowDto } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
+import { DlpViolationError } from "../client/errors";
 
 export interface FlowStateArgs {
   /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the resource. */
@@ -65,8 +67,17 @@ async function getFlow(client: PowerPlatformClient, environmentId: string, flowI
 export async function applyFlowState(client: PowerPlatformClient, environmentId: string, flow: FlowDto, state: FlowStateName): Promise<string> {
   const current = flow.properties.state ?? "";
   if (current === state) return current;
-  if (state === "Started") await client.flows.start(environmentId, flow.name);
-  else await client.flows.stop(environmentId, flow.name);
+  if (state === "Started") {
+    try {
+      await client.flows.start(environmentId, flow.name);
+    } catch (error) {
+      if (error instanceof DlpViolationError) {
+        const reason = flow.properties.flowSuspensionReason ? ` (flowSuspensionReason: ${flow.properties.flowSuspensionReason})` : "";
+        throw new Error(`${resourceName}: flow ${flow.name} in environment ${environmentId} cannot be turned on${reason}: ${error.message}`);
+      }
+      throw error;
+    }
+  } else await client.flows.stop(environmentId, flow.name);
   return state;
 }
 
@@ -155,7 +166,7 @@ export class FlowState extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(resourceName),
       name,
-      propsWithOutputs(args, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]),
+      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]),
       opts,
       "powerplatform",
       resourceName,

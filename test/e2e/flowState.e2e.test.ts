@@ -98,6 +98,20 @@ describe("FlowState on the real engine", () => {
     expect((await control.apiRequests()).filter(flowApi)).toHaveLength(0);
   });
 
+  test("a flow a DLP policy suspended is not turned on: up fails saying a DLP policy blocks it, with one start attempt", async () => {
+    // The service suspends the flow for a DLP policy; `start` then answers 403 DlpViolation (issue 7, fact 6).
+    await control.request("PUT", `flowSuspensions/${SEED.flows.invoiceApproval}`, { reason: "CompanyDlpViolation" });
+    await project.pulumiOk(["config", "set", "flowId", SEED.flows.invoiceApproval]);
+    await control.clearRequests();
+    const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(up.code).not.toBe(0);
+    expect(up.output).toContain(`flow ${SEED.flows.invoiceApproval} in environment ${ENV} cannot be turned on (flowSuspensionReason: CompanyDlpViolation)`);
+    expect(up.output).toContain("a data loss prevention (DLP) policy of the tenant blocks this flow");
+    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET /", "POST /start"]);
+    expect((await getFlow(SEED.flows.invoiceApproval)).properties.state).toBe("Suspended");
+    await control.request("DELETE", `flowSuspensions/${SEED.flows.invoiceApproval}`);
+  });
+
   test("bad input fails at preview, naming the fields, with zero API calls", async () => {
     await project.pulumiOk(["config", "set", "flowId", "invoice-approval"]);
     await project.pulumiOk(["config", "set", "state", "On"]);

@@ -107,10 +107,37 @@ export function handleControl(emu: Emulator, method: string, path: string, body:
       if (body.billingPolicyOutcome && !["Enabled", "ProvisioningFailed"].includes(body.billingPolicyOutcome)) return bad("billingPolicyOutcome must be Enabled or ProvisioningFailed");
       if (body.installOutcome && !["Succeeded", "Failed"].includes(body.installOutcome)) return bad("installOutcome must be Succeeded or Failed");
       if (body.environmentOperationOutcome && !["Succeeded", "Failed"].includes(body.environmentOperationOutcome)) return bad("environmentOperationOutcome must be Succeeded or Failed");
+      if (body.makerFlowWithoutPermissionStatus !== undefined && ![403, 404].includes(body.makerFlowWithoutPermissionStatus)) return bad("makerFlowWithoutPermissionStatus must be 403 or 404");
       if (body.pageSize !== undefined && (!Number.isInteger(body.pageSize) || body.pageSize < 1)) return bad("pageSize must be a positive integer");
       Object.assign(emu.settings, body as Partial<Settings>);
       return { status: 200, body: emu.settings };
     }
+  }
+  // A flow suspended by the service for a DLP policy (as the real service marks it:
+  // state Suspended, flowSuspensionReason CompanyDlpViolation), or the suspension lifted.
+  const sm = /^\/_emulator\/flowSuspensions\/([^/]+)$/.exec(p);
+  if (sm) {
+    tick(s());
+    const key = findKey(s().flows, decodeURIComponent(sm[1]));
+    if (!key) return bad(`flow '${sm[1]}' not found`, 404);
+    const flow = s().flows[key];
+    if (method === "PUT") {
+      const reason = body?.reason ?? "CompanyDlpViolation";
+      if (typeof reason !== "string" || !reason) return bad("'reason' must be a non-empty string");
+      flow.properties.state = "Suspended";
+      flow.properties.flowSuspensionReason = reason;
+      flow.properties.flowSuspensionTime = nowIso();
+      emu.changed();
+      return { status: 200, body: flow.properties };
+    }
+    if (method === "DELETE") {
+      if (flow.properties.state === "Suspended") flow.properties.state = "Stopped";
+      flow.properties.flowSuspensionReason = "None";
+      delete flow.properties.flowSuspensionTime;
+      emu.changed();
+      return { status: 200, body: flow.properties };
+    }
+    return bad("flowSuspensions support PUT and DELETE", 405);
   }
   if (p === "/_emulator/requests") {
     if (method === "GET") return { status: 200, body: emu.requestLog.view() };

@@ -26,9 +26,67 @@ describe("flows (Power Automate)", () => {
   test("start/stop change properties.state; Suspended can be started; unknown flow 404", async () => {
     expect((await kit.api("POST", `${A}/flows/${F.dailyReport}/stop?${V}`)).status).toBe(200);
     expect((await kit.api("GET", `${A}/flows/${F.dailyReport}?${V}`)).json.properties.state).toBe("Stopped");
+    expect((await kit.api("GET", `${A}/flows/${F.suspendedSync}?${V}`)).json.properties.flowSuspensionReason).toBe("AlwaysFailingDetected");
     expect((await kit.api("POST", `${A}/flows/${F.suspendedSync}/start?${V}`)).status).toBe(200);
-    expect((await kit.api("GET", `${M}/flows/${F.suspendedSync}?${V}`)).json.properties.state).toBe("Started");
+    expect((await kit.api("GET", `${A}/flows/${F.suspendedSync}?${V}`)).json.properties).toMatchObject({ state: "Started", flowSuspensionReason: "None" });
     expect((await kit.api("POST", `${A}/flows/00000000-0000-0000-0000-000000000000/start?${V}`)).status).toBe(404);
+  });
+
+  // issue 7, fact 6: the admin GET has no definition; the maker GET returns it to a principal
+  // with a permission on the flow (pnp/cli-microsoft365 src/m365/flow/commands/flow-get.spec.ts
+  // shows the maker reply with `definition`); the admin v2 list returns identifying information only.
+  test("admin GET without the definition, maker GET with it only for a principal with a permission", async () => {
+    const admin = await kit.api("GET", `${A}/flows/${F.dailyReport}?${V}`);
+    expect(admin.status).toBe(200);
+    expect(admin.json.properties).not.toHaveProperty("definition");
+    expect(admin.json.properties.displayName).toBe("Daily report");
+    // The admin service principal has no permission on the seeded flows: 404 (default) or 403 (setting).
+    expect((await kit.api("GET", `${M}/flows/${F.dailyReport}?${V}`)).status).toBe(404);
+    await kit.control("PUT", "/settings", { makerFlowWithoutPermissionStatus: 403 });
+    expect((await kit.api("GET", `${M}/flows/${F.dailyReport}?${V}`)).status).toBe(403);
+    expect((await kit.control("PUT", "/settings", { makerFlowWithoutPermissionStatus: 500 })).status).toBe(400);
+    // The creator (Owner) and a co-owner (CanEdit) get it.
+    const owner = await kit.api("GET", `${M}/flows/${F.dailyReport}?${V}`, undefined, "adminUser");
+    expect(owner.status).toBe(200);
+    expect(owner.json.properties.definition.triggers).toBeDefined();
+    expect(owner.json.properties.userType).toBe("Owner");
+    const coOwner = await kit.api("GET", `${M}/flows/${F.dailyReport}?${V}`, undefined, "maker");
+    expect(coOwner.json.properties.definition.triggers).toBeDefined();
+    // A flow the service principal creates is its own: the maker GET shows it the definition.
+    const def = { triggers: { manual: { type: "Request", kind: "Button" } }, actions: {} };
+    const created = await kit.api("POST", `${M}/flows?${V}`, { properties: { displayName: "Mine", definition: def } });
+    expect((await kit.api("GET", `${M}/flows/${created.json.name}?${V}`)).json.properties.definition).toEqual(def);
+    expect((await kit.api("GET", `${A}/flows/${created.json.name}?${V}`)).json.properties).not.toHaveProperty("definition");
+    expect((await kit.api("PATCH", `${A}/flows/${created.json.name}?${V}`, { properties: { displayName: "Mine too" } })).json.properties).not.toHaveProperty("definition");
+  });
+
+  test("the admin v2 list carries identifying information only", async () => {
+    const list = (await kit.api("GET", `${A}/v2/flows?${V}`)).json.value;
+    for (const f of list) {
+      expect(Object.keys(f).sort()).toEqual(["id", "name", "properties", "type"]);
+      expect(f.properties).not.toHaveProperty("definition");
+      expect(f.properties).not.toHaveProperty("definitionSummary");
+      expect(f.properties).not.toHaveProperty("connectionReferences");
+      expect(f.properties.displayName).toEqual(expect.any(String));
+    }
+  });
+
+  test("a DLP-suspended flow (control API) refuses start with the recorded 403 DlpViolation; lifting it allows start", async () => {
+    expect((await kit.control("PUT", `/flowSuspensions/${F.invoiceApproval}`, {})).status).toBe(200);
+    const flow = (await kit.api("GET", `${A}/flows/${F.invoiceApproval}?${V}`)).json;
+    expect(flow.properties).toMatchObject({ state: "Suspended", flowSuspensionReason: "CompanyDlpViolation" });
+    const start = await kit.api("POST", `${A}/flows/${F.invoiceApproval}/start?${V}`);
+    expect(start.status).toBe(403);
+    expect(start.json).toEqual({ error: { code: "DlpViolation", message: `Flow '${F.invoiceApproval}' cannot be activated due to admin API policies.` } });
+    expect((await kit.api("POST", `${A}/flows/${F.invoiceApproval}/stop?${V}`)).status).toBe(200);
+    expect((await kit.control("DELETE", `/flowSuspensions/${F.invoiceApproval}`)).status).toBe(200);
+    expect((await kit.api("POST", `${A}/flows/${F.invoiceApproval}/start?${V}`)).status).toBe(200);
+    expect((await kit.control("PUT", "/flowSuspensions/00000000-0000-0000-0000-000000000000", {})).status).toBe(404);
+  });
+
+  test("a permission's type is the real one", async () => {
+    const perms = (await kit.api("GET", `${A}/flows/${F.dailyReport}/permissions?${V}`)).json.value;
+    for (const p of perms) expect(p.type).toBe("/providers/Microsoft.ProcessSimple/environments/flows/permissions");
   });
 
   test("permissions: add co-owner and viewer, change role, delete; the creator's Owner cannot be removed", async () => {
@@ -89,6 +147,14 @@ describe("flows (Power Automate)", () => {
     expect(re.status).toBe(202);
     expect((await kit.api("GET", `${M}/flows/${F.dailyReport}/runs?${V}`)).json.value.length).toBe(4);
     expect((await kit.api("POST", `${M}/flows/${F.dailyReport}/runs/${SEED.flowRuns.failed}/resubmit?${V}`)).status).toBe(400);
+  });
+
+  test("resubmit at the path public clients use: …/triggers/{trigger}/histories/{run}/resubmit", async () => {
+    // pnp/cli-microsoft365 src/m365/flow/commands/run/run-resubmit.ts
+    const re = await kit.api("POST", `${M}/flows/${F.dailyReport}/triggers/manual/histories/${SEED.flowRuns.failed}/resubmit?${V}`);
+    expect(re.status).toBe(202);
+    expect((await kit.api("GET", `${M}/flows/${F.dailyReport}/runs?${V}`)).json.value.length).toBe(4);
+    expect((await kit.api("POST", `${M}/flows/${F.dailyReport}/triggers/nope/histories/${SEED.flowRuns.failed}/resubmit?${V}`)).status).toBe(400);
   });
 
   test("environments, connectors and connections; api-version required", async () => {

@@ -36,7 +36,20 @@ describe("billing policies", () => {
     expect(r.json.error.message).toMatch(/billingInstrument\.subscriptionId/);
     expect((await kit.api("POST", `/licensing/billingPolicies?${V}`, { location: "europe" })).json.error.message).toMatch(/'name'/);
     expect((await kit.api("POST", `/licensing/billingPolicies?${V}`, "{not json")).status).toBe(400);
-    expect((await kit.api("GET", `/licensing/billingPolicies/00000000-0000-0000-0000-000000000000?${V}`)).status).toBe(404);
+    // issue 7, fact 5: the real answer for an unknown id.
+    const missing = await kit.api("GET", `/licensing/billingPolicies/00000000-0000-0000-0000-000000000000?${V}`);
+    expect(missing.status).toBe(404);
+    expect(missing.json).toEqual({ error: { code: "BillingPolicyNotFound", message: "The billing policy '00000000-0000-0000-0000-000000000000' could not be found." } });
+  });
+
+  test("a create by a service principal is accepted by default; refused when the setting asks (a guess of the answer)", async () => {
+    expect((await kit.api("POST", `/licensing/billingPolicies?${V}`, newPolicy())).status).toBe(201);
+    await kit.control("PUT", "/settings", { refuseServicePrincipalBillingPolicyCreate: true });
+    const refused = await kit.api("POST", `/licensing/billingPolicies?${V}`, newPolicy());
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toMatch(/service principal is not supported/);
+    // A user with the admin role still can.
+    expect((await kit.api("POST", `/licensing/billingPolicies?${V}`, newPolicy(), "adminUser")).status).toBe(201);
   });
 
   test("update with PUT and PATCH changes name/status; location and billingInstrument are immutable", async () => {
@@ -115,20 +128,27 @@ describe("application packages", () => {
     expect(r.json.value.find((p: any) => p.uniqueName === "msdyn_FlowApprovals").errorDetails.errorName).toBe("ApplicationNotVisible");
   });
 
-  test("install: 202 + Operation-Location + Retry-After, NotStarted/Running then Succeeded, package Installed", async () => {
-    await kit.control("PUT", "/settings", { retryAfterSeconds: 2 });
+  // issue 7, fact 4 (recorded): 202, empty body, Operation-Location with api-version=1, no Retry-After.
+  test("install: 202 + empty body + Operation-Location (api-version=1), no Retry-After, NotStarted/Running then Succeeded, package Installed", async () => {
     const r = await kit.api("POST", pkgPath(E.production, SEED.packages.installable));
     expect(r.status).toBe(202);
-    expect(r.headers.get("retry-after")).toBe("2");
+    expect(r.text).toBe("");
+    expect(r.headers.get("retry-after")).toBeNull();
     const loc = r.headers.get("operation-location")!;
-    expect(loc).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:\\d+/appmanagement/environments/${E.production}/operations/[0-9a-f-]{36}\\?api-version=`));
+    expect(loc).toMatch(new RegExp(`^https://127\\.0\\.0\\.1:\\d+/appmanagement/environments/${E.production}/operations/[0-9a-f-]{36}\\?api-version=1$`));
     const seen = new Set<string>();
-    const done = await until(() => kit.api("GET", loc), (x) => { seen.add(x.json.status); return ["Succeeded", "Failed"].includes(x.json.status); }, 5000, 50);
+    const done = await until(() => kit.api("GET", loc), (x) => { expect(x.headers.get("retry-after")).toBeNull(); seen.add(x.json.status); return ["Succeeded", "Failed"].includes(x.json.status); }, 5000, 50);
     expect(done.json).toMatchObject({ status: "Succeeded", statusMessage: "" });
     expect(Object.keys(done.json).sort()).toEqual(["createdDateTime", "lastActionDateTime", "operationId", "status", "statusMessage"]);
     expect([...seen].some((s) => s === "NotStarted" || s === "Running")).toBe(true);
     const pkgs = await kit.api("GET", `/appmanagement/environments/${E.production}/applicationPackages?${V}&appInstallState=Installed`);
     expect(pkgs.json.value.map((p: any) => p.uniqueName).sort()).toEqual([SEED.packages.installable, SEED.packages.other].sort());
+  });
+
+  test("setting appOperationRetryAfter sends Retry-After on the install and its polls", async () => {
+    await kit.control("PUT", "/settings", { appOperationRetryAfter: true, retryAfterSeconds: 2 });
+    const r = await kit.api("POST", pkgPath(E.production, SEED.packages.installable));
+    expect(r.headers.get("retry-after")).toBe("2");
   });
 
   test("configured failure: operation Failed with error, package InstallFailed with errorDetails; 409 polls while running", async () => {
@@ -139,6 +159,8 @@ describe("application packages", () => {
     const done = await until(() => kit.api("GET", loc), (x) => { statuses.push(x.status); return x.status === 200 && x.json.status === "Failed"; }, 5000, 50);
     expect(statuses.filter((s) => s === 409).length).toBe(2);
     expect(done.json.error).toMatchObject({ message: "boom" });
+    // error.errorCode is an integer in the recorded failures (issue 7, fact 4).
+    expect(Number.isInteger(done.json.error.errorCode)).toBe(true);
     const pkgs = await kit.api("GET", `/appmanagement/environments/${E.production}/applicationPackages?${V}`);
     const p = pkgs.json.value.find((x: any) => x.uniqueName === SEED.packages.installable);
     expect(p.state).toBe("InstallFailed");

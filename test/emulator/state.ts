@@ -44,6 +44,18 @@ export interface Settings {
   retryAfterSeconds: number;
   pageSize: number;
   tokenLifetimeSeconds: number;
+  /**
+   * What the maker-path GET of a flow answers to a principal without a permission on the
+   * flow (admins included): 404 (default) or 403. A guess: no recorded answer found.
+   */
+  makerFlowWithoutPermissionStatus: number;
+  /** Send Retry-After on install replies and polls (the real service sends none: off). */
+  appOperationRetryAfter: boolean;
+  /**
+   * Refuse a billing policy create by a service principal (Microsoft documents it as not
+   * supported; the exact answer is not recorded: off by default, the reply is a guess).
+   */
+  refuseServicePrincipalBillingPolicyCreate: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -61,6 +73,9 @@ export const DEFAULT_SETTINGS: Settings = {
   retryAfterSeconds: 1,
   pageSize: 50,
   tokenLifetimeSeconds: 3600,
+  makerFlowWithoutPermissionStatus: 404,
+  appOperationRetryAfter: false,
+  refuseServicePrincipalBillingPolicyCreate: false,
 };
 
 export const nowIso = () => new Date().toISOString();
@@ -219,7 +234,7 @@ export function buildPolicy(p: { id: string; name: string; location: string; sta
   };
 }
 
-export function buildFlow(envId: string, name: string, p: { displayName: string; state: string; creatorObjectId: string; definition?: Obj; connectionReferences?: Obj; tenantId: string; creatorType?: string }): Obj {
+export function buildFlow(envId: string, name: string, p: { displayName: string; state: string; creatorObjectId: string; definition?: Obj; connectionReferences?: Obj; tenantId: string; creatorType?: string; suspensionReason?: string }): Obj {
   const t = nowIso();
   const definition = p.definition ?? {
     $schema: "https://schema.management.azure.com/providers/Microsoft.Logic/schemas/2016-06-01/workflowdefinition.json#",
@@ -242,6 +257,10 @@ export function buildFlow(envId: string, name: string, p: { displayName: string;
       installationStatus: "Installed",
       connectionReferences: p.connectionReferences ?? {},
       creator: { tenantId: p.tenantId, objectId: p.creatorObjectId, userId: p.creatorObjectId, userType: p.creatorType === "ServicePrincipal" ? "ServicePrincipal" : "ActiveDirectory" },
+      // Real flows carry the reason the service turned them off ("None" when it did not):
+      // https://learn.microsoft.com/power-platform/admin/dlp-impact-policies-apps-flows (CompanyDlpViolation),
+      // https://learn.microsoft.com/power-automate/limits-and-config (AlwaysFailingDetected).
+      flowSuspensionReason: p.suspensionReason ?? "None",
       definitionSummary: summarize(definition),
       environment: { name: envId, type: "Microsoft.ProcessSimple/environments", id: `/providers/Microsoft.ProcessSimple/environments/${envId}` },
       provisioningMethod: "FromDefinition",
@@ -261,7 +280,8 @@ export function buildPermission(envId: string, flow: string, principal: { id: st
   return {
     name: principal.id,
     id: `/providers/Microsoft.ProcessSimple/environments/${envId}/flows/${flow}/permissions/${principal.id}`,
-    type: "Microsoft.ProcessSimple/environments/flows/permissions",
+    // The type a permission entry carries on the real service (issue 7, fact 6).
+    type: "/providers/Microsoft.ProcessSimple/environments/flows/permissions",
     properties: { roleName, permissionType: "Principal", principal: { id: principal.id, type: principal.type } },
   };
 }
@@ -382,7 +402,7 @@ export function defaultState(): TenantState {
     [F.suspendedSync, "Nightly sync", "Suspended"],
   ];
   for (const [id, displayName, state] of flows) {
-    s.flows[id] = buildFlow(E.production, id, { displayName, state, creatorObjectId: owner, tenantId: tid });
+    s.flows[id] = buildFlow(E.production, id, { displayName, state, creatorObjectId: owner, tenantId: tid, suspensionReason: state === "Suspended" ? "AlwaysFailingDetected" : undefined });
     s.flowPermissions[id] = [buildPermission(E.production, id, { id: owner, type: "User" }, "Owner")];
   }
   s.flowPermissions[F.dailyReport].push(buildPermission(E.production, F.dailyReport, { id: SEED.makerUser.objectId, type: "User" }, "CanEdit"));
@@ -436,7 +456,8 @@ export function tick(s: TenantState, now = Date.now()): void {
       op.lastActionDateTime = new Date(op._endAt).toISOString();
       if (op._outcome === "Failed") {
         op.statusMessage = op._failureMessage;
-        op.error = { code: "InstallFailed", message: op._failureMessage };
+        // error.errorCode is an integer in the recorded failures (issue 7, fact 4); its value is a guess.
+        op.error = { errorCode: 2, message: op._failureMessage };
         if (inst) {
           inst.state = "InstallFailed";
           inst.errorDetails = { errorCode: "0x80048033", errorName: "InstallFailed", message: op._failureMessage, source: "Dataverse", statusCode: 500, type: "ApplicationInstallException" };

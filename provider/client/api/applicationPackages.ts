@@ -3,7 +3,8 @@
  * api-version 2022-03-01-preview). Installs are long-running: 202 +
  * Operation-Location (sometimes Location), polled through the one poller.
  */
-import { AppManagementOperation, type OperationKind, operationUrlFrom, pollOperation, type PollResponse } from "../poller";
+import { explainDeadline, waitDeadline } from "../deadline";
+import { type OperationKind, operationUrlFrom, pollOperation, type PollResponse } from "../poller";
 import { headerValue, parseRetryAfter } from "../errors";
 import { absoluteUrl, type ApiContext, asObject, call, type CallOptions, lastSegment, list, seg, shape, waitFor, type WaitOptions } from "./common";
 import type { ApplicationPackage, ApplicationPackageOperation, InstallStarted } from "./types";
@@ -11,6 +12,42 @@ import { UnexpectedResponseError } from "../errors";
 
 export const APPMANAGEMENT_API_VERSION = "2022-03-01-preview";
 const S = "powerplatform" as const;
+
+/**
+ * The wait between two polls of an install. The service sends no Retry-After on the
+ * install's 202 nor on its operation (recorded: microsoft/terraform-provider-power-platform,
+ * the appmanagement operation of an install, internal/services/application/tests/resource/
+ * Validate_No_Dataverse/get_operation.json, went from created to Succeeded in 18 s; first-party
+ * packages take from tens of seconds to many minutes). Every 5 s shows progress within a few
+ * seconds of it happening and costs a handful of GETs for a quick install.
+ */
+export const INSTALL_POLL_INTERVAL_MS = 5_000;
+
+/** A code that may come as a number (`errorCode` is an integer in recorded failures) or a string. */
+function codeText(v: unknown): string | undefined {
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  return typeof v === "string" && v ? v : undefined;
+}
+
+/**
+ * An install's operation: `{operationId, status: NotStarted|Running|Succeeded|Failed|Canceled,
+ * statusMessage, error}`; the error's code is `error.errorCode` (an integer) or `error.code`.
+ */
+export const AppInstallOperation: OperationKind = {
+  name: "application package install",
+  succeeded: ["Succeeded"],
+  failed: ["Failed", "Canceled", "Cancelled"],
+  statusOf: (b) => {
+    const status = (b as { status?: unknown } | undefined)?.status;
+    return typeof status === "string" && status ? status : undefined;
+  },
+  errorOf: (b) => {
+    const o = (b && typeof b === "object" ? b : {}) as { error?: unknown; statusMessage?: unknown };
+    const e = (o.error && typeof o.error === "object" ? o.error : {}) as Record<string, unknown>;
+    const message = typeof e.message === "string" && e.message ? e.message : typeof o.statusMessage === "string" && o.statusMessage ? o.statusMessage : undefined;
+    return { code: codeText(e.errorCode) ?? codeText(e.code), message };
+  },
+};
 
 export const decodeApplicationPackage = shape<ApplicationPackage>("application package", ["uniqueName"]);
 export function decodeApplicationPackageOperation(v: unknown): ApplicationPackageOperation {
@@ -43,7 +80,7 @@ export const ApplicationPackageInstallState: OperationKind<ApplicationPackage | 
   errorOf: (p) => {
     if (!p) return { message: "the package is no longer listed in the environment" };
     const details = p.errorDetails?.message ? `: ${p.errorDetails.message}` : "";
-    return { code: p.errorDetails?.errorCode ?? undefined, message: `the package's state is ${p.state ?? "unknown"}${details}` };
+    return { code: codeText(p.errorDetails?.errorCode), message: `the package's state is ${p.state ?? "unknown"}${details}` };
   },
 };
 
@@ -85,9 +122,10 @@ export function applicationPackagesApi(ctx: ApiContext) {
     },
 
     /**
-     * POST …/applicationPackages/{uniqueName}/install (no body) → 202 with
-     * Operation-Location/Location. Not blindly retried (errors may carry
-     * maybeApplied: re-read the package state before installing again).
+     * POST …/applicationPackages/{uniqueName}/install (no body) → 202, empty body,
+     * `Operation-Location: https://{host}/appmanagement/environments/{env}/operations/{op}?api-version=1`
+     * (recorded; that api-version is the one to poll with, so it is kept as is). Not blindly
+     * retried (errors may carry maybeApplied: re-read the package state before installing again).
      */
     async install(environmentId: string, uniqueName: string, opts?: CallOptions): Promise<InstallStarted> {
       const r = await call(
@@ -130,7 +168,11 @@ export function applicationPackagesApi(ctx: ApiContext) {
     async waitForInstall(started: InstallStarted | { operationUrl: string }, opts?: WaitOptions): Promise<ApplicationPackageOperation> {
       const initial: PollResponse | undefined =
         "httpStatus" in started ? { status: started.httpStatus, headers: started.headers, data: started.body } : undefined;
-      const res = await waitFor(ctx, S, APPMANAGEMENT_API_VERSION, AppManagementOperation, { initial, url: started.operationUrl }, opts);
+      // The operation URL carries its own api-version (1): the poll keeps it, adds none.
+      const res = await waitFor(ctx, S, APPMANAGEMENT_API_VERSION, AppInstallOperation, { initial, url: started.operationUrl }, {
+        defaultIntervalMs: INSTALL_POLL_INTERVAL_MS,
+        ...opts,
+      });
       if (res.body === undefined) {
         return { status: res.status ?? "Succeeded", operationId: lastSegment(res.operationUrl) };
       }
@@ -150,6 +192,7 @@ export function applicationPackagesApi(ctx: ApiContext) {
     ): Promise<ApplicationPackage> {
       const cfg = ctx.http.config;
       const clock = ctx.http.clock;
+      const deadline = waitDeadline(opts.deadline, clock.now(), cfg.operationDeadlineMs);
       const url = ctx.http.buildUrl({ surface: S, path: environmentPackagesPath(environmentId), apiVersion: APPMANAGEMENT_API_VERSION }).toString();
       const res = await pollOperation<ApplicationPackage | undefined>({
         kind: ApplicationPackageInstallState,
@@ -159,14 +202,14 @@ export function applicationPackagesApi(ctx: ApiContext) {
           const pkg = await api.findInEnvironment(environmentId, uniqueName, { ...opts, signal });
           return { status: 200, headers: {}, data: pkg };
         },
-        deadline: opts.deadline ?? clock.now() + cfg.operationDeadlineMs,
-        defaultIntervalMs: cfg.poll.defaultIntervalMs,
+        deadline: deadline.at,
+        defaultIntervalMs: opts.defaultIntervalMs ?? INSTALL_POLL_INTERVAL_MS,
         minIntervalMs: cfg.poll.minIntervalMs,
         maxIntervalMs: cfg.poll.maxIntervalMs,
         clock,
         signal: opts.signal,
         onProgress: opts.onProgress ? (s) => opts.onProgress!(s) : undefined,
-      });
+      }).catch((error: unknown) => explainDeadline(error, deadline.scope));
       return res.body!;
     },
 

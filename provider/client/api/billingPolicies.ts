@@ -2,7 +2,7 @@
  * Licensing: pay-as-you-go billing policies and their environment links
  * (Power Platform API, api-version 2022-03-01-preview).
  */
-import { UnexpectedResponseError } from "../errors";
+import { AuthError, UnexpectedResponseError } from "../errors";
 import { BillingPolicyProvisioning } from "../poller";
 import { type ApiContext, asObject, call, type CallOptions, list, seg, shape, waitFor, type WaitOptions } from "./common";
 import type {
@@ -32,6 +32,30 @@ export const decodeBillingPolicyLink = shape<BillingPolicyEnvironmentLink>("bill
   "environmentId",
 ]);
 
+/**
+ * A create refused with 403. Microsoft documents that creating billing policies with a
+ * service principal is not supported (issue 7, fact 5; the roles that may create one are
+ * user roles: https://learn.microsoft.com/power-platform/admin/pay-as-you-go-set-up#who-can-set-it-up).
+ * The exact answer is not recorded, so any 403 of the create says what to do in that case too.
+ */
+export function explainCreateRefusal(error: unknown): unknown {
+  if (!(error instanceof AuthError) || error.status !== 403) return error;
+  return new AuthError(
+    `${error.message}. Creating a billing policy needs a user with the Power Platform administrator, Dynamics 365 ` +
+      `administrator or Global administrator role (or an environment admin); Microsoft documents that creating billing ` +
+      `policies with a service principal is not supported. Create the policy once as such a user (Power Platform admin ` +
+      `center, or this program run with that user's credentials) and let the pipeline's service principal manage it with adoptId.`,
+    {
+      status: error.status,
+      code: error.code,
+      requestId: error.requestId,
+      correlationId: error.correlationId,
+      method: error.method,
+      url: error.path,
+    },
+  );
+}
+
 export function billingPoliciesApi(ctx: ApiContext) {
   return {
     /** GET /licensing/billingPolicies (follows nextLink). */
@@ -57,11 +81,16 @@ export function billingPoliciesApi(ctx: ApiContext) {
      * server (errors then carry maybeApplied: re-read by name and adopt).
      */
     async create(body: BillingPolicyCreateRequest, opts?: CallOptions): Promise<BillingPolicy> {
-      const r = await call(
-        ctx,
-        { surface: S, method: "POST", path: billingPolicyPath(), apiVersion: BILLING_API_VERSION, body, expect: [200, 201], idempotent: false },
-        opts,
-      );
+      let r;
+      try {
+        r = await call(
+          ctx,
+          { surface: S, method: "POST", path: billingPolicyPath(), apiVersion: BILLING_API_VERSION, body, expect: [200, 201], idempotent: false },
+          opts,
+        );
+      } catch (error) {
+        throw explainCreateRefusal(error);
+      }
       return decodeBillingPolicy(r.data);
     },
 

@@ -6,6 +6,7 @@ import type { Surface } from "../clouds";
 import { UnexpectedResponseError } from "../errors";
 import type { HttpClient, HttpResponse, QueryValue } from "../http";
 import { collectPages } from "../pagination";
+import { explainDeadline, waitDeadline } from "../deadline";
 import { type OperationKind, pollOperation, type PollResponse, type PollResult } from "../poller";
 import type { HttpMethod } from "../transport";
 
@@ -20,8 +21,16 @@ export interface CallOptions {
 }
 
 export interface WaitOptions extends CallOptions {
-  /** Absolute deadline, ms since epoch (default: now + config.operationDeadlineMs). */
+  /**
+   * Absolute deadline, ms since epoch. The earlier of this and the enclosing operation
+   * deadline (client/deadline.ts) applies; now + config.operationDeadlineMs when neither is set.
+   */
   deadline?: number;
+  /**
+   * The wait between polls when the service sends no Retry-After, chosen by the API that
+   * knows its operation (default: config.poll.defaultIntervalMs).
+   */
+  defaultIntervalMs?: number;
   /** Called as soon as the operation URL is known, so it can be saved for resuming. */
   onOperationUrl?: (url: string) => void;
   onProgress?: (status: string | undefined, body?: unknown) => void;
@@ -84,6 +93,7 @@ export function waitFor<TBody>(
 ): Promise<PollResult<TBody>> {
   const cfg = ctx.http.config;
   const clock = ctx.http.clock;
+  const deadline = waitDeadline(opts.deadline, clock.now(), cfg.operationDeadlineMs);
   return pollOperation<TBody>({
     kind,
     initial: start.initial,
@@ -93,15 +103,15 @@ export function waitFor<TBody>(
       const r = await call(ctx, { surface, method: "GET", url, apiVersion, expect }, { ...opts, signal });
       return { status: r.status, headers: r.headers, data: r.data };
     },
-    deadline: opts.deadline ?? clock.now() + cfg.operationDeadlineMs,
-    defaultIntervalMs: cfg.poll.defaultIntervalMs,
+    deadline: deadline.at,
+    defaultIntervalMs: opts.defaultIntervalMs ?? cfg.poll.defaultIntervalMs,
     minIntervalMs: cfg.poll.minIntervalMs,
     maxIntervalMs: cfg.poll.maxIntervalMs,
     clock,
     signal: opts.signal,
     onOperationUrl: opts.onOperationUrl,
     onProgress: opts.onProgress ? (s, body) => opts.onProgress!(s, body) : undefined,
-  });
+  }).catch((error: unknown) => explainDeadline(error, deadline.scope));
 }
 
 /** Resolves a possibly relative operation URL (e.g. a BAP `links.self.path`) against the surface endpoint. */

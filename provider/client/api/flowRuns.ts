@@ -45,16 +45,19 @@ export function flowRunsApi(ctx: ApiContext) {
       );
     },
 
-    /** POST …/runs/{runId}/resubmit?triggerName= → 202. Starts a new run: never blindly retried. */
+    /**
+     * POST …/flows/{flow}/triggers/{trigger}/histories/{runId}/resubmit → 202 (the path public
+     * clients use, e.g. pnp/cli-microsoft365 src/m365/flow/commands/run/run-resubmit.ts).
+     * Starts a new run: never blindly retried.
+     */
     async resubmit(environmentName: string, flowName: string, runId: string, triggerName: string, opts?: CallOptions): Promise<void> {
       await call(
         ctx,
         {
           surface: "flow",
           method: "POST",
-          path: `${runsPath(environmentName, flowName)}/${seg(runId, "runId")}/resubmit`,
+          path: `${makerFlowsBase(environmentName)}/flows/${seg(flowName, "flowName")}/triggers/${seg(triggerName, "triggerName")}/histories/${seg(runId, "runId")}/resubmit`,
           apiVersion: FLOW_API_VERSION,
-          query: { triggerName },
           expect: [200, 202],
           idempotent: false,
         },

@@ -1,9 +1,9 @@
 /**
  * Power Automate cloud flows (api-version 2016-11-01). Admin paths under
  * /providers/Microsoft.ProcessSimple/scopes/admin/environments/{env}/… for list
- * (v2/flows), get, patch, delete, start, stop, permissions, modifyPermissions;
- * maker paths (as in the seed spec) for create, listCallbackUrl and the
- * environment list.
+ * (v2/flows: identifying information only), get (no definition), patch, delete, start,
+ * stop, permissions, modifyPermissions; maker paths (as in the seed spec) for create,
+ * the GET that carries the definition, listCallbackUrl and the environment list.
  */
 import { type ApiContext, call, type CallOptions, list, seg, shape } from "./common";
 import type {
@@ -55,10 +55,31 @@ export function flowsApi(ctx: ApiContext) {
       );
     },
 
-    /** GET …/scopes/admin/environments/{env}/flows/{flow}. */
+    /**
+     * GET …/scopes/admin/environments/{env}/flows/{flow}: any flow of the environment, to an
+     * administrator, but WITHOUT `properties.definition` (the real service leaves it out).
+     */
     async get(environmentName: string, flowName: string, opts?: CallOptions): Promise<Flow> {
       const r = await call(ctx, { surface: S, method: "GET", path: adminFlowPath(environmentName, flowName), apiVersion: FLOW_API_VERSION, expect: [200] }, opts);
       return decodeFlow(r.data);
+    },
+
+    /**
+     * GET …/environments/{env}/flows/{flow} (maker path): the flow WITH its definition, for a
+     * principal that has a permission on the flow (owner, co-owner, viewer). Undefined when the
+     * service does not show it to this principal (403 or 404: no permission, or no such flow;
+     * tell them apart with get()).
+     */
+    async getWithDefinition(environmentName: string, flowName: string, opts?: CallOptions): Promise<Flow | undefined> {
+      const r = await call(
+        ctx,
+        { surface: S, method: "GET", path: `${makerFlowsBase(environmentName)}/flows/${seg(flowName, "flowName")}`, apiVersion: FLOW_API_VERSION, expect: [200, 403, 404] },
+        opts,
+      );
+      if (r.status !== 200) return undefined;
+      const flow = decodeFlow(r.data);
+      const definition = (flow.properties as { definition?: unknown }).definition;
+      return definition && typeof definition === "object" && !Array.isArray(definition) ? flow : undefined;
     },
 
     /** POST …/environments/{env}/flows (maker path) → 201/200. Not blindly retried. */
@@ -91,7 +112,10 @@ export function flowsApi(ctx: ApiContext) {
       return r.status !== 404;
     },
 
-    /** POST …/flows/{flow}/start (turn on). Idempotent: starting a started flow is harmless. */
+    /**
+     * POST …/flows/{flow}/start (turn on). Idempotent: starting a started flow is harmless.
+     * A flow suspended for a DLP policy answers 403 DlpViolation: DlpViolationError.
+     */
     async start(environmentName: string, flowName: string, opts?: CallOptions): Promise<void> {
       await call(
         ctx,

@@ -73,7 +73,8 @@ export type ApplicationPackageState =
   | (string & {});
 
 export interface ApplicationPackageErrorDetails {
-  errorCode?: string;
+  /** A number in the service's recorded failures (a string in older replies). */
+  errorCode?: string | number;
   errorName?: string;
   message?: string;
   source?: string;
@@ -117,7 +118,8 @@ export interface ApplicationPackageOperation {
   createdDateTime?: string;
   lastActionDateTime?: string;
   statusMessage?: string | null;
-  error?: { code?: string; message?: string } | null;
+  /** `errorCode` is an integer in the service's recorded failures. */
+  error?: { code?: string; errorCode?: number | string; message?: string } | null;
 }
 
 /** What an install call returns: where to poll. */
@@ -321,7 +323,11 @@ export interface Flow {
     connectionReferences?: Record<string, FlowConnectionReference>;
     creator?: { tenantId?: string; objectId?: string; userId?: string; userType?: string };
     definitionSummary?: unknown;
+    /** Only in the maker-path GET (to a principal with a permission on the flow); never in the admin GET. */
     definition?: unknown;
+    /** Why the service turned the flow off: `None`, `CompanyDlpViolation`, `AlwaysFailingDetected`, … */
+    flowSuspensionReason?: string;
+    flowSuspensionTime?: string;
     [k: string]: unknown;
   };
 }

@@ -32,12 +32,46 @@ function flowView(f: Obj, withDefinition: boolean): Obj {
   if (withDefinition) v.properties.definition = f._definition;
   return v;
 }
+const hasPermission = (ctx: Ctx, flowId: string) =>
+  (ctx.state.flowPermissions[flowId] ?? []).some((p) => p.properties.principal.id === ctx.principal!.objectId);
+
+/**
+ * GET of one flow. The admin path (scopes/admin) answers without `properties.definition`;
+ * the maker path answers with it, to a principal that has a permission on the flow
+ * (issue 7, fact 6; pnp/cli-microsoft365 src/m365/flow/commands/flow-get.spec.ts shows the
+ * maker reply with `definition` and `userType`). To a principal without a permission, admins
+ * included, the maker path answers 404 or 403 (setting makerFlowWithoutPermissionStatus; a guess).
+ */
+const getOneFlow = (ctx: Ctx) => {
+  const { env, flow } = getFlow(ctx);
+  if (isAdminPath(ctx)) return ok(flowView(flow, false));
+  if (!hasPermission(ctx, flow.name)) {
+    if (ctx.settings.makerFlowWithoutPermissionStatus === 403)
+      err(403, "Forbidden", `The caller '${ctx.principal!.objectId}' does not have permission on flow '${flow.name}' in environment '${env.name}'.`);
+    err(404, "FlowNotFound", `The flow '${ctx.params.flowId}' could not be found in environment '${env.name}'.`);
+  }
+  const v = flowView(flow, true);
+  v.properties.userType = flow.properties.creator?.objectId === ctx.principal!.objectId ? "Owner" : "Editor";
+  return ok(v);
+};
+
+/**
+ * The admin v2 list returns identifying information only (issue 7, fact 6). Which fields
+ * exactly is a guess: name, id, type and the properties that identify and locate a flow.
+ */
+const IDENTIFYING_PROPERTIES = ["displayName", "state", "createdTime", "lastModifiedTime", "creator", "environment", "flowSuspensionReason"];
+function identifyingView(f: Obj): Obj {
+  const v = publicView(f);
+  const properties: Obj = {};
+  for (const k of IDENTIFYING_PROPERTIES) if (v.properties[k] !== undefined) properties[k] = v.properties[k];
+  return { name: v.name, id: v.id, type: v.type, properties };
+}
 function touch(f: Obj) { f.properties.lastModifiedTime = nowIso(); }
 
 const listFlows = (ctx: Ctx) => {
   const env = getEnv(ctx);
   const flows = Object.values(ctx.state.flows).filter((f) => f._envId === env.name && (isAdminPath(ctx) || canSee(ctx, f.name)));
-  return ok(page(ctx, flows.map((f) => flowView(f, false))));
+  return ok(page(ctx, flows.map((f) => (isAdminPath(ctx) ? identifyingView(f) : flowView(f, false)))));
 };
 const retiredV1 = () => err(410, "ApiRetired", "The v1 admin flow list is retired; use GET .../scopes/admin/environments/{environment}/v2/flows.");
 
@@ -74,7 +108,8 @@ const patchFlow = (ctx: Ctx) => {
   if (p.connectionReferences !== undefined) flow.properties.connectionReferences = p.connectionReferences;
   touch(flow);
   ctx.changed = true;
-  return ok(flowView(flow, true));
+  // Like the GETs: the admin path answers without the definition (a guess for PATCH).
+  return ok(flowView(flow, !isAdminPath(ctx)));
 };
 
 const deleteFlow = (ctx: Ctx) => {
@@ -88,7 +123,16 @@ const deleteFlow = (ctx: Ctx) => {
 
 const setState = (state: string) => (ctx: Ctx) => {
   const { flow } = getFlow(ctx);
-  if (flow.properties.state !== state) { flow.properties.state = state; touch(flow); ctx.changed = true; }
+  // A flow the service suspended for a DLP policy cannot be turned on (issue 7, fact 6: the
+  // recorded answer to `start`). The wording of the message is the recorded one.
+  if (state === "Started" && flow.properties.flowSuspensionReason === "CompanyDlpViolation")
+    err(403, "DlpViolation", `Flow '${flow.name}' cannot be activated due to admin API policies.`);
+  if (flow.properties.state !== state) {
+    flow.properties.state = state;
+    if (state === "Started") { flow.properties.flowSuspensionReason = "None"; delete flow.properties.flowSuspensionTime; }
+    touch(flow);
+    ctx.changed = true;
+  }
   return ok(undefined, 200);
 };
 
@@ -187,7 +231,10 @@ const cancelRun = (ctx: Ctx) => {
 };
 const resubmitRun = (ctx: Ctx) => {
   const { flow, run } = getRun(ctx);
-  const trigger = ctx.query.get("triggerName");
+  // The field path names the trigger in the path (…/triggers/{trigger}/histories/{run}/resubmit,
+  // as pnp/cli-microsoft365 src/m365/flow/commands/run/run-resubmit.ts sends it); the seed spec's
+  // …/runs/{run}/resubmit takes it as ?triggerName=.
+  const trigger = ctx.params.trigger ?? ctx.query.get("triggerName");
   if (!trigger) err(400, "InvalidRequestContent", "The query parameter 'triggerName' is required.");
   if (!flow._definition?.triggers?.[trigger!]) err(400, "TriggerNotFound", `The trigger '${trigger}' was not found in the flow definition.`);
   if (["Running", "Waiting"].includes(run.properties.status)) err(409, "WorkflowRunInProgress", "A run that is still in progress cannot be resubmitted.");
@@ -224,7 +271,7 @@ export const flowRoutes: Route[] = [
   R("GET", `${A}/flows`, retiredV1, true),
   R("GET", `${M}/flows`, listFlows, false),
   R("POST", `${M}/flows`, createFlow, false),
-  ...both("GET", "/flows/{flowId}", (c) => ok(flowView(getFlow(c).flow, true))),
+  ...both("GET", "/flows/{flowId}", getOneFlow),
   ...both("PATCH", "/flows/{flowId}", patchFlow),
   ...both("DELETE", "/flows/{flowId}", deleteFlow),
   ...both("POST", "/flows/{flowId}/start", setState("Started")),
@@ -238,6 +285,7 @@ export const flowRoutes: Route[] = [
   ...both("GET", "/flows/{flowId}/runs/{runId}", (c) => ok(publicView(getRun(c).run))),
   ...both("POST", "/flows/{flowId}/runs/{runId}/cancel", cancelRun),
   ...both("POST", "/flows/{flowId}/runs/{runId}/resubmit", resubmitRun),
+  ...both("POST", "/flows/{flowId}/triggers/{trigger}/histories/{runId}/resubmit", resubmitRun),
   ...both("GET", "/apis", listConnectors),
   ...both("GET", "/apis/{apiName}", getConnector),
   ...both("GET", "/connections", listConnections),

@@ -11,7 +11,8 @@ const hasDataverse = (env: Obj) => !!env?.properties?.linkedEnvironmentMetadata;
 function getPolicy(ctx: Ctx): Obj {
   const id = ctx.params.policyId;
   const p = Object.values(ctx.state.billingPolicies).find((x) => x.id.toLowerCase() === id.toLowerCase());
-  return p ?? notFound("billing policy", id);
+  // The real answer for an unknown id (issue 7, fact 5).
+  return p ?? err(404, "BillingPolicyNotFound", `The billing policy '${id}' could not be found.`);
 }
 function getEnv(ctx: Ctx, id = ctx.params.envId): Obj {
   const e = Object.values(ctx.state.environments).find((x) => x.name.toLowerCase() === id.toLowerCase());
@@ -34,6 +35,10 @@ const listPolicies = (ctx: Ctx) => {
 };
 
 const createPolicy = (ctx: Ctx) => {
+  // Microsoft documents creating billing policies with a service principal as not supported
+  // (issue 7, fact 5). The exact answer is not recorded: off by default, status and code are a guess.
+  if (ctx.settings.refuseServicePrincipalBillingPolicyCreate && ctx.principal!.type === "ServicePrincipal")
+    err(403, "ServicePrincipalNotSupported", "Creating a billing policy with a service principal is not supported; sign in as a user with the Power Platform administrator role.");
   const b = requireBody(ctx);
   const name = reqString(b, "name");
   if (name.length > 100) err(400, "InvalidRequestContent", "The field 'name' must be at most 100 characters.");
@@ -190,9 +195,17 @@ const envPackages = (ctx: Ctx) => {
   return ok(page(ctx, items));
 };
 
+/**
+ * The install's operation URL as the real service gives it (issue 7, fact 4; DESIGN §3):
+ * `https://{host}/appmanagement/environments/{env}/operations/{op}?api-version=1`,
+ * whatever api-version the install was requested with.
+ */
+export const INSTALL_OPERATION_API_VERSION = "1";
 function opLocation(ctx: Ctx, envId: string, opId: string) {
-  return `${ctx.baseUrl}/appmanagement/environments/${envId}/operations/${opId}?api-version=${ctx.query.get("api-version")}`;
+  return `${ctx.baseUrl}/appmanagement/environments/${envId}/operations/${opId}?api-version=${INSTALL_OPERATION_API_VERSION}`;
 }
+/** The real service sends no Retry-After on installs (issue 7, fact 4); a setting can ask for one. */
+const installRetryAfter = (ctx: Ctx): Record<string, string> => (ctx.settings.appOperationRetryAfter ? retryAfter(ctx) : {});
 
 const install = (ctx: Ctx) => {
   const env = getEnv(ctx);
@@ -202,7 +215,8 @@ const install = (ctx: Ctx) => {
   if (!pkg) err(400, "PackageNotFound", "Package requested for installation was not found");
   const key = `${env.name}:${pkg!.uniqueName}`;
   const running = Object.values(ctx.state.appOperations).find((o) => o._envId === env.name && o._uniqueName === pkg!.uniqueName && (o.status === "NotStarted" || o.status === "Running"));
-  if (running) return ok(publicView(running), 202, { "Operation-Location": opLocation(ctx, env.name, running.operationId), ...retryAfter(ctx) });
+  // 202 with an empty body (recorded): the operation is only reachable through the header.
+  if (running) return ok(undefined, 202, { "Operation-Location": opLocation(ctx, env.name, running.operationId), ...installRetryAfter(ctx) });
   const prev = ctx.state.applicationInstalls[key];
   const already = prev?.state === "Installed";
   const start = Date.now();
@@ -218,7 +232,7 @@ const install = (ctx: Ctx) => {
   ctx.state.appOperations[id] = op;
   if (!already) ctx.state.applicationInstalls[key] = { environmentId: env.name, uniqueName: pkg!.uniqueName, state: "InstallRequested", instancePackageId: prev?.instancePackageId ?? stableUuid(`inst:${key}`), errorDetails: null, lastOperationId: id };
   ctx.changed = true;
-  return ok(publicView(op), 202, { "Operation-Location": opLocation(ctx, env.name, id), ...retryAfter(ctx) });
+  return ok(undefined, 202, { "Operation-Location": opLocation(ctx, env.name, id), ...installRetryAfter(ctx) });
 };
 
 const getOperation = (ctx: Ctx) => {
@@ -233,7 +247,7 @@ const getOperation = (ctx: Ctx) => {
   }
   const body = publicView(op);
   if (!body.error) delete body.error;
-  return ok(body, 200, terminal ? {} : retryAfter(ctx));
+  return ok(body, 200, terminal ? {} : installRetryAfter(ctx));
 };
 
 // ---------- powerautomate flow runs ----------
@@ -263,6 +277,7 @@ export const powerPlatformRoutes: Route[] = [
   R("GET", "/appmanagement/applicationPackages", tenantPackages),
   R("GET", "/appmanagement/environments/{envId}/applicationPackages", envPackages),
   R("POST", "/appmanagement/environments/{envId}/applicationPackages/{pkg}/install", install),
-  R("GET", "/appmanagement/environments/{envId}/operations/{opId}", getOperation),
+  // api-version=1 is the one the Operation-Location carries (recorded); the others are accepted too.
+  compile({ method: "GET", template: "/appmanagement/environments/{envId}/operations/{opId}", surface: S, apiVersions: [...V, INSTALL_OPERATION_API_VERSION], admin: true, handler: getOperation }),
   R("GET", "/powerautomate/environments/{envId}/flowRuns", ppFlowRuns),
 ];

@@ -72,6 +72,7 @@ const cases: Case[] = [
   ["listFlows (admin v2)", (c) => c.flows.list("env"), [`GET ${ADMIN}/v2/flows?${V_FLOW}`]],
   ["createFlow", (c) => c.flows.create("env", { properties: { displayName: "x" } }), [`POST ${MAKER}/flows?${V_FLOW}`]],
   ["getFlow", (c) => c.flows.get("env", "f"), [`GET ${ADMIN}/flows/f?${V_FLOW}`]],
+  ["getFlowWithDefinition", (c) => c.flows.getWithDefinition("env", "f"), [`GET ${MAKER}/flows/f?${V_FLOW}`]],
   ["updateFlow", (c) => c.flows.update("env", "f", { properties: { displayName: "y" } }), [`PATCH ${ADMIN}/flows/f?${V_FLOW}`]],
   ["deleteFlow", (c) => c.flows.delete("env", "f"), [`DELETE ${ADMIN}/flows/f?${V_FLOW}`]],
   ["turnOnFlow", (c) => c.flows.start("env", "f"), [`POST ${ADMIN}/flows/f/start?${V_FLOW}`]],
@@ -79,7 +80,8 @@ const cases: Case[] = [
   ["listFlowRuns", (c) => c.flowRuns.list("env", "f"), [`GET ${MAKER}/flows/f/runs?${V_FLOW}`]],
   ["getFlowRun", (c) => c.flowRuns.get("env", "f", "r1"), [`GET ${MAKER}/flows/f/runs/r1?${V_FLOW}`]],
   ["cancelFlowRun", (c) => c.flowRuns.cancel("env", "f", "r1"), [`POST ${MAKER}/flows/f/runs/r1/cancel?${V_FLOW}`]],
-  ["resubmitFlowRun", (c) => c.flowRuns.resubmit("env", "f", "r1", "manual"), [`POST ${MAKER}/flows/f/runs/r1/resubmit?${V_FLOW}&triggerName=manual`]],
+  // The path public clients use (pnp/cli-microsoft365 src/m365/flow/commands/run/run-resubmit.ts).
+  ["resubmitFlowRun", (c) => c.flowRuns.resubmit("env", "f", "r1", "manual"), [`POST ${MAKER}/flows/f/triggers/manual/histories/r1/resubmit?${V_FLOW}`]],
   ["listFlowOwners (field: permissions)", (c) => c.flows.listOwners("env", "f"), [`GET ${ADMIN}/flows/f/permissions?${V_FLOW}`]],
   ["modifyFlowOwners (field: modifyPermissions)", (c) => c.flows.addCoOwners("env", "f", [{ id: "u2", type: "User" }]), [`POST ${ADMIN}/flows/f/modifyPermissions?${V_FLOW}`]],
   ["listCallbackUrl", (c) => c.flows.listCallbackUrl("env", "f"), [`POST ${MAKER}/flows/f/listCallbackUrl?${V_FLOW}`]],

@@ -2,6 +2,7 @@ import { canonicalJson, flowHandler, sameJson, type FlowOutputs } from "../../..
 
 const fakeFlows = {
   get: jest.fn(),
+  getWithDefinition: jest.fn(),
   create: jest.fn(),
   update: jest.fn(),
   delete: jest.fn(),
@@ -80,6 +81,7 @@ describe("Flow diff", () => {
     displayName: "Daily greeting",
     definition: canonicalJson(definition()) as Record<string, unknown>,
     state: "Stopped",
+    definitionReadable: true,
     flowId: "f1",
     creatorId: "c1",
     createdTime: "2026-01-01T00:00:00Z",
@@ -111,6 +113,7 @@ describe("Flow diff", () => {
 });
 
 describe("Flow create, update, read and delete against a fake client", () => {
+  // The maker GET's reply (with the definition); the admin GET's reply has none (issue 7, fact 6).
   const dto = (over: Record<string, unknown> = {}) => ({
     name: "F1000000-0000-4000-8000-00000000000A",
     properties: {
@@ -124,29 +127,37 @@ describe("Flow create, update, read and delete against a fake client", () => {
       ...over,
     },
   });
+  const adminDto = (over: Record<string, unknown> = {}) => {
+    const d = dto(over);
+    const { definition: _omitted, ...properties } = d.properties;
+    return { ...d, properties };
+  };
   beforeEach(() => Object.values(fakeFlows).forEach((f) => f.mockReset()));
 
   test("create posts once, starts the flow when Started is declared and reads it back", async () => {
     fakeFlows.create.mockResolvedValue(dto());
-    fakeFlows.get.mockResolvedValue(dto({ state: "Started", lastModifiedTime: "t2" }));
+    fakeFlows.get.mockResolvedValue(adminDto({ state: "Started", lastModifiedTime: "t2" }));
+    fakeFlows.getWithDefinition.mockResolvedValue(dto({ state: "Started", lastModifiedTime: "t2" }));
     const inputs = (await flowHandler.check({}, { ...valid(), state: "Started" })).inputs!;
     const { id, outs } = await flowHandler.create(inputs);
     expect(id).toBe("f1000000-0000-4000-8000-00000000000a");
     expect(fakeFlows.create).toHaveBeenCalledTimes(1);
     expect(fakeFlows.update).not.toHaveBeenCalled();
     expect(fakeFlows.start).toHaveBeenCalledTimes(1);
-    expect(outs).toMatchObject({ state: "Started", lastModifiedTime: "t2", creatorId: "a1000000-0000-4000-8000-00000000b001" });
+    expect(outs).toMatchObject({ state: "Started", lastModifiedTime: "t2", creatorId: "a1000000-0000-4000-8000-00000000b001", definitionReadable: true });
+    expect(outs.definition).toEqual(canonicalJson(definition()));
   });
 
   test("create adopts a maybe-applied POST by display name and definition instead of posting again", async () => {
     fakeFlows.create.mockRejectedValue(Object.assign(new Error("socket hang up"), { maybeApplied: true }));
     fakeFlows.list.mockResolvedValue([{ name: "other", properties: { displayName: "Other" } }, { name: dto().name, properties: { displayName: "Daily greeting" } }]);
-    fakeFlows.get.mockResolvedValue(dto());
+    fakeFlows.getWithDefinition.mockResolvedValue(dto());
     const inputs = (await flowHandler.check({}, valid())).inputs!;
     const { id } = await flowHandler.create(inputs);
     expect(id).toBe("f1000000-0000-4000-8000-00000000000a");
     expect(fakeFlows.create).toHaveBeenCalledTimes(1);
-    expect(fakeFlows.get).toHaveBeenCalledTimes(1);
+    // The candidate's definition comes from the maker GET (the admin GET has none).
+    expect(fakeFlows.getWithDefinition).toHaveBeenCalledTimes(1);
   });
 
   test("adoptId of a flow that is not in the environment is refused", async () => {
@@ -158,8 +169,10 @@ describe("Flow create, update, read and delete against a fake client", () => {
   });
 
   test("update PATCHes only the changed content and does not start/stop a flow already in the declared state", async () => {
-    fakeFlows.update.mockResolvedValue(dto({ displayName: "Renamed" }));
-    const previous: FlowOutputs = { environmentId: ENV, displayName: "Daily greeting", definition: definition(), state: "Stopped", flowId: "f1", creatorId: "c" };
+    fakeFlows.update.mockResolvedValue(adminDto({ displayName: "Renamed" }));
+    fakeFlows.get.mockResolvedValue(adminDto({ displayName: "Renamed" }));
+    fakeFlows.getWithDefinition.mockResolvedValue(dto({ displayName: "Renamed" }));
+    const previous: FlowOutputs = { environmentId: ENV, displayName: "Daily greeting", definition: definition(), state: "Stopped", definitionReadable: true, flowId: "f1", creatorId: "c" };
     const news = (await flowHandler.check({}, { ...valid(), displayName: "Renamed" })).inputs!;
     const { outs } = await flowHandler.update("f1", previous, news);
     expect(fakeFlows.update).toHaveBeenCalledTimes(1);
@@ -169,13 +182,71 @@ describe("Flow create, update, read and delete against a fake client", () => {
     expect(outs.displayName).toBe("Renamed");
   });
 
-  test("read returns the real definition as inputs, and an empty id when the flow is gone", async () => {
-    fakeFlows.get.mockResolvedValue(dto({ definition: { ...definition(), actions: { Compose: { type: "Compose", inputs: "by hand" } } } }));
+  test("read returns the real definition (from the maker GET) as inputs, and an empty id when the flow is gone", async () => {
+    fakeFlows.get.mockResolvedValue(adminDto());
+    fakeFlows.getWithDefinition.mockResolvedValue(dto({ definition: { ...definition(), actions: { Compose: { type: "Compose", inputs: "by hand" } } } }));
     const result = await flowHandler.read("f1", { environmentId: ENV } as FlowOutputs);
     expect(result.inputs?.definition).toMatchObject({ actions: { Compose: { inputs: "by hand" } } });
     expect(result.inputs).not.toHaveProperty("connectionReferences");
     const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
     fakeFlows.get.mockRejectedValue(Object.create(NotFoundError.prototype));
     expect((await flowHandler.read("f1", { environmentId: ENV } as FlowOutputs)).id).toBe("");
+  });
+
+  test("a read that cannot see the definition keeps the one in the state: no update is ever proposed for it", async () => {
+    // The admin GET never carries the definition; the maker GET answers 403/404 to a principal
+    // without a permission on the flow (client: undefined).
+    fakeFlows.get.mockResolvedValue(adminDto());
+    fakeFlows.getWithDefinition.mockResolvedValue(undefined);
+    const inState: FlowOutputs = {
+      environmentId: ENV,
+      displayName: "Daily greeting",
+      definition: canonicalJson(definition()) as Record<string, unknown>,
+      state: "Stopped",
+      definitionReadable: true,
+      flowId: "f1000000-0000-4000-8000-00000000000a",
+      creatorId: "a1000000-0000-4000-8000-00000000b001",
+    };
+    const read = await flowHandler.read(inState.flowId, inState);
+    expect(read.props.definition).toEqual(inState.definition);
+    expect(read.props.definitionReadable).toBe(false);
+    expect(read.inputs?.definition).toEqual(inState.definition);
+    const declared = (await flowHandler.check({}, valid())).inputs!;
+    expect(await flowHandler.diff(inState.flowId, read.props, declared)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  test("a read without connectionReferences keeps the ones in the state", async () => {
+    const refs = { shared_office365: { connectionName: "c1", id: "/providers/Microsoft.PowerApps/apis/shared_office365", source: "Invoker" } };
+    const admin = adminDto();
+    delete (admin.properties as Record<string, unknown>).connectionReferences;
+    fakeFlows.get.mockResolvedValue(admin);
+    fakeFlows.getWithDefinition.mockResolvedValue(undefined);
+    const inState = { environmentId: ENV, displayName: "Daily greeting", definition: definition(), connectionReferences: refs, state: "Stopped", definitionReadable: false, flowId: "f1", creatorId: "c" } as FlowOutputs;
+    expect((await flowHandler.read("f1", inState)).props.connectionReferences).toEqual(canonicalJson(refs));
+  });
+
+  test("turning on a flow a DLP policy blocks fails with an error that says so and names the flow", async () => {
+    const { errorFromResponse } = jest.requireActual("../../../provider/client/errors");
+    // The recorded answer of `start` for a DLP-suspended flow (issue 7, fact 6).
+    const dlp = errorFromResponse({
+      status: 403,
+      data: { error: { code: "DlpViolation", message: "Flow 'f1000000-0000-4000-8000-00000000000a' cannot be activated due to admin API policies." } },
+      method: "POST",
+      url: "https://api.flow.microsoft.com/providers/Microsoft.ProcessSimple/scopes/admin/environments/e/flows/f/start?api-version=2016-11-01",
+    });
+    fakeFlows.get.mockResolvedValue(adminDto({ state: "Suspended", flowSuspensionReason: "CompanyDlpViolation" }));
+    fakeFlows.getWithDefinition.mockResolvedValue(dto({ state: "Suspended", flowSuspensionReason: "CompanyDlpViolation" }));
+    fakeFlows.start.mockRejectedValue(dlp);
+    const previous = { environmentId: ENV, displayName: "Daily greeting", definition: definition(), state: "Suspended", definitionReadable: true, flowId: "f1", creatorId: "c" } as FlowOutputs;
+    const news = (await flowHandler.check({}, { ...valid(), state: "Started" })).inputs!;
+    await expect(flowHandler.update("f1", previous, news)).rejects.toThrow(/cannot be turned on: .*data loss prevention \(DLP\) policy/);
+  });
+
+  test("a create the service refuses (403: a service principal on the maker API) says to create it as a user and adopt it", async () => {
+    const { errorFromResponse } = jest.requireActual("../../../provider/client/errors");
+    fakeFlows.create.mockRejectedValue(errorFromResponse({ status: 403, data: { error: { code: "Forbidden", message: "no" } }, method: "POST", url: "https://x/flows" }));
+    const inputs = (await flowHandler.check({}, valid())).inputs!;
+    await expect(flowHandler.create(inputs)).rejects.toThrow(/service principals .*administrative flow actions only.*adoptId/);
+    expect(fakeFlows.list).not.toHaveBeenCalled();
   });
 });

@@ -115,4 +115,19 @@ describe("FlowState against a fake client", () => {
     expect(fakeFlows.start).not.toHaveBeenCalled();
     expect(fakeFlows.stop).not.toHaveBeenCalled();
   });
+
+  test("a flow a DLP policy blocks is not turned on, and the error says why (DLP) and which flow", async () => {
+    const { errorFromResponse } = jest.requireActual("../../../provider/client/errors");
+    // The recorded answer of `start` for a DLP-suspended flow (issue 7, fact 6).
+    fakeFlows.start.mockRejectedValue(
+      errorFromResponse({ status: 403, data: { error: { code: "DlpViolation", message: `Flow '${FLOW}' cannot be activated due to admin API policies.` } }, method: "POST", url: "https://x/start" }),
+    );
+    const suspended = { name: FLOW, properties: { displayName: "Invoice approval", state: "Suspended", flowSuspensionReason: "CompanyDlpViolation" } };
+    fakeFlows.get.mockResolvedValue(suspended);
+    const inputs = (await flowStateHandler.check({}, { environmentId: ENV, flowId: FLOW, state: "Started" })).inputs!;
+    const failure = flowStateHandler.create(inputs);
+    await expect(failure).rejects.toThrow(/cannot be turned on \(flowSuspensionReason: CompanyDlpViolation\)/);
+    await expect(failure).rejects.toThrow(/data loss prevention \(DLP\) policy/);
+    expect(fakeFlows.start).toHaveBeenCalledTimes(1);
+  });
 });
