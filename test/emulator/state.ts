@@ -252,7 +252,6 @@ export function buildFlow(envId: string, name: string, p: { displayName: string;
       state: p.state,
       createdTime: t,
       lastModifiedTime: t,
-      templateName: "",
       flowTriggerUri: `https://prod-00.westus.logic.azure.com/workflows/${name.replace(/-/g, "")}/triggers/manual/paths/invoke`,
       installationStatus: "Installed",
       connectionReferences: p.connectionReferences ?? {},
@@ -270,9 +269,11 @@ export function buildFlow(envId: string, name: string, p: { displayName: string;
   };
 }
 
+// The recorded definitionSummary (test/conformance/recorded/flows/maker-get) lists each trigger and
+// action by `type` and `metadata` (plus operation details for connector calls), without its name or kind.
 export function summarize(def: Obj): Obj {
-  const triggers = Object.entries(def?.triggers ?? {}).map(([name, t]: [string, any]) => ({ type: t?.type, kind: t?.kind, metadata: {}, name }));
-  const actions = Object.entries(def?.actions ?? {}).map(([name, a]: [string, any]) => ({ type: a?.type, metadata: {}, name }));
+  const triggers = Object.values(def?.triggers ?? {}).map((t: any) => ({ type: t?.type, metadata: {} }));
+  const actions = Object.values(def?.actions ?? {}).map((a: any) => ({ type: a?.type, metadata: {} }));
   return { triggers, actions };
 }
 
