@@ -14,6 +14,7 @@ import { handleControl } from "./control";
 import { powerPlatformRoutes } from "./surfaces/powerplatform";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
+import { handlePipelineOidc } from "./surfaces/pipelineOidc";
 import { SEED } from "./seed";
 
 export interface EmulatorLogger { info(msg: string): void; error?(msg: string): void }
@@ -122,7 +123,7 @@ export class Emulator {
 
     let reply: Reply;
     if (!isApi) {
-      reply = this.identity.handle(method, path, url.searchParams, rawBody) ?? { status: 404, body: { error: "not_found", error_description: `AADSTS90002: no such endpoint ${path}` } };
+      reply = this.identity.handle(method, path, url.searchParams, rawBody) ?? handlePipelineOidc(this, method, path, url.searchParams, req.headers.authorization) ?? { status: 404, body: { error: "not_found", error_description: `AADSTS90002: no such endpoint ${path}` } };
     } else {
       reply = this.api(req, res, method, path, url, rawBody, m, requestId);
     }

@@ -38,6 +38,8 @@ export interface Settings {
   retryAfterSeconds: number;
   pageSize: number;
   tokenLifetimeSeconds: number;
+  /** lifetime of the ID tokens the CI runners' OIDC endpoints hand out (surfaces/pipelineOidc.ts) */
+  runnerIdTokenLifetimeSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -52,6 +54,7 @@ export const DEFAULT_SETTINGS: Settings = {
   retryAfterSeconds: 1,
   pageSize: 50,
   tokenLifetimeSeconds: 3600,
+  runnerIdTokenLifetimeSeconds: 300,
 };
 
 export const nowIso = () => new Date().toISOString();
