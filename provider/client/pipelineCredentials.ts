@@ -171,6 +171,34 @@ export async function requestGitHubActionsIdToken(
   return body.value;
 }
 
+/** The `exp` of a JWT in ms, or undefined when it has none (the signature is Entra's business). */
+function expiryOf(jwt: string): number | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as { exp?: unknown };
+    return typeof claims.exp === "number" ? claims.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Hands out the last assertion while it is in the first half of its life, else
+ * fetches a new one. MSAL asks for the assertion twice per token request (observed
+ * with @azure/identity 4.14); this keeps that to one call to the runner, and a token
+ * request never gets an assertion in the second half of its life.
+ */
+export function reuseWhileFresh(fetchToken: () => Promise<string>, now: () => number = Date.now): () => Promise<string> {
+  let cached: { token: string; reuseUntil: number } | undefined;
+  return async () => {
+    if (cached && now() < cached.reuseUntil) return cached.token;
+    const token = await fetchToken();
+    const issued = now();
+    const exp = expiryOf(token);
+    cached = exp !== undefined && exp > issued ? { token, reuseUntil: issued + (exp - issued) / 2 } : undefined;
+    return token;
+  };
+}
+
 /** GitHub Actions: a client assertion requested from the runner whenever Entra needs one. */
 export function createGitHubActionsCredential(
   identity: PipelineIdentityModule,
@@ -179,7 +207,7 @@ export function createGitHubActionsCredential(
   settings: GitHubActionsOidcSettings,
   options: CredentialOptions,
 ): TokenCredential {
-  return new identity.ClientAssertionCredential(tenantId, clientId, () => requestGitHubActionsIdToken(settings), options);
+  return new identity.ClientAssertionCredential(tenantId, clientId, reuseWhileFresh(() => requestGitHubActionsIdToken(settings)), options);
 }
 
 /** Azure Pipelines: @azure/identity's own credential for service connections. */

@@ -13,6 +13,7 @@ import {
   missingPipelineVariables,
   readPipelineSettings,
   requestGitHubActionsIdToken,
+  reuseWhileFresh,
 } from "../../../provider/client/pipelineCredentials";
 import { bootEmulator, type Kit } from "../../emulator/testkit";
 import { SEED } from "../../emulator/seed";
@@ -172,5 +173,35 @@ describe("GitHub Actions ID-token request", () => {
     test("Azure Pipelines variables of the emulated runner select AzurePipelinesCredential", () => {
       expect(kind({ ...azurePipelinesEnv(kit.url) })).toBe("azurePipelines");
     });
+  });
+});
+
+describe("assertion reuse", () => {
+  const jwt = (exp: number) => `h.${Buffer.from(JSON.stringify({ exp })).toString("base64url")}.s`;
+
+  test("the same assertion is handed out in the first half of its life, a new one after", async () => {
+    let clock = 1_000_000_000_000;
+    const fetched: string[] = [];
+    const fetchToken = async () => {
+      const token = jwt(Math.floor(clock / 1000) + 300);
+      fetched.push(token);
+      return token;
+    };
+    const next = reuseWhileFresh(fetchToken, () => clock);
+    const first = await next();
+    expect(await next()).toBe(first); // MSAL's second call for the same token request
+    clock += 149_000;
+    expect(await next()).toBe(first);
+    clock += 2_000; // 151 s: past half of 300 s
+    const second = await next();
+    expect(second).not.toBe(first);
+    expect(fetched).toHaveLength(2);
+  });
+
+  test("an assertion without a readable exp is never reused", async () => {
+    let n = 0;
+    const next = reuseWhileFresh(async () => `opaque-${++n}`);
+    expect(await next()).toBe("opaque-1");
+    expect(await next()).toBe("opaque-2");
   });
 });
