@@ -10,6 +10,13 @@ import type { AccessToken, TokenCredential } from "@azure/identity";
 import { KNOWN_AUTHORITY_HOSTS } from "./clouds";
 import type { ClientConfig, CredentialSettings } from "./config";
 import { AuthError, PowerPlatformError } from "./errors";
+import {
+  createAzurePipelinesCredential,
+  createGitHubActionsCredential,
+  hasAzurePipelinesServiceConnection,
+  hasGitHubActionsOidc,
+  missingPipelineVariables,
+} from "./pipelineCredentials";
 
 export interface GetTokenOptions {
   /** Ignore the cache (after a 401). */
@@ -104,14 +111,28 @@ export class CachingTokenProvider implements TokenProvider {
   }
 }
 
-/** Chooses the credential kind from what is configured, the usual Azure order. */
+/**
+ * Chooses the credential kind the way @azure/identity's DefaultAzureCredential
+ * does, with what we add in its place in the order:
+ * - POWERPLATFORM_CREDENTIAL (or the `credential` option) forces one kind;
+ * - AZURE_TOKEN_CREDENTIALS = "dev" or a credential name is @azure/identity's
+ *   own switch: the DefaultAzureCredential chain ("chain") honours it as documented;
+ * - otherwise (unset or "prod"): the environment credential's order (client secret,
+ *   certificate, username/password), then the pipeline credentials (Azure Pipelines
+ *   service connection, GitHub Actions OIDC: fresh assertions, no token file), then
+ *   workload identity from a token file, then the DefaultAzureCredential chain
+ *   (managed identity; with AZURE_TOKEN_CREDENTIALS unset also the developer tools).
+ */
 export function chooseCredentialKind(c: CredentialSettings): Exclude<CredentialSettings["kind"], "auto"> | "chain" {
   if (c.kind !== "auto") return c.kind;
+  if (c.tokenCredentials && c.tokenCredentials !== "prod") return "chain";
   if (c.tenantId && c.clientId && c.clientSecret) return "clientSecret";
   if (c.tenantId && c.clientId && c.certificatePath) return "clientCertificate";
+  if (c.tenantId && c.clientId && c.username && c.password !== undefined) return "usernamePassword";
+  if (c.tenantId && c.clientId && c.pipeline && hasAzurePipelinesServiceConnection(c.pipeline)) return "azurePipelines";
+  if (c.tenantId && c.clientId && c.pipeline && hasGitHubActionsOidc(c.pipeline)) return "githubActions";
   if (c.clientId && c.federatedTokenFile) return "workloadIdentity";
-  if (c.clientId && c.username && c.password !== undefined) return "usernamePassword";
-  return "chain"; // Azure CLI, then managed identity
+  return "chain"; // DefaultAzureCredential: managed identity, then (unless "prod") Azure CLI and the other developer tools
 }
 
 function requireFields(c: CredentialSettings, kind: string, fields: (keyof CredentialSettings)[]): void {
@@ -166,12 +187,24 @@ export async function createAzureCredential(config: ClientConfig): Promise<Token
       return new identity.AzureCliCredential({ tenantId: c.tenantId });
     case "managedIdentity":
       return c.clientId ? new identity.ManagedIdentityCredential(c.clientId) : new identity.ManagedIdentityCredential();
+    case "githubActions":
+    case "azurePipelines": {
+      requireFields(c, kind, ["tenantId", "clientId"]);
+      const pipeline = c.pipeline!;
+      const missing = missingPipelineVariables(kind, pipeline);
+      if (missing.length) throw new AuthError(`Credential "${kind}" needs ${missing.join(", ")}`);
+      return kind === "githubActions"
+        ? createGitHubActionsCredential(identity, c.tenantId!, c.clientId!, pipeline.githubActions, common)
+        : createAzurePipelinesCredential(identity, c.tenantId!, c.clientId!, pipeline.azurePipelines, common);
+    }
     case "chain":
     default:
-      return new identity.ChainedTokenCredential(
-        new identity.AzureCliCredential({ tenantId: c.tenantId }),
-        c.clientId ? new identity.ManagedIdentityCredential(c.clientId) : new identity.ManagedIdentityCredential(),
-      );
+      // @azure/identity's own chain; it reads AZURE_TOKEN_CREDENTIALS itself.
+      return new identity.DefaultAzureCredential({
+        ...common,
+        tenantId: c.tenantId,
+        ...(c.clientId ? { managedIdentityClientId: c.clientId, workloadIdentityClientId: c.clientId } : {}),
+      });
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { CLOUDS, type CloudName, parseCloudName, type Surface, SURFACES } from "./clouds";
 import { ConfigurationError } from "./errors";
+import { type PipelineSettings, readPipelineSettings } from "./pipelineCredentials";
 
 export type CredentialKind =
   | "auto"
@@ -13,7 +14,9 @@ export type CredentialKind =
   | "workloadIdentity"
   | "usernamePassword"
   | "azureCli"
-  | "managedIdentity";
+  | "managedIdentity"
+  | "githubActions"
+  | "azurePipelines";
 
 export interface RetryOptions {
   /** Total attempts including the first (default 6). */
@@ -84,6 +87,10 @@ export interface CredentialSettings {
   federatedTokenFile?: string;
   username?: string;
   password?: string;
+  /** AZURE_TOKEN_CREDENTIALS as @azure/identity reads it: "dev", "prod" or a credential name (lower-cased). */
+  tokenCredentials?: string;
+  /** What a CI pipeline offers for federation (GitHub Actions OIDC, Azure Pipelines service connection). */
+  pipeline?: PipelineSettings;
 }
 
 export interface ClientConfig {
@@ -199,13 +206,16 @@ export function resolveConfig(options: ClientOptions = {}): ClientConfig {
     throw new ConfigurationError(`${authorityWhat}: the Entra authority must use https:// (got "${authorityRaw}")`);
   }
 
+  const pipeline = readPipelineSettings(env);
   const credential: CredentialSettings = {
     kind: options.credential ?? (nonEmpty(env.POWERPLATFORM_CREDENTIAL) as CredentialKind | undefined) ?? "auto",
-    tenantId: nonEmpty(options.tenantId) ?? nonEmpty(env.AZURE_TENANT_ID),
-    clientId: nonEmpty(options.clientId) ?? nonEmpty(env.AZURE_CLIENT_ID),
+    tenantId: nonEmpty(options.tenantId) ?? nonEmpty(env.AZURE_TENANT_ID) ?? pipeline.serviceConnectionTenantId,
+    clientId: nonEmpty(options.clientId) ?? nonEmpty(env.AZURE_CLIENT_ID) ?? pipeline.serviceConnectionClientId,
     certificatePath: nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PATH),
     federatedTokenFile: nonEmpty(env.AZURE_FEDERATED_TOKEN_FILE),
     username: nonEmpty(env.AZURE_USERNAME),
+    tokenCredentials: nonEmpty(env.AZURE_TOKEN_CREDENTIALS)?.toLowerCase(),
+    pipeline,
   };
   // Secrets are non-enumerable: JSON.stringify/console.log of the config never shows them.
   hideSecret(credential, "clientSecret", nonEmpty(env.AZURE_CLIENT_SECRET));
@@ -219,6 +229,8 @@ export function resolveConfig(options: ClientOptions = {}): ClientConfig {
     "usernamePassword",
     "azureCli",
     "managedIdentity",
+    "githubActions",
+    "azurePipelines",
   ];
   if (!kinds.includes(credential.kind)) {
     throw new ConfigurationError(`Unknown credential kind "${credential.kind}": expected one of ${kinds.join(", ")}`);

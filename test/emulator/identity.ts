@@ -37,7 +37,7 @@ export class Identity {
   readonly apps: App[] = [
     { clientId: SEED.admin.clientId, objectId: SEED.admin.objectId, displayName: SEED.admin.displayName, secret: SEED.admin.clientSecret, admin: true },
     { clientId: SEED.certificateApp.clientId, objectId: SEED.certificateApp.objectId, displayName: SEED.certificateApp.displayName, certificate: true, admin: true },
-    { clientId: SEED.federatedApp.clientId, objectId: SEED.federatedApp.objectId, displayName: SEED.federatedApp.displayName, federated: [{ subject: SEED.federatedApp.subject, audience: SEED.federatedApp.audience }], admin: true },
+    { clientId: SEED.federatedApp.clientId, objectId: SEED.federatedApp.objectId, displayName: SEED.federatedApp.displayName, federated: [{ subject: SEED.federatedApp.subject, audience: SEED.federatedApp.audience }, { subject: SEED.federatedApp.serviceConnectionSubject, audience: SEED.federatedApp.audience }], admin: true },
     { clientId: SEED.publicClientId, objectId: "a1000000-0000-4000-8000-00000000b0ff", displayName: "Emulator public client", publicClient: true, admin: false },
   ];
   readonly users: User[] = [

@@ -21,6 +21,8 @@ export const SEED = {
     /** issuer is `${emulatorUrl}/federated` (depends on the port) */
     subject: "repo:contoso/powerplatform-tenant:ref:refs/heads/main",
     audience: "api://AzureADTokenExchange",
+    /** a second federated credential of the app: an Azure DevOps service connection (sc://org/project/connection) */
+    serviceConnectionSubject: "sc://contoso/powerplatform/powerplatform-tenant",
   },
   publicClientId: "51f81489-12ee-4a9e-aaae-a2591f45987d",
   adminUser: {

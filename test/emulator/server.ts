@@ -15,6 +15,7 @@ import { powerPlatformRoutes } from "./surfaces/powerplatform";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
 import { dataverseRoutes } from "./surfaces/dataverse";
+import { handlePipelineOidc } from "./surfaces/pipelineOidc";
 import { SEED } from "./seed";
 import { startConnectProxy, RunningConnectProxy } from "./proxy";
 
@@ -134,7 +135,7 @@ export class Emulator {
 
     let reply: Reply;
     if (!isApi) {
-      reply = this.identity.handle(method, path, url.searchParams, rawBody, base) ?? { status: 404, body: { error: "not_found", error_description: `AADSTS90002: no such endpoint ${path}` } };
+      reply = this.identity.handle(method, path, url.searchParams, rawBody, base) ?? handlePipelineOidc(this, method, path, url.searchParams, req.headers.authorization) ?? { status: 404, body: { error: "not_found", error_description: `AADSTS90002: no such endpoint ${path}` } };
     } else {
       reply = this.api(req, res, method, path, url, rawBody, m, requestId, base);
     }

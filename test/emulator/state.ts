@@ -56,6 +56,8 @@ export interface Settings {
    * supported; the exact answer is not recorded: off by default, the reply is a guess).
    */
   refuseServicePrincipalBillingPolicyCreate: boolean;
+  /** lifetime of the ID tokens the CI runners' OIDC endpoints hand out (surfaces/pipelineOidc.ts) */
+  runnerIdTokenLifetimeSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -76,6 +78,7 @@ export const DEFAULT_SETTINGS: Settings = {
   makerFlowWithoutPermissionStatus: 404,
   appOperationRetryAfter: false,
   refuseServicePrincipalBillingPolicyCreate: false,
+  runnerIdTokenLifetimeSeconds: 300,
 };
 
 export const nowIso = () => new Date().toISOString();
