@@ -119,6 +119,7 @@ describe("environments (BAP)", () => {
       const early = await kit.api("GET", `${P}/scopes/admin/environments/${envId}?${V}`);
       expect(early.json.properties.provisioningState).toBe("Succeeded");
       expect(early.json.properties.linkedEnvironmentMetadata).toBeUndefined();
+      expect(early.json.properties.databaseType).toBeUndefined(); // as recorded while the metadata is missing
     }
     const env = await kit.api("GET", `${P}/scopes/admin/environments/${envId}?${V}`);
     expect(env.json.properties.linkedEnvironmentMetadata).toMatchObject({ domainName: "newdomain", instanceState: "Ready" });
@@ -207,6 +208,7 @@ describe("environments (BAP)", () => {
     expect((await kit.api("GET", `${P}/scopes/admin/environments/${E.sandbox}?${V}`)).json.properties.cluster).toEqual(sandbox.cluster);
     const trial = (await kit.api("GET", `${P}/scopes/admin/environments/${E.trial}?${V}`)).json.properties;
     expect("databaseType" in trial).toBe(false);
+    expect("description" in trial).toBe(false); // none set: no key, as in every recorded environment without one
     expect(trial.linkedEnvironmentMetadata).toBeUndefined();
     expect(trial.capacity.every((c: any) => c.actualConsumption === 0)).toBe(true);
   });

@@ -54,11 +54,16 @@ export function instanceHostFor(ctx: Pick<Ctx, "req" | "baseUrl">, domain: strin
 /** `read`: a GET of this one environment (counts against `dataverseMetadataMissingReads`); lists do not count. */
 function envView(ctx: Ctx, env: Obj, read = false): Obj {
   const view = publicView(env);
+  // No description, no key: the recorded environments without one have none.
+  if (view.properties.description === "") delete view.properties.description;
   const lem = view.properties.linkedEnvironmentMetadata;
   if (!lem) return view;
   if (env._dataverseMissingReads > 0) {
     if (read) { env._dataverseMissingReads -= 1; ctx.changed = true; }
+    // As recorded (Validate_Create_Waits_For_Dataverse_Metadata/get_environment_without_dataverse.json):
+    // neither linkedEnvironmentMetadata nor databaseType yet.
     delete view.properties.linkedEnvironmentMetadata;
+    delete view.properties.databaseType;
     return view;
   }
   const local = instanceHostFor(ctx, String(lem.domainName));
