@@ -161,7 +161,7 @@ export function buildEnvironment(tenantId: string, s: EnvSpec): Obj {
       displayName: s.displayName,
       description: s.description ?? "",
       createdTime: t,
-      createdBy: s.createdBy ?? environmentCreator(tenantId, { ...SEED.adminUser, type: "User" }),
+      createdBy: s.createdBy ?? environmentCreator(tenantId, { objectId: SEED.adminUser.objectId, type: "User" }),
       billingPolicy: { id: "" },
       lastModifiedTime: t,
       provisioningState: s.provisioningState ?? "Succeeded",
