@@ -29,6 +29,20 @@ const BAP = "/providers/Microsoft.BusinessAppPlatform";
 const BAPV = "api-version=2023-06-01";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The recorded environments were created by users: their `createdBy` has `email` and
+ * `userPrincipalName`. These tests create through the admin service principal, which has
+ * neither; the emulator gives both to the seed's users and omits them otherwise, as the
+ * service does for a creator that is no user (createdBy SYSTEM in terraform-provider-power-platform
+ * internal/services/environment/tests/datasource/Validate_Read/get_environments.json@501fc97b:
+ * id, displayName, type only). Environments a user created are compared with them in full
+ * (test/emulator/bap.test.ts, "createdBy of a user").
+ */
+const CREATED_BY_A_SERVICE_PRINCIPAL: Allowance[] = [
+  { kind: "missing", path: "properties.createdBy.email", why: "created by a service principal, which has no email (recorded creators are users)" },
+  { kind: "missing", path: "properties.createdBy.userPrincipalName", why: "created by a service principal, which has no UPN (recorded creators are users)" },
+];
+
 /** The per-comparison list of known, justified differences. Keep it short and honest. */
 const ALLOWED: Record<string, Allowance[]> = {
   billingPolicy: [],
@@ -44,6 +58,7 @@ const ALLOWED: Record<string, Allowance[]> = {
   appOperation: [],
   lifecycle: [],
   environmentWithDataverse: [
+    ...CREATED_BY_A_SERVICE_PRINCIPAL,
     // Set when the environment has a description (microsoft/terraform-provider-power-platform
     // internal/services/environment/dto.go@09be3f741be0ff49ce1762f25f50260c869525e3: `description,omitempty`);
     // the recorded environments have none.
@@ -52,7 +67,15 @@ const ALLOWED: Record<string, Allowance[]> = {
     { kind: "invented", path: "properties.linkedEnvironmentMetadata.securityGroupId", why: "present when a security group is set (dto.go, omitempty)" },
   ],
   environmentWithoutDataverse: [
+    ...CREATED_BY_A_SERVICE_PRINCIPAL,
     { kind: "invented", path: "properties.description", why: "present when the environment has a description (dto.go, omitempty)" },
+    // The one recording (Validate_Create_Waits_For_Dataverse_Metadata) had its lists cut by its authors: its
+    // allowedOperations holds just the two GovernanceConfig entries, each with the reason it is *refused*. Every other
+    // recorded environment lists disallowedOperations, and gives allowed operations no reason: create-dataverse
+    // (22 allowed without reason, 8 disallowed) and terraform-provider-power-platform
+    // internal/services/environment/tests/datasource/Validate_Read/get_environments.json@501fc97b (both environments).
+    { kind: "invented", path: "properties.lifecycleOperationsEnforcement.disallowedOperations", why: "the recording's lists were cut; other recorded environments have disallowedOperations" },
+    { kind: "missing", path: "properties.lifecycleOperationsEnforcement.allowedOperations[].reason", why: "the recording's lists were cut; allowed operations carry no reason in the other recorded environments" },
   ],
   locations: [],
   languages: [],

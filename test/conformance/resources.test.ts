@@ -107,12 +107,25 @@ describe("BillingPolicyEnvironment: recorded links read and diffed", () => {
 // dataverse.transactioncurrencies (currency PLN), answered on the instance's URL and API URL hosts.
 describe("Environment: recorded environments read and diffed", () => {
   const ENV = "00000000-0000-0000-0000-000000000001";
+  // dataverse.organizations is the Terraform provider's inline mock, whose `_basecurrencyid_value`
+  // is the placeholder "xyz" (internal/mocks/mocks.go@02c575cb; its transactioncurrencies
+  // responder ignores the filter). The service answers a lookup's `_…_value` as the related row's
+  // id, an Edm.Guid (organization EntityType, BaseCurrencyId: Lookup to transactioncurrency —
+  // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/organization;
+  // lookup properties: https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-properties),
+  // and the client refuses anything else before putting it in a `$filter`. So the recorded body is
+  // served with that one value in the service's form; every other key is the recording's.
+  const recordedOrganizations = recordedBody("dataverse.organizations");
+  const organizationsWithCurrencyId = {
+    ...recordedOrganizations,
+    value: recordedOrganizations.value.map((row: Record<string, unknown>) => ({ ...row, _basecurrencyid_value: "00000000-0000-0000-0000-0000000000c1" })),
+  };
   const bapGet = (id: string): Served => served(id, { url: `https://api.bap.microsoft.com/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/${ENV}` });
   const dataverse = (env: any): Served[] => {
     const lem = env.properties.linkedEnvironmentMetadata;
     if (!lem) return [];
     return [lem.instanceUrl, lem.instanceApiUrl].flatMap((base: string) => [
-      served("dataverse.organizations", { url: new URL("/api/data/v9.2/organizations", base).toString() }),
+      served("dataverse.organizations", { url: new URL("/api/data/v9.2/organizations", base).toString(), body: organizationsWithCurrencyId }),
       served("dataverse.transactioncurrencies", { url: new URL("/api/data/v9.2/transactioncurrencies", base).toString() }),
     ]);
   };

@@ -119,6 +119,7 @@ describe("environments (BAP)", () => {
       const early = await kit.api("GET", `${P}/scopes/admin/environments/${envId}?${V}`);
       expect(early.json.properties.provisioningState).toBe("Succeeded");
       expect(early.json.properties.linkedEnvironmentMetadata).toBeUndefined();
+      expect(early.json.properties.databaseType).toBeUndefined(); // as recorded while the metadata is missing
     }
     const env = await kit.api("GET", `${P}/scopes/admin/environments/${envId}?${V}`);
     expect(env.json.properties.linkedEnvironmentMetadata).toMatchObject({ domainName: "newdomain", instanceState: "Ready" });
@@ -181,6 +182,64 @@ describe("environments (BAP)", () => {
     expect((await kit.api("POST", `${P}/environments/${E.developer}/modifySku?api-version=2021-04-01`, { environmentSku: "Production" })).status).toBe(400);
   });
 
+  // [REC] create/get_environment_….json (europe: cluster 107, "eu-il107.gateway.prod.island", scale group
+  // EURCRMLIVESG705, flows on emea.api.flow.microsoft.com, PVA on powervamg.{uriSuffix}.powerapps.com, five capacity
+  // types) and without-dataverse-metadata/….json (no databaseType while there is no linkedEnvironmentMetadata).
+  test("where an environment lives, as recorded: cluster, runtime endpoints, scale group, capacity; no databaseType without Dataverse [REC]", async () => {
+    const sandbox = (await kit.api("GET", `${P}/scopes/admin/environments/${E.sandbox}?${V}`)).json.properties;
+    expect(sandbox.cluster).toMatchObject({ category: "Prod", geoShortName: "EU", environment: "Prod", uriSuffix: `eu-il${sandbox.cluster.number}.gateway.prod.island` });
+    expect(Number(sandbox.cluster.number)).toBeGreaterThanOrEqual(101);
+    expect(sandbox.runtimeEndpoints).toEqual({
+      "microsoft.BusinessAppPlatform": "https://europe.api.bap.microsoft.com",
+      "microsoft.CommonDataModel": "https://europe.api.cds.microsoft.com",
+      "microsoft.PowerApps": "https://europe.api.powerapps.com",
+      "microsoft.PowerAppsAdvisor": "https://europe.api.advisor.powerapps.com",
+      "microsoft.PowerVirtualAgents": `https://powervamg.${sandbox.cluster.uriSuffix}.powerapps.com`,
+      "microsoft.ApiManagement": "https://management.europe.azure-apihub.net",
+      "microsoft.Flow": "https://emea.api.flow.microsoft.com",
+    });
+    expect(sandbox.linkedEnvironmentMetadata.scaleGroup).toMatch(/^EURCRMLIVESG\d{3}$/);
+    expect(sandbox.databaseType).toBe("CommonDataService");
+    expect(sandbox.capacity.map((c: any) => c.capacityType)).toEqual(["Database", "File", "Log", "FinOpsDatabase", "FinOpsFile"]);
+    expect(sandbox.capacity[0]).toMatchObject({ capacityUnit: "MB", ratedConsumption: 1024 });
+    expect(sandbox.states.runtime).toEqual({ runtimeReasonCode: "NotSpecified", requestedBy: { displayName: "SYSTEM", type: "NotSpecified" }, id: "Enabled" });
+    expect(sandbox).toMatchObject({ trialScenarioType: "None", notificationMetadata: { state: "NotSpecified", branding: "NotSpecific" }, governanceConfiguration: { protectionLevel: "Basic" }, retentionDetails: { retentionPeriod: "P7D" } });
+    // Same environment, same cluster on every read.
+    expect((await kit.api("GET", `${P}/scopes/admin/environments/${E.sandbox}?${V}`)).json.properties.cluster).toEqual(sandbox.cluster);
+    const trial = (await kit.api("GET", `${P}/scopes/admin/environments/${E.trial}?${V}`)).json.properties;
+    expect("databaseType" in trial).toBe(false);
+    expect("description" in trial).toBe(false); // none set: no key, as in every recorded environment without one
+    expect(trial.linkedEnvironmentMetadata).toBeUndefined();
+    expect(trial.capacity.every((c: any) => c.actualConsumption === 0)).toBe(true);
+  });
+
+  // [REC] the recorded creators are users (createdBy with email and userPrincipalName); the recorded SYSTEM creator
+  // (terraform-provider-power-platform datasource/Validate_Read/get_environments.json@501fc97b) has neither.
+  test("createdBy: a user's email and UPN; a service principal has neither [REC]", async () => {
+    const byUser = await kit.api("POST", `${P}/environments?${V}`, envBody({ displayName: "by a user" }), "adminUser");
+    expect(byUser.status).toBe(202);
+    const userOp = await until(() => kit.api("GET", byUser.headers.get("location")!), (x) => x.json.state.id === "Succeeded");
+    const userEnv = (await kit.api("GET", `${P}/scopes/admin/environments/${userOp.json.links.environment.path.split("/").pop()}?${V}`)).json;
+    expect(userEnv.properties.createdBy).toEqual({ id: SEED.adminUser.objectId, displayName: SEED.adminUser.displayName, email: SEED.adminUser.username, type: "User", tenantId: SEED.tenantId, userPrincipalName: SEED.adminUser.username });
+    const byApp = await kit.api("POST", `${P}/environments?${V}`, envBody({ displayName: "by an app" }));
+    const appOp = await until(() => kit.api("GET", byApp.headers.get("location")!), (x) => x.json.state.id === "Succeeded");
+    const appEnv = (await kit.api("GET", `${P}/scopes/admin/environments/${appOp.json.links.environment.path.split("/").pop()}?${V}`)).json;
+    expect(appEnv.properties.createdBy).toEqual({ id: SEED.admin.objectId, displayName: SEED.admin.displayName, type: "ServicePrincipal", tenantId: SEED.tenantId });
+  });
+
+  // [REC] create-dataverse/get_environment_with_dataverse.json: a Sandbox refuses Promote and ForceFailover
+  // ("… cannot be performed on environment of type Sandbox.", EnvironmentSkuType).
+  test("lifecycleOperationsEnforcement follows the type: Promote refused on a Sandbox, not once it is Production [REC]", async () => {
+    const before = (await kit.api("GET", `${P}/scopes/admin/environments/${E.sandbox}?${V}`)).json.properties.lifecycleOperationsEnforcement;
+    expect(before.disallowedOperations).toContainEqual({ type: { id: "Promote" }, reason: { message: "Promote cannot be performed on environment of type Sandbox.", type: "EnvironmentSkuType" } });
+    expect(before.allowedOperations).toContainEqual({ type: { id: "Delete" } });
+    const r = await kit.api("POST", `${P}/environments/${E.sandbox}/modifySku?api-version=2021-04-01`, { environmentSku: "Production" });
+    await until(() => kit.api("GET", r.headers.get("operation-location")!), (x) => x.json.state.id === "Succeeded");
+    const after = (await kit.api("GET", `${P}/scopes/admin/environments/${E.sandbox}?${V}`)).json.properties.lifecycleOperationsEnforcement;
+    expect(after.disallowedOperations.map((o: any) => o.type.id)).not.toContain("Promote");
+    expect(after.allowedOperations).toContainEqual({ type: { id: "Promote" } });
+  });
+
   test("delete: 202 + Location; 409 with an EMPTY body while another operation runs; gone afterwards, then 204; failure keeps it [TF][TFapi]", async () => {
     const r = await kit.api("DELETE", `${P}/scopes/admin/environments/${E.production}?${V}`, { code: "7", message: "Deleted by pulumi" });
     expect(r.status).toBe(202);
@@ -208,7 +267,10 @@ describe("creation checks (what Microsoft's tools call before a create) [TFapi][
     const l = await kit.api("GET", `${P}/locations?${V}`);
     expect(l.status).toBe(200);
     const europe = l.json.value.find((x: any) => x.name === "europe");
-    expect(europe).toMatchObject({ id: `${P}/locations/europe`, type: "Microsoft.BusinessAppPlatform/locations", properties: { displayName: "Europe", code: "EMEA", azureRegions: ["westeurope", "northeurope"] } });
+    expect(europe).toMatchObject({ id: `${P}/locations/europe`, type: "Microsoft.BusinessAppPlatform/locations", properties: { displayName: "Europe", code: "EMEA", hasFirstReleaseIslandAvailableForProvisioning: true, azureRegions: ["westeurope", "northeurope"] } });
+    // [LOC] the tenant's provisioning mode and its six macro regions.
+    expect(l.json.tenantProvisioningMode).toBe("macroRegion");
+    expect(l.json.macroRegions.map((m: any) => m.macroRegionId)).toEqual(["asia-pacific", "emea", "eu-efta", "europe-uk", "north-america", "the-americas"]);
     const langs = await kit.api("GET", `${P}/locations/europe/environmentLanguages?${V}`);
     expect(langs.json.value.map((x: any) => x.name)).toContain("1033");
     const cur = await kit.api("GET", `${P}/locations/europe/environmentCurrencies?${V}`);

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash, randomUUID } from "node:crypto";
 import { SEED } from "./seed";
+import { capacityOf, clusterOf, lifecycleOperationsEnforcementOf, runtimeEndpointsOf, scaleGroupOf } from "./environmentDetails";
 
 export type Obj = Record<string, any>;
 
@@ -144,9 +145,29 @@ export interface EnvSpec {
   provisioningState?: string;
 }
 
+/**
+ * `createdBy` as recorded for a user (id, displayName, email, type, tenantId,
+ * userPrincipalName; the recordings' users have an email equal to their UPN). A creator
+ * that is not a user of the seed (a service principal) has no email and no UPN: the
+ * recorded SYSTEM creator has neither (datasource/Validate_Read/get_environments.json).
+ */
+export function environmentCreator(tenantId: string, who: { objectId: string; displayName?: string; type: string }): Obj {
+  const user = who.type === "User" ? [SEED.adminUser, SEED.makerUser].find((u) => u.objectId === who.objectId) : undefined;
+  const app = [SEED.admin, SEED.certificateApp, SEED.federatedApp].find((a) => a.objectId === who.objectId);
+  return {
+    id: who.objectId,
+    displayName: who.displayName ?? user?.displayName ?? app?.displayName ?? who.type,
+    ...(user ? { email: user.username } : {}),
+    type: who.type,
+    tenantId,
+    ...(user ? { userPrincipalName: user.username } : {}),
+  };
+}
+
 export function buildEnvironment(tenantId: string, s: EnvSpec): Obj {
   const t = nowIso();
   const region = s.azureRegion ?? (GEO_REGIONS[s.location]?.[0] ?? s.location);
+  const cluster = clusterOf(s.name, s.location);
   const env: Obj = {
     id: `/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/${s.name}`,
     type: "Microsoft.BusinessAppPlatform/scopes/environments",
@@ -158,27 +179,34 @@ export function buildEnvironment(tenantId: string, s: EnvSpec): Obj {
       displayName: s.displayName,
       description: s.description ?? "",
       createdTime: t,
-      createdBy: s.createdBy ?? { id: SEED.adminUser.objectId, displayName: SEED.adminUser.displayName, type: "User", tenantId },
+      createdBy: s.createdBy ?? environmentCreator(tenantId, { objectId: SEED.adminUser.objectId, type: "User" }),
       billingPolicy: { id: "" },
       lastModifiedTime: t,
       provisioningState: s.provisioningState ?? "Succeeded",
       creationType: s.isDefault ? "DefaultTenant" : "User",
       environmentSku: s.sku,
       isDefault: !!s.isDefault,
+      capacity: capacityOf(s.name, !!s.dataverse, t),
       addons: [],
       clientUris: {
         admin: `https://admin.powerplatform.microsoft.com/environments/environment/${s.name}/hub`,
         maker: `https://make.powerapps.com/environments/${s.name}/home`,
       },
-      runtimeEndpoints: {
-        "microsoft.BusinessAppPlatform": `https://${s.location}.api.bap.microsoft.com`,
-        "microsoft.Flow": `https://${s.location}.api.flow.microsoft.com`,
-      },
+      runtimeEndpoints: runtimeEndpointsOf(s.location, cluster),
+      trialScenarioType: "None",
+      notificationMetadata: { state: "NotSpecified", branding: "NotSpecific" },
       retentionPeriod: "P7D",
-      states: { management: { id: s.provisioningState && s.provisioningState !== "Succeeded" ? "NotSpecified" : "Ready" }, runtime: { id: "Enabled" } },
+      states: {
+        management: { id: s.provisioningState && s.provisioningState !== "Succeeded" ? "NotSpecified" : "Ready" },
+        runtime: { runtimeReasonCode: "NotSpecified", requestedBy: { displayName: "SYSTEM", type: "NotSpecified" }, id: "Enabled" },
+      },
       updateCadence: { id: "Moderate" },
+      retentionDetails: { retentionPeriod: "P7D", backupsAvailableFromDateTime: t },
       protectionStatus: { keyManagedBy: "Microsoft" },
+      cluster,
       connectedGroups: [],
+      lifecycleOperationsEnforcement: lifecycleOperationsEnforcementOf(s.sku),
+      governanceConfiguration: { protectionLevel: "Basic" },
     },
   };
   if (s.dataverse) {
@@ -208,12 +236,12 @@ export function buildEnvironment(tenantId: string, s: EnvSpec): Obj {
       instanceState: s.provisioningState && s.provisioningState !== "Succeeded" ? "NotSpecified" : "Ready",
       createdTime: t,
       backgroundOperationsState: "Enabled",
+      scaleGroup: scaleGroupOf(s.name, s.location),
       platformSku: "Standard",
       schemaType: "Standard",
     };
-  } else {
-    env.properties.databaseType = "None";
   }
+  // Without Dataverse no `databaseType`: the recorded environment without linkedEnvironmentMetadata has none.
   return env;
 }
 
@@ -510,7 +538,10 @@ function finishLifecycle(s: TenantState, op: Obj) {
       env.properties.provisioningState = "Succeeded";
       env.properties.states.management.id = "Ready";
       if (env.properties.linkedEnvironmentMetadata) env.properties.linkedEnvironmentMetadata.instanceState = "Ready";
-      if (op._newSku) env.properties.environmentSku = op._newSku;
+      if (op._newSku) {
+        env.properties.environmentSku = op._newSku;
+        env.properties.lifecycleOperationsEnforcement = lifecycleOperationsEnforcementOf(op._newSku);
+      }
       env.properties.lastModifiedTime = nowIso();
     }
   }

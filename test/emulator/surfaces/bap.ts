@@ -12,7 +12,7 @@
 // `lifecycleOperationRetentionMs`; the BAP environment has no Dataverse currency, and
 // `linkedEnvironmentMetadata` is missing from the first `dataverseMetadataMissingReads` GETs after a create succeeded.
 import { Ctx, Route, ok, err, requireBody, reqString, optEnum, page, retryAfter, compile, regionalHost, absoluteUrl, hostOf, isLocalHost } from "../http";
-import { buildEnvironment, newId, newLifecycleOperation, nowIso, publicView, GEO_REGIONS, Obj, tick } from "../state";
+import { buildEnvironment, environmentCreator, newId, newLifecycleOperation, nowIso, publicView, GEO_REGIONS, Obj, tick } from "../state";
 
 const V = ["2023-06-01", "2021-04-01", "2020-10-01", "2020-06-01", "2019-10-01", "2016-11-01"];
 const S = "bap" as const;
@@ -54,11 +54,16 @@ export function instanceHostFor(ctx: Pick<Ctx, "req" | "baseUrl">, domain: strin
 /** `read`: a GET of this one environment (counts against `dataverseMetadataMissingReads`); lists do not count. */
 function envView(ctx: Ctx, env: Obj, read = false): Obj {
   const view = publicView(env);
+  // No description, no key: the recorded environments without one have none.
+  if (view.properties.description === "") delete view.properties.description;
   const lem = view.properties.linkedEnvironmentMetadata;
   if (!lem) return view;
   if (env._dataverseMissingReads > 0) {
     if (read) { env._dataverseMissingReads -= 1; ctx.changed = true; }
+    // As recorded (Validate_Create_Waits_For_Dataverse_Metadata/get_environment_without_dataverse.json):
+    // neither linkedEnvironmentMetadata nor databaseType yet.
     delete view.properties.linkedEnvironmentMetadata;
+    delete view.properties.databaseType;
     return view;
   }
   const local = instanceHostFor(ctx, String(lem.domainName));
@@ -103,7 +108,7 @@ const create = (ctx: Ctx) => {
   const name = newId();
   const env = buildEnvironment(ctx.state.tenant.id, {
     name, displayName, description: props.description, sku: sku!, location, azureRegion, dataverse,
-    createdBy: { id: ctx.principal!.objectId, displayName: ctx.principal!.displayName ?? ctx.principal!.type, type: ctx.principal!.type, tenantId: ctx.state.tenant.id },
+    createdBy: environmentCreator(ctx.state.tenant.id, ctx.principal!),
     provisioningState: "Creating",
   });
   ctx.state.environments[name] = env;
@@ -203,13 +208,33 @@ const GEO_NAMES: Record<string, [string, string]> = {
   france: ["France", "FRA"], germany: ["Germany", "DEU"], switzerland: ["Switzerland", "CHE"], norway: ["Norway", "NOR"], korea: ["Korea", "KOR"],
   southafrica: ["South Africa", "ZAF"], unitedarabemirates: ["United Arab Emirates", "ARE"],
 };
-/** GET …/locations: shape of the recorded get_locations.json (Validate_Create_Macro_Region), location mode. */
+/**
+ * The tenant's provisioning mode and macro regions, as recorded (the only recorded
+ * answer, served by Microsoft's Terraform provider's shared mock to all its environment
+ * tests: internal/services/environment/tests/resource/Validate_Create_Macro_Region/get_locations.json@7f97c7ed).
+ */
+const MACRO_REGIONS = [
+  { macroRegionId: "asia-pacific", displayName: "Asia Pacific", dataResidencyNote: "Your data will reside within the Asia-Pacific region." },
+  { macroRegionId: "emea", displayName: "Europe, UK, Middle East, Africa", dataResidencyNote: "Your data will reside within Europe, the United Kingdom, the Middle East, or Africa." },
+  { macroRegionId: "eu-efta", displayName: "European Union & EFTA", dataResidencyNote: "Your data will reside within EU and EFTA member states which are EUDB regions." },
+  { macroRegionId: "europe-uk", displayName: "Europe & UK" },
+  { macroRegionId: "north-america", displayName: "North America", dataResidencyNote: "Your data will reside within the United States or Canada." },
+  { macroRegionId: "the-americas", displayName: "The Americas", dataResidencyNote: "Your data will reside within the Americas." },
+];
+/** Recorded: unitedstates and europe have a first-release island, switzerland has none; elsewhere false (a guess). */
+const FIRST_RELEASE_ISLAND = new Set(["unitedstates", "europe"]);
+/** GET …/locations: the recorded get_locations.json (above): mode, macro regions, and every geography. */
 const locations = (ctx: Ctx) => ok({
+  tenantProvisioningMode: "macroRegion",
+  macroRegions: MACRO_REGIONS,
   value: Object.entries(GEO_REGIONS).map(([name, regions]) => ({
     id: `${P}/locations/${name}`,
     type: "Microsoft.BusinessAppPlatform/locations",
     name,
-    properties: { displayName: GEO_NAMES[name]?.[0] ?? name, code: GEO_NAMES[name]?.[1] ?? name.toUpperCase(), isDefault: name === "unitedstates", isDisabled: false, canProvisionDatabase: true, canProvisionCustomerEngagementDatabase: true, azureRegions: regions },
+    properties: {
+      displayName: GEO_NAMES[name]?.[0] ?? name, code: GEO_NAMES[name]?.[1] ?? name.toUpperCase(), isDefault: name === "unitedstates", isDisabled: false,
+      canProvisionDatabase: true, canProvisionCustomerEngagementDatabase: true, hasFirstReleaseIslandAvailableForProvisioning: FIRST_RELEASE_ISLAND.has(name), azureRegions: regions,
+    },
   })),
 });
 function knownLocation(ctx: Ctx): string {
