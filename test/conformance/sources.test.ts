@@ -1,5 +1,5 @@
 /**
- * The recordings and the specs are in the repository (no ../shared), and every recorded
+ * The recordings and the specs are in the repository (nothing read from beside the clone), and every recorded
  * body is indexed in recorded/sources.json with where it came from.
  */
 import * as fs from "node:fs";
