@@ -74,7 +74,8 @@ describe("federated credentials during a one-minute up", () => {
     const log = await requests();
     expect(result.output).not.toMatch(/AADSTS/);
     expect(result.code).toBe(0);
-    expect((await project.outputs()).instanceUrl).toBe("https://e2e-github-oidc.crm4.dynamics.com/");
+    // The emulator serves each Dataverse instance at https://{domain}.crm.localhost:PORT/ in its default mode.
+    expect((await project.outputs()).instanceUrl).toMatch(/^https:\/\/e2e-github-oidc\.crm\.localhost:\d+\/$/);
 
     const assertions = log.filter((r) => r.path.endsWith(`/jobs/${RUNNERS.github.job}/idtoken`));
     expect(assertions.length).toBeGreaterThan(1);
