@@ -63,8 +63,12 @@ export type ApplicationInstallApi = Pick<
 
 const resourceName = "ApplicationInstall";
 
+/** The arguments of an ApplicationInstall: check refuses any other name (`__` names excepted). */
+export const applicationInstallArguments = ["environmentId", "uniqueName", "operationTimeoutMinutes"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<ApplicationInstallInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", applicationInstallArguments);
   const environmentId = c.guid(news.environmentId, "environmentId", { required: true });
   const uniqueName = c.string(news.uniqueName, "uniqueName", {
     required: true,

@@ -94,8 +94,13 @@ interface BillingPolicyDto {
 
 const resourceName = "BillingPolicy";
 
+/** The arguments of a BillingPolicy: check refuses any other name (`__` names excepted). */
+export const billingPolicyArguments = ["name", "location", "status", "billingInstrument", "adoptId"] as const;
+const billingInstrumentArguments = ["subscriptionId", "resourceGroup"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<BillingPolicyInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", billingPolicyArguments);
   const name = c.string(news.name, "name", {
     required: true,
     maxLength: 100,
@@ -105,6 +110,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<BillingPolicyIn
   const location = c.oneOf(news.location, "location", billingPolicyLocations);
   const status = c.oneOf(news.status, "status", billingPolicyStatuses, "Enabled");
   const instrument = c.object(news.billingInstrument, "billingInstrument", { required: true });
+  if (instrument) c.knownNames(instrument, "billingInstrument", billingInstrumentArguments);
   const subscriptionId = instrument ? c.guid(instrument.subscriptionId, "billingInstrument.subscriptionId", { required: true }) : undefined;
   const resourceGroup = instrument
     ? c.string(instrument.resourceGroup, "billingInstrument.resourceGroup", {

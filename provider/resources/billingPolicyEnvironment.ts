@@ -28,8 +28,12 @@ export function linkId(inputs: BillingPolicyEnvironmentInputs): string {
   return `${inputs.billingPolicyId}/${inputs.environmentId}`;
 }
 
+/** The arguments of a BillingPolicyEnvironment: check refuses any other name (`__` names excepted). */
+export const billingPolicyEnvironmentArguments = ["billingPolicyId", "environmentId"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<BillingPolicyEnvironmentInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", billingPolicyEnvironmentArguments);
   const billingPolicyId = c.guid(news.billingPolicyId, "billingPolicyId", { required: true });
   const environmentId = c.guid(news.environmentId, "environmentId", { required: true });
   if (c.failures.length > 0) return { failures: c.failures };

@@ -97,10 +97,15 @@ export interface EnvironmentOutputs extends Omit<EnvironmentInputs, "dataverse" 
 const resourceName = "Environment";
 const domainPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** The arguments of an Environment: check refuses any other name (`__` names excepted). */
+export const environmentArguments = ["displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "adoptId"] as const;
+const dataverseArguments = ["languageCode", "currencyCode", "domainName", "securityGroupId", "templates"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<EnvironmentInputs> {
   const c = new InputChecker(resourceName);
-  const displayName = c.string(news.displayName, "displayName", { required: true, maxLength: 200 });
-  const description = c.string(news.description, "description", { maxLength: 2000 }) ?? "";
+  c.knownNames(news, "", environmentArguments);
+  const displayName = c.displayName(news.displayName, "displayName", { required: true, maxLength: 200 });
+  const description = c.displayName(news.description, "description", { maxLength: 2000, allowLineBreaks: true }) ?? "";
   const location = c.oneOf(news.location, "location", environmentLocations);
   const environmentSku = c.oneOf(news.environmentSku, "environmentSku", environmentSkus);
   const azureRegion = c.string(news.azureRegion, "azureRegion", { pattern: /^[A-Za-z0-9]+$/, patternHint: "must be an Azure region name such as westeurope" })?.toLowerCase();
@@ -109,6 +114,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<EnvironmentInpu
   let dataverse: EnvironmentDataverseInputs | undefined;
   const dv = c.object(news.dataverse, "dataverse");
   if (dv) {
+    c.knownNames(dv, "dataverse", dataverseArguments);
     let languageCode = 1033;
     if (dv.languageCode !== undefined && dv.languageCode !== null && !isUnknown(dv.languageCode)) {
       if (typeof dv.languageCode !== "number" || !Number.isInteger(dv.languageCode) || dv.languageCode <= 0) {

@@ -32,8 +32,12 @@ export interface FlowStateOutputs extends Omit<FlowStateInputs, "state"> {
 
 const resourceName = "FlowState";
 
+/** The arguments of a FlowState: check refuses any other name (`__` names excepted). */
+export const flowStateArguments = ["environmentId", "flowId", "state"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<FlowStateInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", flowStateArguments);
   const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
   const flowId = c.guid(news.flowId, "flowId", { required: true });
   const state = c.oneOf(news.state, "state", flowStates);
