@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -412,6 +413,7 @@ export class ApplicationInstall extends pulumi.dynamic.Resource {
   declare readonly lastOperation: pulumi.Output<ApplicationInstallOperation | undefined>;
 
   constructor(name: string, args: ApplicationInstallArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "installation of package", [args.environmentId, args.uniqueName]);
     super(
       dynamicProvider(resourceName),
       name,

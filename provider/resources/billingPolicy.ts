@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -298,6 +299,7 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
   declare readonly lastModifiedOn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "billing policy", [args.adoptId]);
     super(
       dynamicProvider(resourceName),
       name,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { claim } from "./claims";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -154,6 +155,7 @@ export class BillingPolicyEnvironment extends pulumi.dynamic.Resource {
   declare readonly environmentId: pulumi.Output<string>;
 
   constructor(name: string, args: BillingPolicyEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "billing of environment", [args.environmentId]);
     super(dynamicProvider(resourceName), name, propsWithOutputs(args, ["billingPolicyId", "environmentId"]), opts, "powerplatform", resourceName);
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { claim } from "./claims";
 import { InputChecker, isUnknown, refuseKeysPulumiCannotCarry } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -315,6 +316,9 @@ export class Flow extends pulumi.dynamic.Resource {
   constructor(name: string, args: FlowArgs, opts?: pulumi.CustomResourceOptions) {
     refuseKeysPulumiCannotCarry(resourceName, name, args.definition, "definition");
     refuseKeysPulumiCannotCarry(resourceName, name, args.connectionReferences, "connectionReferences");
+    claim(resourceName, name, "definition of flow", [args.adoptId]);
+    // A Flow declares its state too (Stopped by default).
+    claim(resourceName, name, "on/off state of flow", [args.adoptId]);
     super(
       dynamicProvider(resourceName),
       name,

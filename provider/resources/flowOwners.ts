@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -301,6 +302,7 @@ export class FlowOwners extends pulumi.dynamic.Resource {
   declare readonly principalRoles: pulumi.Output<Record<string, FlowOwnerRole>>;
 
   constructor(name: string, args: FlowOwnersArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "co-owners of flow", [args.flowId]);
     super(
       dynamicProvider(resourceName),
       name,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { claim } from "./claims";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -156,6 +157,7 @@ export class FlowState extends pulumi.dynamic.Resource {
   declare readonly flowDisplayName: pulumi.Output<string>;
 
   constructor(name: string, args: FlowStateArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "on/off state of flow", [args.flowId]);
     super(
       dynamicProvider(resourceName),
       name,
