@@ -7,6 +7,10 @@
  * `fooBarHandler`; only the modules of the kinds in use are loaded.
  */
 import type { ResourceHandler } from "./resources/handler";
+import { startEngineWatchdog } from "./engineWatchdog";
+
+// In the dynamic-provider process: exit when the engine that started it is gone.
+startEngineWatchdog();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = ResourceHandler<any, any>;
