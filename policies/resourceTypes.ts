@@ -1,11 +1,14 @@
 /**
  * The resource kinds of @powerplatform-iac/provider and the shapes of their inputs.
  *
- * A resource is recognised by what it is, not only by what it is called: the serialized
- * dynamic provider (`__provider`, in every resource's inputs and outputs) loads the
- * provider's implementation of one kind, and that kind wins over the type token, so the
- * same implementation registered under another token meets the same rules. The pack does
- * not import the provider, so it can be versioned and published independently of it.
+ * A resource is recognised by what it is, not only by what it is called: the provider's
+ * implementation states its kind in every resource's checked inputs and outputs
+ * (`powerplatformKind`, added by the runtime whatever type token the program used), and
+ * that kind wins over the type token, so the same implementation registered under another
+ * token meets the same rules. (The serialized provider, `__provider`, names the kind too,
+ * but the engine gives a policy pack no property whose name starts with `__`; it is read
+ * when present.) The pack does not import the provider, so it can be versioned and
+ * published independently of it.
  */
 
 /** Every resource of the provider is a dynamic resource in the `powerplatform` module. */
@@ -44,6 +47,9 @@ export function kindOf(type: string): ResourceKind | undefined {
   return (resourceKinds as readonly string[]).includes(kind) ? (kind as ResourceKind) : undefined;
 }
 
+/** The property in which the provider's implementation states a resource's kind. */
+export const kindMarkKey = "powerplatformKind";
+
 /** The npm package whose implementation the serialized providers load. */
 export const providerPackage = "@powerplatform-iac/provider";
 
@@ -81,20 +87,36 @@ export interface IdentifiableResource {
   props: Record<string, unknown>;
 }
 
+/** Reads a property that may be unknown during preview (then undefined). */
+function peekProperty(resource: IdentifiableResource, key: string): unknown {
+  try {
+    return resource.props[key];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * What a resource is: the kind its serialized provider implements, else the kind of its
- * type token, else undefined (not a resource of this provider). `null`: it loads this
+ * The kind the implementation states (`powerplatformKind`), or the one its serialized
+ * provider loads, or undefined when neither says. `null` when they say something this
+ * pack cannot take as a kind (an unknown or contradictory kind).
+ */
+export function kindOfImplementation(resource: IdentifiableResource): ResourceKind | null | undefined {
+  const mark = peekProperty(resource, kindMarkKey);
+  const fromMark = mark === undefined ? undefined : (resourceKinds as readonly unknown[]).includes(mark) ? (mark as ResourceKind) : null;
+  const fromProvider = kindOfProvider(peekProperty(resource, "__provider"));
+  if (fromMark !== undefined && fromProvider !== undefined && fromMark !== fromProvider) return null;
+  return fromMark !== undefined ? fromMark : fromProvider;
+}
+
+/**
+ * What a resource is: the kind its implementation states, else the kind of its type
+ * token, else undefined (not a resource of this provider). `null`: it runs this
  * provider's implementation, but which kind cannot be told.
  */
 export function kindOfResource(resource: IdentifiableResource): ResourceKind | null | undefined {
-  let stub: unknown;
-  try {
-    stub = resource.props.__provider;
-  } catch {
-    stub = undefined; // not known yet: fall back on the type token
-  }
-  const fromProvider = kindOfProvider(stub);
-  return fromProvider !== undefined ? fromProvider : kindOf(resource.type);
+  const fromImplementation = kindOfImplementation(resource);
+  return fromImplementation !== undefined ? fromImplementation : kindOf(resource.type);
 }
 
 /** True when `resource` is of `kind`, by what it is (see kindOfResource). */

@@ -8,6 +8,7 @@
  */
 import type { ResourceHandler } from "./resources/handler";
 import { startEngineWatchdog } from "./engineWatchdog";
+import { withKindMark } from "./resources/kindMark";
 
 // In the dynamic-provider process: exit when the engine that started it is gone.
 startEngineWatchdog();
@@ -31,7 +32,7 @@ export function handlerFor(kind: string): AnyHandler {
     }
     const found = module[`${base}Handler`] as AnyHandler | undefined;
     if (!found) throw new Error(`@powerplatform-iac/provider: resources/${base} does not export ${base}Handler`);
-    handler = withStubChanges(found);
+    handler = withKindMark(kind, withStubChanges(found));
     loaded.set(kind, handler);
   }
   return handler;

@@ -1,14 +1,14 @@
 /**
  * What a resource is, whatever it is called. The rules recognise this provider's
- * resources by the implementation their serialized provider loads (resourceTypes.ts:
- * kindOfResource), so a resource registered under another type token meets the same
+ * resources by the kind their implementation states (`powerplatformKind`, see
+ * resourceTypes.ts: kindOfResource), so a resource registered under another type token meets the same
  * rules. This rule says so outright: a resource that runs this provider's implementation
  * under a type token other than its own, or whose kind cannot be told, is refused
  * (issue 8, item 7: a Trial environment registered under another token passed every rule).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configSchema, ruleConfig } from "../config";
-import { kindOf, kindOfProvider, typeToken } from "../resourceTypes";
+import { kindOf, kindOfImplementation, typeToken } from "../resourceTypes";
 
 const identityDefaults = {};
 
@@ -21,12 +21,12 @@ export const resourcesUnderTheirOwnType: ResourceValidationPolicy = {
   remediationSteps: "Use the provider's resource classes (new powerplatform.Environment(...)) instead of registering their implementation under another type.",
   validateResource: (args, reportViolation) => {
     ruleConfig(args, identityDefaults);
-    const kind = kindOfProvider((args.props as { __provider?: unknown }).__provider);
+    const kind = kindOfImplementation(args);
     if (kind === undefined) return;
     if (kind === null) {
       reportViolation(
         `${args.type} "${args.name}" violates ${resourcesUnderTheirOwnType.name}: it runs the @powerplatform-iac/provider implementation, ` +
-          `but which resource kind cannot be told from its serialized provider, so no rule can check it. Use the provider's resource classes.`,
+          `but which resource kind cannot be told, so no rule can check it. Use the provider's resource classes.`,
       );
       return;
     }

@@ -1,11 +1,13 @@
 /**
  * The pack cannot be sidestepped (issue 8, item 7 and 10): resources are recognised by
- * the implementation their serialized provider loads, not only by type token; a rule
- * that needs a value unknown at preview fails the preview by default.
+ * the kind their implementation states (`powerplatformKind`, added by the provider's
+ * runtime; the engine hides `__provider` from policy packs) or their serialized provider
+ * loads, not only by type token; a rule that needs a value unknown at preview fails the
+ * preview by default.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../../policies/policies";
-import { kindOfProvider, kindOfResource } from "../../../policies/resourceTypes";
+import { kindOfImplementation, kindOfProvider, kindOfResource } from "../../../policies/resourceTypes";
 import { resourcesUnderTheirOwnType } from "../../../policies/rules/identity";
 import { noTrialOrDeveloperEnvironmentsInProduction } from "../../../policies/rules/environments";
 import { environmentProps, ids, policyResource, resourceArgs, stackArgs, unknownString, validate, validateStack } from "./fakeArgs";
@@ -40,9 +42,14 @@ return (olds, news) => handler().check(olds, news);
 }
 `;
 
-/** The same implementation registered under another type token. */
+/**
+ * The same implementation registered under another type token, as a policy pack sees it:
+ * the checked inputs with the kind the runtime states, without `__provider` (the engine
+ * gives analyzers no `__` property).
+ */
 function disguised(kind: "Environment" | "Flow", props: Record<string, unknown>, options: Parameters<typeof resourceArgs>[2] = {}) {
-  const args = resourceArgs(kind, { ...props, __provider: serializedStub(kind) }, options);
+  const { __provider: _hidden, ...visible } = props;
+  const args = resourceArgs(kind, { ...visible, powerplatformKind: kind }, options);
   return { ...args, type: "pulumi-nodejs:dynamic/other:Thing", urn: args.urn.replace(/::pulumi-nodejs:dynamic\/powerplatform:\w+::/, "::pulumi-nodejs:dynamic/other:Thing::") };
 }
 
@@ -62,7 +69,15 @@ describe("what a resource is", () => {
     expect(kindOfProvider(`${serializedStub("Environment")}${serializedStub("Flow")}`)).toBeNull();
   });
 
-  test("the provider's kind wins over the type token; the token is the fallback", () => {
+  test("the kind the implementation states; contradictions and unknown kinds are null", () => {
+    expect(kindOfImplementation({ type: "x", props: { powerplatformKind: "Environment" } })).toBe("Environment");
+    expect(kindOfImplementation({ type: "x", props: { powerplatformKind: "Bogus" } })).toBeNull();
+    expect(kindOfImplementation({ type: "x", props: { powerplatformKind: "Flow", __provider: serializedStub("Environment") } })).toBeNull();
+    expect(kindOfImplementation({ type: "x", props: { displayName: "y" } })).toBeUndefined();
+  });
+
+  test("the implementation's kind wins over the type token; the token is the fallback", () => {
+    expect(kindOfResource({ type: "pulumi-nodejs:dynamic/other:Thing", props: { powerplatformKind: "Environment" } })).toBe("Environment");
     expect(kindOfResource({ type: "pulumi-nodejs:dynamic:Resource", props: { __provider: serializedStub("Environment") } })).toBe("Environment");
     expect(kindOfResource({ type: "pulumi-nodejs:dynamic/powerplatform:Flow", props: { __provider: "exports.handler = __f0;" } })).toBe("Flow");
     expect(kindOfResource({ type: "aws:s3/bucket:Bucket", props: {} })).toBeUndefined();
@@ -83,13 +98,13 @@ describe("a disguised resource meets the same rules", () => {
       'pulumi-nodejs:dynamic/other:Thing "sneaky" violates powerplatform-resources-under-their-own-type: it runs the implementation of Environment under another type token ' +
         "(the rules for Environment apply to it all the same). Register it as pulumi-nodejs:dynamic/powerplatform:Environment: use new powerplatform.Environment(...).",
     ]);
-    expect(await validate(resourcesUnderTheirOwnType, resourceArgs("Environment", { ...environmentProps(), __provider: serializedStub("Environment") }))).toEqual([]);
+    expect(await validate(resourcesUnderTheirOwnType, resourceArgs("Environment", { ...environmentProps(), powerplatformKind: "Environment" }))).toEqual([]);
     expect(await validate(resourcesUnderTheirOwnType, resourceArgs("Environment", environmentProps()))).toEqual([]);
   });
 
   test("a stack rule finds a disguised environment too", async () => {
     const rule = policies.find((p) => p.name === "environments-linked-to-billing-policy") as StackValidationPolicy;
-    const env = { ...policyResource("Environment", "sneaky", { ...environmentProps(), __provider: serializedStub("Environment"), environmentId: ids.environment }), type: "pulumi-nodejs:dynamic:Resource" };
+    const env = { ...policyResource("Environment", "sneaky", { ...environmentProps(), powerplatformKind: "Environment", environmentId: ids.environment }), type: "pulumi-nodejs:dynamic:Resource" };
     expect(await validateStack(rule, stackArgs([env]))).toEqual([expect.objectContaining({ message: expect.stringContaining('"sneaky" violates environments-linked-to-billing-policy') })]);
   });
 });
