@@ -53,9 +53,15 @@ export function managedIn(stackResources: Record<string, { type?: string }>): st
 /** Reads what the stack managed after its last run (nothing for a new stack). */
 export async function managedBefore(): Promise<string[]> {
   const stackName = `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`;
-  const result = (await pulumi.runtime.invoke("pulumi:pulumi:readStackResourceOutputs", { stackName }, { async: true })) as {
-    outputs?: Record<string, { type?: string }>;
-  };
+  let result: { outputs?: Record<string, { type?: string }> };
+  try {
+    result = await pulumi.runtime.invoke("pulumi:pulumi:readStackResourceOutputs", { stackName }, { async: true });
+  } catch (error) {
+    throw new pulumi.RunError(
+      `cannot read what stack ${stackName} managed before (${(error as Error).message}), which the guard against mass deletion compares the tenant file with; ` +
+        `to run without the guard: pulumi config set powerplatform-tenant:allowMassDeletion true`,
+    );
+  }
   return managedIn(result?.outputs ?? {});
 }
 
@@ -93,6 +99,7 @@ export function deletionVerdict(before: string[], declared: string[], settings: 
 
 /** Throws a RunError (no stack trace, exit non-zero) when the run would delete too much. */
 export async function guardAgainstMassDeletion(declared: string[], settings: DeletionGuardSettings, tenantFile: string): Promise<void> {
+  if (settings.allowMassDeletion) return;
   const verdict = deletionVerdict(await managedBefore(), declared, settings, tenantFile);
   if (verdict.refusal) throw new pulumi.RunError(verdict.refusal);
 }
