@@ -18,9 +18,13 @@ import {
   flowOwnerAllowedPrincipalTypes,
 } from "./rules/flows";
 import { billingPolicyNameConvention, environmentDisplayNameConvention } from "./rules/naming";
+import { resourcesUnderTheirOwnType } from "./rules/identity";
 import { productionEnvironmentsProtected } from "./rules/protection";
+import { failSafeOnUnknown } from "./unknownValues";
 
+/** Every rule, each with the unknownAtPreview setting (unknownValues.ts). */
 export const policies: Policies = [
+  resourcesUnderTheirOwnType,
   billingPolicyAllowedLocations,
   billingPolicyAllowedSubscriptions,
   productionBillingPoliciesEnabled,
@@ -35,4 +39,4 @@ export const policies: Policies = [
   criticalFlowsStarted,
   environmentDisplayNameConvention,
   billingPolicyNameConvention,
-];
+].map(failSafeOnUnknown);

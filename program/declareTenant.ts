@@ -5,7 +5,36 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as powerplatform from "@powerplatform-iac/provider";
-import type { TenantFile } from "./tenantFile";
+import type { LifecycleSpec, TenantFile } from "./tenantFile";
+
+/** The Pulumi names of the resources an entry declares (one place, used by declareTenant and the deletion guard). */
+export const resourceNames = {
+  install: (environmentKey: string, uniqueName: string) => `${environmentKey}--${uniqueName}`,
+  link: (policyKey: string, environmentRef: string) => `${policyKey}--${environmentRef}`,
+};
+
+/** Every resource the tenant file declares, as `<Kind>/<Pulumi name>`, without registering anything. */
+export function declaredResources(tenant: TenantFile): string[] {
+  const names: string[] = [];
+  for (const [key, spec] of Object.entries(tenant.environments)) {
+    names.push(`Environment/${key}`);
+    for (const app of spec.applications ?? []) names.push(`ApplicationInstall/${resourceNames.install(key, app)}`);
+  }
+  for (const [key, spec] of Object.entries(tenant.billingPolicies)) {
+    names.push(`BillingPolicy/${key}`);
+    for (const ref of spec.environments ?? []) names.push(`BillingPolicyEnvironment/${resourceNames.link(key, ref)}`);
+  }
+  for (const [key, spec] of Object.entries(tenant.flows)) {
+    if (spec.state) names.push(`FlowState/${key}`);
+    if (spec.owners) names.push(`FlowOwners/${key}`);
+  }
+  return names.sort();
+}
+
+/** The resource options of an entry's protect and retainOnDelete. */
+function lifecycle(spec: LifecycleSpec): pulumi.CustomResourceOptions {
+  return { protect: spec.protect ?? false, ...(spec.retainOnDelete ? { retainOnDelete: true } : {}) };
+}
 
 export interface DeclaredTenant {
   billingPolicies: Record<string, powerplatform.BillingPolicy>;
@@ -20,12 +49,12 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
   const environments: DeclaredTenant["environments"] = {};
   const installs: DeclaredTenant["installs"] = [];
   for (const [key, spec] of Object.entries(tenant.environments)) {
-    const { applications, protect, ...args } = spec;
-    const environment = new powerplatform.Environment(key, args, { protect: protect ?? false });
+    const { applications, protect, retainOnDelete, ...args } = spec;
+    const environment = new powerplatform.Environment(key, args, lifecycle({ protect, retainOnDelete }));
     environments[key] = environment;
     for (const uniqueName of applications ?? []) {
       installs.push(
-        new powerplatform.ApplicationInstall(`${key}--${uniqueName}`, { environmentId: environment.environmentId, uniqueName }, { parent: environment }),
+        new powerplatform.ApplicationInstall(resourceNames.install(key, uniqueName), { environmentId: environment.environmentId, uniqueName }, { parent: environment }),
       );
     }
   }
@@ -35,15 +64,17 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
   const billingPolicies: DeclaredTenant["billingPolicies"] = {};
   const links: DeclaredTenant["links"] = [];
   for (const [key, spec] of Object.entries(tenant.billingPolicies)) {
-    const { environments: billed, ...args } = spec;
-    const policy = new powerplatform.BillingPolicy(key, args);
+    const { environments: billed, protect, retainOnDelete, ...args } = spec;
+    const options = lifecycle({ protect, retainOnDelete });
+    const policy = new powerplatform.BillingPolicy(key, args, options);
     billingPolicies[key] = policy;
     for (const ref of billed ?? []) {
       links.push(
         new powerplatform.BillingPolicyEnvironment(
-          `${key}--${ref}`,
+          resourceNames.link(key, ref),
           { billingPolicyId: policy.billingPolicyId, environmentId: environmentId(ref) },
-          { parent: policy },
+          // A retained policy keeps the environments it bills.
+          { parent: policy, ...options },
         ),
       );
     }
@@ -53,8 +84,9 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
   const flowOwners: DeclaredTenant["flowOwners"] = {};
   for (const [key, spec] of Object.entries(tenant.flows)) {
     const target = { environmentId: environmentId(spec.environment), flowId: spec.flowId };
-    if (spec.state) flowStates[key] = new powerplatform.FlowState(key, { ...target, state: spec.state });
-    if (spec.owners) flowOwners[key] = new powerplatform.FlowOwners(key, { ...target, owners: spec.owners });
+    const options = lifecycle(spec);
+    if (spec.state) flowStates[key] = new powerplatform.FlowState(key, { ...target, state: spec.state }, options);
+    if (spec.owners) flowOwners[key] = new powerplatform.FlowOwners(key, { ...target, owners: spec.owners }, options);
   }
 
   return { billingPolicies, environments, links, installs, flowStates, flowOwners };

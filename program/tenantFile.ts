@@ -7,10 +7,19 @@ import Ajv, { type ErrorObject } from "ajv";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
+import { nearestName } from "@powerplatform-iac/provider";
 
 export type Location = string;
 
-export interface BillingPolicySpec {
+/** Resource options a tenant-file entry may set (README: "Protected and retained objects"). */
+export interface LifecycleSpec {
+  /** Pulumi refuses to delete the object. */
+  protect?: boolean;
+  /** When the entry leaves the file, the object is forgotten, not deleted. */
+  retainOnDelete?: boolean;
+}
+
+export interface BillingPolicySpec extends LifecycleSpec {
   name: string;
   location: Location;
   status?: "Enabled" | "Disabled";
@@ -19,7 +28,7 @@ export interface BillingPolicySpec {
   adoptId?: string;
 }
 
-export interface EnvironmentSpec {
+export interface EnvironmentSpec extends LifecycleSpec {
   displayName: string;
   description?: string;
   location: Location;
@@ -28,7 +37,6 @@ export interface EnvironmentSpec {
   securityGroupId?: string;
   dataverse?: { languageCode?: number; currencyCode?: string; domainName?: string; securityGroupId?: string; templates?: string[] };
   applications?: string[];
-  protect?: boolean;
   adoptId?: string;
 }
 
@@ -38,7 +46,7 @@ export interface FlowOwnerSpec {
   role?: "CanEdit" | "CanView";
 }
 
-export interface FlowSpec {
+export interface FlowSpec extends LifecycleSpec {
   environment: string;
   flowId: string;
   state?: "Started" | "Stopped";
@@ -89,8 +97,12 @@ function describe(error: ErrorObject): string {
   switch (error.keyword) {
     case "enum":
       return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
-    case "additionalProperties":
-      return `unknown property "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+    case "additionalProperties": {
+      const unknownName = (error.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const nearest = nearestName(unknownName, known);
+      return `unknown property "${unknownName}"${nearest ? ` (did you mean "${nearest}"?)` : ""}`;
+    }
     case "required":
       return `missing required property "${(error.params as { missingProperty: string }).missingProperty}"`;
     case "pattern":
@@ -171,6 +183,39 @@ function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
       seen.add(id);
     });
   }
+  problems.push(...duplicateProblems(tenant));
+  return problems;
+}
+
+/**
+ * Two entries that manage the same object would undo each other on every run (co-owners
+ * flipping, a flow started and stopped): each object is declared once. Ids compare
+ * without case; the second entry is the one reported, naming the first.
+ */
+function duplicateProblems(tenant: TenantFile): TenantFileProblem[] {
+  const problems: TenantFileProblem[] = [];
+  const once = (what: string, seen: Map<string, string>, id: string | undefined, at: string, label: string) => {
+    if (id === undefined) return;
+    const key = id.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      problems.push({ path: at, rule: "duplicate", message: `${what} ${id} is already managed by ${first}: declare each object once (two entries would undo each other on every run)` });
+    } else {
+      seen.set(key, label);
+    }
+  };
+  const flows = new Map<string, string>();
+  for (const [key, flow] of Object.entries(tenant.flows)) once("flow", flows, flow.flowId, `/flows/${key}/flowId`, `/flows/${key}`);
+  const environments = new Map<string, string>();
+  const domains = new Map<string, string>();
+  for (const [key, env] of Object.entries(tenant.environments)) {
+    once("environment", environments, env.adoptId, `/environments/${key}/adoptId`, `/environments/${key}`);
+    once("the Dataverse domain name", domains, env.dataverse?.domainName, `/environments/${key}/dataverse/domainName`, `/environments/${key}`);
+  }
+  const policies = new Map<string, string>();
+  for (const [key, policy] of Object.entries(tenant.billingPolicies)) {
+    once("billing policy", policies, policy.adoptId, `/billingPolicies/${key}/adoptId`, `/billingPolicies/${key}`);
+  }
   return problems;
 }
 
@@ -200,7 +245,7 @@ export function parseTenantFile(text: string, file: string): TenantFile {
     );
   }
   const data = (doc.toJS() ?? {}) as Partial<TenantFile>;
-  const ajv = new Ajv({ allErrors: true, useDefaults: false, strict: false });
+  const ajv = new Ajv({ allErrors: true, useDefaults: false, strict: false, verbose: true });
   const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
   if (!validate(data)) {
     const problems = (validate.errors ?? [])

@@ -17,3 +17,4 @@ export { FlowState } from "./resources/flowState";
 export type { FlowStateArgs } from "./resources/flowState";
 export { FlowOwners, flowPrincipalTypes, flowOwnerRoles } from "./resources/flowOwners";
 export type { FlowOwnersArgs, FlowOwnerArgs, FlowOwner, FlowOwnerPrincipalType, FlowOwnerRole } from "./resources/flowOwners";
+export { nearestName } from "./resources/validation";

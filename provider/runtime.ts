@@ -8,6 +8,11 @@
  */
 import type { ResourceHandler } from "./resources/handler";
 import { withTimeouts } from "./resources/timeouts";
+import { startEngineWatchdog } from "./engineWatchdog";
+import { withKindMark } from "./resources/kindMark";
+
+// In the dynamic-provider process: exit when the engine that started it is gone.
+startEngineWatchdog();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = ResourceHandler<any, any>;
@@ -28,7 +33,7 @@ export function handlerFor(kind: string): AnyHandler {
     }
     const found = module[`${base}Handler`] as AnyHandler | undefined;
     if (!found) throw new Error(`@powerplatform-iac/provider: resources/${base} does not export ${base}Handler`);
-    handler = withStubChanges(withTimeouts(found));
+    handler = withKindMark(kind, withStubChanges(withTimeouts(found)));
     loaded.set(kind, handler);
   }
   return handler;

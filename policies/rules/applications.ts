@@ -4,7 +4,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configSchema, ruleConfig, stringList } from "../config";
 import { violation } from "../messages";
-import { types, type ApplicationInstallProps } from "../resourceTypes";
+import { isKind, type ApplicationInstallProps } from "../resourceTypes";
 
 export interface ApprovedPackagesConfig {
   approvedPackages: string[];
@@ -21,7 +21,7 @@ export const approvedApplicationPackages: ResourceValidationPolicy = {
   }),
   remediationSteps: "Remove the ApplicationInstall, or have the package approved and added to approvedPackages.",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.ApplicationInstall) return;
+    if (!isKind(args, "ApplicationInstall")) return;
     const { approvedPackages } = ruleConfig(args, approvedPackagesDefaults);
     if (approvedPackages.length === 0) return;
     const uniqueName = (args.props as ApplicationInstallProps).uniqueName;

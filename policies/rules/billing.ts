@@ -9,7 +9,7 @@ import { quoteList, resourceLabel, violation } from "../messages";
 import {
   defaultBillingPolicyStatus,
   environmentSkus,
-  types,
+  isKind,
   type BillingPolicyProps,
   type EnvironmentSku,
 } from "../resourceTypes";
@@ -47,7 +47,7 @@ export const billingPolicyAllowedLocations: ResourceValidationPolicy = {
   }),
   remediationSteps: "Set the billing policy's location to an allowed geography, or add the geography to allowedLocations.",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.BillingPolicy) return;
+    if (!isKind(args, "BillingPolicy")) return;
     const { allowedLocations } = ruleConfig(args, allowedLocationsDefaults);
     const props = args.props as BillingPolicyProps;
     const location = props.location;
@@ -76,7 +76,7 @@ export const billingPolicyAllowedSubscriptions: ResourceValidationPolicy = {
   }),
   remediationSteps: "Point billingInstrument.subscriptionId at an approved subscription, or add the subscription to allowedSubscriptionIds.",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.BillingPolicy) return;
+    if (!isKind(args, "BillingPolicy")) return;
     const { allowedSubscriptionIds } = ruleConfig(args, allowedSubscriptionsDefaults);
     if (allowedSubscriptionIds.length === 0) return;
     const props = args.props as BillingPolicyProps;
@@ -105,7 +105,7 @@ export const productionBillingPoliciesEnabled: ResourceValidationPolicy = {
   configSchema: configSchema(productionEnabledDefaults, { productionStackPattern: productionStackPatternSchema }),
   remediationSteps: "Set the billing policy's status to Enabled (enforcement level `remediate` does it automatically).",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.BillingPolicy) return;
+    if (!isKind(args, "BillingPolicy")) return;
     const { productionStackPattern } = ruleConfig(args, productionEnabledDefaults);
     if (!isProductionStack(args.urn, productionStackPattern, productionBillingPoliciesEnabled.name)) return;
     const status = (args.props as BillingPolicyProps).status ?? defaultBillingPolicyStatus;
@@ -116,7 +116,7 @@ export const productionBillingPoliciesEnabled: ResourceValidationPolicy = {
     }
   },
   remediateResource: (args) => {
-    if (args.type !== types.BillingPolicy) return undefined;
+    if (!isKind(args, "BillingPolicy")) return undefined;
     const { productionStackPattern } = ruleConfig(args, productionEnabledDefaults);
     if (!isProductionStack(args.urn, productionStackPattern, productionBillingPoliciesEnabled.name)) return undefined;
     const props = args.props as BillingPolicyProps;
@@ -162,8 +162,8 @@ export const environmentsLinkedToBillingPolicy: StackValidationPolicy = {
   remediationSteps: "Declare a BillingPolicyEnvironment with the environment's environmentId and a billing policy in the same geography.",
   validateStack: (args, reportViolation) => {
     const { skus } = ruleConfig(args, linkedEnvironmentsDefaults);
-    const environments = args.resources.filter((r) => r.type === types.Environment);
-    const billingLinks = args.resources.filter((r) => r.type === types.BillingPolicyEnvironment);
+    const environments = args.resources.filter((r) => isKind(r, "Environment"));
+    const billingLinks = args.resources.filter((r) => isKind(r, "BillingPolicyEnvironment"));
     for (const environment of environments) {
       const sku = peek(() => environment.props.environmentSku as unknown);
       if (sku === unknown || !skus.includes(sku as EnvironmentSku)) continue;

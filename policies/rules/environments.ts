@@ -5,7 +5,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configSchema, ruleConfig } from "../config";
 import { quoteList, violation } from "../messages";
-import { environmentSkus, types, type EnvironmentProps, type EnvironmentSku } from "../resourceTypes";
+import { environmentSkus, isKind, type EnvironmentProps, type EnvironmentSku } from "../resourceTypes";
 import { defaultProductionStackPattern, isProductionStack, productionStackPatternSchema } from "../stack";
 import { knownString, peek, unknown } from "../values";
 
@@ -36,7 +36,7 @@ export const noTrialOrDeveloperEnvironmentsInProduction: ResourceValidationPolic
   }),
   remediationSteps: "Use environmentSku Production or Sandbox, or move the environment to a non-production stack.",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.Environment) return;
+    if (!isKind(args, "Environment")) return;
     const { productionStackPattern, forbiddenSkus } = ruleConfig(args, productionSkusDefaults);
     if (!isProductionStack(args.urn, productionStackPattern, noTrialOrDeveloperEnvironmentsInProduction.name)) return;
     const sku = (args.props as EnvironmentProps).environmentSku;
@@ -71,7 +71,7 @@ export const productionEnvironmentSecurityGroup: ResourceValidationPolicy = {
   }),
   remediationSteps: "Set dataverse.securityGroupId (or securityGroupId, with a dataverse block) to the object id of the Entra group allowed in the environment.",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.Environment) return;
+    if (!isKind(args, "Environment")) return;
     const { skus } = ruleConfig(args, securityGroupDefaults);
     const props = args.props as EnvironmentProps;
     if (!skus.includes(props.environmentSku)) return;

@@ -9,7 +9,7 @@ import { quoteList, violation } from "../messages";
 import {
   defaultFlowOwnerRole,
   principalTypes,
-  types,
+  isKind,
   type FlowOwner,
   type FlowOwnersProps,
   type FlowProps,
@@ -52,7 +52,7 @@ export const flowMinimumCoOwners: ResourceValidationPolicy = {
   }),
   remediationSteps: "Add owners with role CanEdit (the default role) to the FlowOwners resource.",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.FlowOwners) return;
+    if (!isKind(args, "FlowOwners")) return;
     const { minimumCoOwners } = ruleConfig(args, minimumCoOwnersDefaults);
     const owners = (args.props as FlowOwnersProps).owners ?? [];
     const editors = distinctPrincipals(owners.filter(canEdit));
@@ -81,7 +81,7 @@ export const flowGroupOrServicePrincipalOwner: ResourceValidationPolicy = {
   }),
   remediationSteps: "Add an owner with principalType Group or ServicePrincipal (and role CanEdit) to the FlowOwners resource.",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.FlowOwners) return;
+    if (!isKind(args, "FlowOwners")) return;
     const { requireCanEdit } = ruleConfig(args, nonPersonalOwnerDefaults);
     const owners = (args.props as FlowOwnersProps).owners ?? [];
     const found = owners.some(
@@ -118,7 +118,7 @@ export const flowOwnerAllowedPrincipalTypes: ResourceValidationPolicy = {
   }),
   remediationSteps: "Replace the owners of other types by principals of an allowed type.",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.FlowOwners) return;
+    if (!isKind(args, "FlowOwners")) return;
     const { allowedPrincipalTypes } = ruleConfig(args, allowedPrincipalTypesDefaults);
     const owners = (args.props as FlowOwnersProps).owners ?? [];
     owners.forEach((owner, index) => {
@@ -139,18 +139,28 @@ export interface CriticalFlowsConfig {
 }
 const criticalFlowsDefaults: CriticalFlowsConfig = { criticalFlowIds: [], criticalFlowNamePattern: "^critical[-_]" };
 
+/** The state the resource puts the flow in: a Flow that omits state is Stopped (the provider's default). */
+function declaredState(args: ResourceValidationArgs): unknown {
+  const state = (args.props as FlowStateProps | FlowProps).state;
+  return state === undefined && isKind(args, "Flow") ? "Stopped" : state;
+}
+
 /** Why the FlowState or Flow of `args` is critical, or undefined when it is not. */
 function criticalBecause(args: ResourceValidationArgs, config: CriticalFlowsConfig): string | undefined {
   const { criticalFlowIds, criticalFlowNamePattern } = config;
   if (criticalFlowNamePattern !== "" && configRegExp(criticalFlowNamePattern, criticalFlowsStarted.name, "criticalFlowNamePattern").test(args.name)) {
     return `its resource name matches /${criticalFlowNamePattern}/`;
   }
-  if (args.type === types.FlowState && criticalFlowIds.length > 0) {
-    // Read only when needed: an id not known during preview then makes the engine
-    // report that the rule could not run yet, and the rule runs again at `up`.
-    const flowId = String((args.props as FlowStateProps).flowId).toLowerCase();
-    if (criticalFlowIds.some((id) => id.toLowerCase() === flowId)) return `flow ${flowId} is in criticalFlowIds`;
-  }
+  if (criticalFlowIds.length === 0) return undefined;
+  // The flow a FlowState turns on and off, or the existing flow a Flow adopts (a Flow it
+  // creates gets a new id, which no list can name yet). Read only when needed: an id
+  // not known during preview is handled by the pack's unknownAtPreview setting.
+  const flowId = isKind(args, "FlowState")
+    ? (args.props as FlowStateProps).flowId
+    : (args.props as FlowProps).adoptId;
+  if (flowId === undefined || flowId === null || flowId === "") return undefined;
+  const id = String(flowId).toLowerCase();
+  if (criticalFlowIds.some((critical) => critical.toLowerCase() === id)) return `flow ${id} is in criticalFlowIds`;
   return undefined;
 }
 
@@ -160,7 +170,7 @@ export const criticalFlowsStarted: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: configSchema(criticalFlowsDefaults, {
-    criticalFlowIds: stringList("Ids (GUIDs) of critical flows: FlowState resources for these flows must be Started."),
+    criticalFlowIds: stringList("Ids (GUIDs) of critical flows: FlowState resources for these flows, and Flow resources adopting them (adoptId), must be Started."),
     criticalFlowNamePattern: {
       type: "string",
       description: "A regular expression matched against the Pulumi resource name of FlowState and Flow resources: matching ones are critical. Empty: none.",
@@ -168,11 +178,9 @@ export const criticalFlowsStarted: ResourceValidationPolicy = {
   }),
   remediationSteps: "Set state to Started (enforcement level `remediate` does it automatically).",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.FlowState && args.type !== types.Flow) return;
+    if (!isKind(args, "FlowState") && !isKind(args, "Flow")) return;
     const config = ruleConfig(args, criticalFlowsDefaults);
-    // A Flow that omits state keeps the state the service gives it: only an explicit Stopped is flagged.
-    const state = (args.props as FlowStateProps | FlowProps).state;
-    if (state !== "Stopped") return;
+    if (declaredState(args) !== "Stopped") return;
     const because = criticalBecause(args, config);
     if (!because) return;
     reportViolation(violation(criticalFlowsStarted.name, args.type, args.name,
@@ -180,9 +188,9 @@ export const criticalFlowsStarted: ResourceValidationPolicy = {
       `Set state to "Started", or stop treating the flow as critical.`));
   },
   remediateResource: (args) => {
-    if (args.type !== types.FlowState && args.type !== types.Flow) return undefined;
+    if (!isKind(args, "FlowState") && !isKind(args, "Flow")) return undefined;
     const props = args.props as FlowStateProps | FlowProps;
-    if (props.state !== "Stopped") return undefined;
+    if (declaredState(args) !== "Stopped") return undefined;
     if (!criticalBecause(args, ruleConfig(args, criticalFlowsDefaults))) return undefined;
     // Only the state changes; `__provider` and unknown values are returned untouched.
     props.state = "Started";

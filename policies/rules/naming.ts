@@ -5,7 +5,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configRegExp, configSchema, ruleConfig } from "../config";
 import { violation } from "../messages";
-import { types, type BillingPolicyProps, type EnvironmentProps } from "../resourceTypes";
+import { isKind, type BillingPolicyProps, type EnvironmentProps } from "../resourceTypes";
 
 export interface NamingConfig {
   pattern: string;
@@ -27,7 +27,7 @@ export const environmentDisplayNameConvention: ResourceValidationPolicy = {
   configSchema: configSchema(environmentNamingDefaults, { pattern: patternSchema("environment displayName") }),
   remediationSteps: "Rename the environment (displayName is updated in place).",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.Environment) return;
+    if (!isKind(args, "Environment")) return;
     const { pattern } = ruleConfig(args, environmentNamingDefaults);
     const displayName = (args.props as EnvironmentProps).displayName;
     if (!configRegExp(pattern, environmentDisplayNameConvention.name, "pattern").test(String(displayName))) {
@@ -48,7 +48,7 @@ export const billingPolicyNameConvention: ResourceValidationPolicy = {
   configSchema: configSchema(billingPolicyNamingDefaults, { pattern: patternSchema("billing policy name") }),
   remediationSteps: "Rename the billing policy (name is updated in place).",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.BillingPolicy) return;
+    if (!isKind(args, "BillingPolicy")) return;
     const { pattern } = ruleConfig(args, billingPolicyNamingDefaults);
     const name = (args.props as BillingPolicyProps).name;
     if (!configRegExp(pattern, billingPolicyNameConvention.name, "pattern").test(String(name))) {

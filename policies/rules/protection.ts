@@ -5,7 +5,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { configSchema, ruleConfig } from "../config";
 import { violation } from "../messages";
-import { environmentSkus, types, type EnvironmentProps, type EnvironmentSku } from "../resourceTypes";
+import { environmentSkus, isKind, type EnvironmentProps, type EnvironmentSku } from "../resourceTypes";
 
 export interface ProtectedEnvironmentsConfig {
   skus: EnvironmentSku[];
@@ -27,7 +27,7 @@ export const productionEnvironmentsProtected: ResourceValidationPolicy = {
   }),
   remediationSteps: "Add `{ protect: true }` to the environment's resource options (a policy cannot set resource options).",
   validateResource: (args, reportViolation) => {
-    if (args.type !== types.Environment) return;
+    if (!isKind(args, "Environment")) return;
     const { skus } = ruleConfig(args, protectedEnvironmentsDefaults);
     const sku = (args.props as EnvironmentProps).environmentSku;
     if (!skus.includes(sku) || args.opts.protect) return;

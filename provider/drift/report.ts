@@ -73,26 +73,54 @@ export function renderText(report: DriftReport): string {
   return lines.join("\n") + "\n";
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/**
+ * Tenant data as Markdown text that renders as the same characters and nothing else: no
+ * HTML (`<img …>`), no link (`[x](…)`, `https://…`, `www.…`), no @mention, no emphasis,
+ * no line break and no table pipe. Backslash escapes for Markdown's punctuation, then
+ * character references for what has a meaning in HTML or in GitHub's autolinks.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, " ")
+    .replace(/[\\`*_{}[\]()#+!~|]/g, "\\$&")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/@/g, "&#64;")
+    .replace(/:/g, "&#58;")
+    .replace(/(w)(ww)\./gi, "$1$2&#46;");
 }
+
+/**
+ * Tenant data as a Markdown code span: literal by nature (no HTML, link or mention
+ * inside), fenced with more backticks than it contains, pipes escaped for the table.
+ */
+export function markdownCode(text: string): string {
+  const t = text.replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|");
+  const longestRun = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longestRun + 1);
+  const pad = t.startsWith("`") || t.endsWith("`") ? " " : "";
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+const cell = markdownText;
 
 export function renderMarkdown(report: DriftReport): string {
   const lines: string[] = [];
   if (!hasDrift(report)) {
-    lines.push(`### ✅ No drift in \`${report.stack}\``);
+    lines.push(`### ✅ No drift in ${markdownCode(report.stack)}`);
     lines.push("");
     lines.push(`${report.resourcesChecked} resources checked at ${report.checkedAt}.`);
   } else {
-    lines.push(`### ⚠️ Drift in \`${report.stack}\`: ${report.drifted.length} of ${report.resourcesChecked} resources changed outside Pulumi`);
+    lines.push(`### ⚠️ Drift in ${markdownCode(report.stack)}: ${report.drifted.length} of ${report.resourcesChecked} resources changed outside Pulumi`);
     lines.push("");
     lines.push("| resource | change | property | last applied | tenant now |");
     lines.push("| --- | --- | --- | --- | --- |");
     for (const r of report.drifted) {
-      const name = `${shortType(r.type)} \`${r.name}\``;
+      const name = `${markdownText(shortType(r.type))} ${markdownCode(r.name)}`;
       if (r.properties.length === 0) lines.push(`| ${name} | ${r.change} | | | |`);
       for (const p of r.properties) {
-        lines.push(`| ${name} | ${r.change} | \`${cell(p.path)}\` | ${cell(show(p.before))} | ${cell(show(p.after))} |`);
+        lines.push(`| ${name} | ${r.change} | ${markdownCode(p.path)} | ${cell(show(p.before))} | ${cell(show(p.after))} |`);
       }
     }
     lines.push("");
@@ -104,7 +132,7 @@ export function renderMarkdown(report: DriftReport): string {
     lines.push("");
     lines.push("| level | policy | message |");
     lines.push("| --- | --- | --- |");
-    for (const v of report.policyViolations) lines.push(`| ${v.enforcementLevel} | ${v.policy} | ${cell(v.message.trim())} |`);
+    for (const v of report.policyViolations) lines.push(`| ${cell(v.enforcementLevel)} | ${cell(v.policy)} | ${cell(v.message.trim())} |`);
   }
   return lines.join("\n") + "\n";
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
+import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -64,8 +65,12 @@ export type ApplicationInstallApi = Pick<
 
 const resourceName = "ApplicationInstall";
 
+/** The arguments of an ApplicationInstall: check refuses any other name (`__` names excepted). */
+export const applicationInstallArguments = ["environmentId", "uniqueName", "operationTimeoutMinutes"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<ApplicationInstallInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", applicationInstallArguments);
   const environmentId = c.guid(news.environmentId, "environmentId", { required: true });
   const uniqueName = c.string(news.uniqueName, "uniqueName", {
     required: true,
@@ -410,6 +415,7 @@ export class ApplicationInstall extends pulumi.dynamic.Resource {
   declare readonly lastOperation: pulumi.Output<ApplicationInstallOperation | undefined>;
 
   constructor(name: string, args: ApplicationInstallArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "installation of package", [args.environmentId, args.uniqueName]);
     super(
       dynamicProvider(resourceName),
       name,

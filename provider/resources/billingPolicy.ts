@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
+import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -95,8 +96,13 @@ interface BillingPolicyDto {
 
 const resourceName = "BillingPolicy";
 
+/** The arguments of a BillingPolicy: check refuses any other name (`__` names excepted). */
+export const billingPolicyArguments = ["name", "location", "status", "billingInstrument", "adoptId"] as const;
+const billingInstrumentArguments = ["subscriptionId", "resourceGroup"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<BillingPolicyInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", billingPolicyArguments);
   const name = c.string(news.name, "name", {
     required: true,
     maxLength: 100,
@@ -106,6 +112,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<BillingPolicyIn
   const location = c.oneOf(news.location, "location", billingPolicyLocations);
   const status = c.oneOf(news.status, "status", billingPolicyStatuses, "Enabled");
   const instrument = c.object(news.billingInstrument, "billingInstrument", { required: true });
+  if (instrument) c.knownNames(instrument, "billingInstrument", billingInstrumentArguments);
   const subscriptionId = instrument ? c.guid(instrument.subscriptionId, "billingInstrument.subscriptionId", { required: true }) : undefined;
   const resourceGroup = instrument
     ? c.string(instrument.resourceGroup, "billingInstrument.resourceGroup", {
@@ -293,6 +300,7 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
   declare readonly lastModifiedOn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "billing policy", [args.adoptId]);
     super(
       dynamicProvider(resourceName),
       name,

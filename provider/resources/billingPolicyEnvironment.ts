@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
+import { claim } from "./claims";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -29,8 +30,12 @@ export function linkId(inputs: BillingPolicyEnvironmentInputs): string {
   return `${inputs.billingPolicyId}/${inputs.environmentId}`;
 }
 
+/** The arguments of a BillingPolicyEnvironment: check refuses any other name (`__` names excepted). */
+export const billingPolicyEnvironmentArguments = ["billingPolicyId", "environmentId"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<BillingPolicyEnvironmentInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", billingPolicyEnvironmentArguments);
   const billingPolicyId = c.guid(news.billingPolicyId, "billingPolicyId", { required: true });
   const environmentId = c.guid(news.environmentId, "environmentId", { required: true });
   if (c.failures.length > 0) return { failures: c.failures };
@@ -151,6 +156,7 @@ export class BillingPolicyEnvironment extends pulumi.dynamic.Resource {
   declare readonly environmentId: pulumi.Output<string>;
 
   constructor(name: string, args: BillingPolicyEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "billing of environment", [args.environmentId]);
     super(dynamicProvider(resourceName), name, propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["billingPolicyId", "environmentId"]), opts, "powerplatform", resourceName);
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
+import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
@@ -98,10 +99,15 @@ export interface EnvironmentOutputs extends Omit<EnvironmentInputs, "dataverse" 
 const resourceName = "Environment";
 const domainPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** The arguments of an Environment: check refuses any other name (`__` names excepted). */
+export const environmentArguments = ["displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "adoptId"] as const;
+const dataverseArguments = ["languageCode", "currencyCode", "domainName", "securityGroupId", "templates"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<EnvironmentInputs> {
   const c = new InputChecker(resourceName);
-  const displayName = c.string(news.displayName, "displayName", { required: true, maxLength: 200 });
-  const description = c.string(news.description, "description", { maxLength: 2000 }) ?? "";
+  c.knownNames(news, "", environmentArguments);
+  const displayName = c.displayName(news.displayName, "displayName", { required: true, maxLength: 200 });
+  const description = c.displayName(news.description, "description", { maxLength: 2000, allowLineBreaks: true }) ?? "";
   const location = c.oneOf(news.location, "location", environmentLocations);
   const environmentSku = c.oneOf(news.environmentSku, "environmentSku", environmentSkus);
   const azureRegion = c.string(news.azureRegion, "azureRegion", { pattern: /^[A-Za-z0-9]+$/, patternHint: "must be an Azure region name such as westeurope" })?.toLowerCase();
@@ -110,6 +116,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<EnvironmentInpu
   let dataverse: EnvironmentDataverseInputs | undefined;
   const dv = c.object(news.dataverse, "dataverse");
   if (dv) {
+    c.knownNames(dv, "dataverse", dataverseArguments);
     let languageCode = 1033;
     if (dv.languageCode !== undefined && dv.languageCode !== null && !isUnknown(dv.languageCode)) {
       if (typeof dv.languageCode !== "number" || !Number.isInteger(dv.languageCode) || dv.languageCode <= 0) {
@@ -549,6 +556,7 @@ export class Environment extends pulumi.dynamic.Resource {
   declare readonly createdTime: pulumi.Output<string>;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "environment", [args.adoptId]);
     super(
       dynamicProvider(resourceName),
       name,

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
-import { InputChecker, isUnknown } from "./validation";
+import { claim } from "./claims";
+import { InputChecker, isUnknown, refuseKeysPulumiCannotCarry } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
 import type { Flow as FlowDto, FlowConnectionReference } from "../client/api/types";
@@ -30,14 +31,18 @@ export function checkEnvironmentId(c: InputChecker, resource: string, value: unk
   return /^default-/i.test(text) ? `Default-${text.slice(8).toLowerCase()}` : text.toLowerCase();
 }
 
-/** A copy of a JSON value with the keys of every object sorted: key order never shows as a change. */
+/**
+ * A copy of a JSON value with the keys of every object sorted: key order never shows as a change.
+ * Every key is kept as an own property, `__proto__` included (JSON.parse keeps it as data;
+ * an assignment `out[key] = …` would set the copy's prototype instead and lose the key).
+ */
 export function canonicalJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalJson);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value as Record<string, unknown>).sort()) {
       const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = canonicalJson(v);
+      if (v !== undefined) Object.defineProperty(out, key, { value: canonicalJson(v), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -101,10 +106,14 @@ export interface FlowOutputs extends Omit<FlowInputs, "state"> {
 
 const resourceName = "Flow";
 
+/** The arguments of a Flow: check refuses any other name (`__` names excepted). */
+export const flowArguments = ["environmentId", "displayName", "definition", "connectionReferences", "state", "adoptId"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<FlowInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", flowArguments);
   const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
-  const displayName = c.string(news.displayName, "displayName", { required: true, maxLength: 256 });
+  const displayName = c.displayName(news.displayName, "displayName", { required: true, maxLength: 256 });
   const definition = c.object(news.definition, "definition", { required: true });
   if (definition && !isUnknown(news.definition)) {
     const triggers = definition.triggers;
@@ -401,6 +410,11 @@ export class Flow extends pulumi.dynamic.Resource {
   declare readonly creatorId: pulumi.Output<string>;
 
   constructor(name: string, args: FlowArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseKeysPulumiCannotCarry(resourceName, name, args.definition, "definition");
+    refuseKeysPulumiCannotCarry(resourceName, name, args.connectionReferences, "connectionReferences");
+    claim(resourceName, name, "definition of flow", [args.adoptId]);
+    // A Flow declares its state too (Stopped by default).
+    claim(resourceName, name, "on/off state of flow", [args.adoptId]);
     super(
       dynamicProvider(resourceName),
       name,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
+import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -64,8 +65,15 @@ export function sortOwners(owners: FlowOwner[]): FlowOwner[] {
   return [...owners].sort((a, b) => (a.principalId < b.principalId ? -1 : a.principalId > b.principalId ? 1 : 0));
 }
 
+/** The arguments of a FlowOwners: check refuses any other name (`__` names excepted). */
+export const flowOwnersArguments = ["environmentId", "flowId", "owners"] as const;
+const flowOwnerArguments = ["principalId", "principalType", "role"] as const;
+/** Names people reach for in an owner entry (the API's own `roleName`, …). */
+const flowOwnerHints: Record<string, string> = { roleName: "role", id: "principalId", type: "principalType", principal: "principalId" };
+
 function checkInputs(news: Record<string, unknown>): CheckResult<FlowOwnersInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", flowOwnersArguments);
   const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
   const flowId = c.guid(news.flowId, "flowId", { required: true });
   let owners: FlowOwner[] = [];
@@ -86,6 +94,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<FlowOwnersInput
       }
       const o = c.object(entry, at, { required: true });
       if (!o) return;
+      c.knownNames(o, at, flowOwnerArguments, flowOwnerHints);
       const principalId = c.guid(o.principalId, `${at}.principalId`, { required: true });
       const principalType = c.oneOf(o.principalType, `${at}.principalType`, flowPrincipalTypes);
       const role = c.oneOf(o.role, `${at}.role`, flowOwnerRoles, "CanEdit");
@@ -294,6 +303,7 @@ export class FlowOwners extends pulumi.dynamic.Resource {
   declare readonly principalRoles: pulumi.Output<Record<string, FlowOwnerRole>>;
 
   constructor(name: string, args: FlowOwnersArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "co-owners of flow", [args.flowId]);
     super(
       dynamicProvider(resourceName),
       name,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
+import { claim } from "./claims";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
@@ -34,8 +35,12 @@ export interface FlowStateOutputs extends Omit<FlowStateInputs, "state"> {
 
 const resourceName = "FlowState";
 
+/** The arguments of a FlowState: check refuses any other name (`__` names excepted). */
+export const flowStateArguments = ["environmentId", "flowId", "state"] as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<FlowStateInputs> {
   const c = new InputChecker(resourceName);
+  c.knownNames(news, "", flowStateArguments);
   const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
   const flowId = c.guid(news.flowId, "flowId", { required: true });
   const state = c.oneOf(news.state, "state", flowStates);
@@ -163,6 +168,7 @@ export class FlowState extends pulumi.dynamic.Resource {
   declare readonly flowDisplayName: pulumi.Output<string>;
 
   constructor(name: string, args: FlowStateArgs, opts?: pulumi.CustomResourceOptions) {
+    claim(resourceName, name, "on/off state of flow", [args.flowId]);
     super(
       dynamicProvider(resourceName),
       name,

@@ -166,12 +166,24 @@ describe("critical-flows-started", () => {
     );
   });
 
-  test("checks Flow resources by name, and only an explicit Stopped", async () => {
+  test("checks Flow resources by name; a Flow that omits state is Stopped (the provider's default)", async () => {
     expect(await validate(rule, resourceArgs("Flow", { ...flowProps(), state: "Stopped" }, { name: "critical_payroll" }))).toEqual([
       expect.stringContaining('Flow "critical_payroll" violates critical-flows-started'),
     ]);
     const { state: _omitted, ...withoutState } = flowProps();
-    expect(await validate(rule, resourceArgs("Flow", withoutState, { name: "critical_payroll" }))).toEqual([]);
+    expect(await validate(rule, resourceArgs("Flow", withoutState, { name: "critical_payroll" }))).toEqual([
+      expect.stringContaining('Flow "critical_payroll" violates critical-flows-started'),
+    ]);
+    expect(await validate(rule, resourceArgs("Flow", { ...flowProps(), state: "Started" }, { name: "critical_payroll" }))).toEqual([]);
+  });
+
+  test("a Flow adopting a critical flow (adoptId in criticalFlowIds) may not stop it (issue 8, item 7)", async () => {
+    const config = { criticalFlowIds: [ids.flow.toUpperCase()] };
+    expect(await validate(rule, resourceArgs("Flow", { ...flowProps(), adoptId: ids.flow, state: "Stopped" }, { name: "payroll", config }))).toEqual([
+      expect.stringContaining(`Flow "payroll" violates critical-flows-started: the flow is critical (flow ${ids.flow} is in criticalFlowIds)`),
+    ]);
+    expect(await validate(rule, resourceArgs("Flow", { ...flowProps(), adoptId: ids.flow, state: "Started" }, { name: "payroll", config }))).toEqual([]);
+    expect(await validate(rule, resourceArgs("Flow", { ...flowProps(), state: "Stopped" }, { name: "payroll", config }))).toEqual([]);
   });
 
   test("remediation sets state Started and keeps everything else, __provider and unknowns included", async () => {
