@@ -27,7 +27,7 @@ interface WaitState {
 }
 
 interface OperationScope {
-  /** E.g. `Environment "Sales": creating`. */
+  /** E.g. `creating Environment "Sales"`. */
   label: string;
   /** Notices already given in this operation ("retry", "throttled"). */
   said: Set<string>;
@@ -122,7 +122,7 @@ function reportWait(scope: OperationScope, e: LogEntry, say: (text: string) => v
   if (!due) return;
   state.shown = true;
   state.lastShownAtMs = elapsed;
-  say(`waiting for the ${name}: ${status}, ${seconds(elapsed)} elapsed`);
+  say(`waiting for the ${name}, ${status}, ${seconds(elapsed)} elapsed`);
 }
 
 function nameOf(inputs: unknown): string | undefined {
@@ -142,9 +142,9 @@ export function withProgressScopes<H extends ResourceHandler<any, any>>(kind: st
   };
   return {
     ...handler,
-    create: (inputs) => withOperationScope(`${named(undefined, inputs)}: creating`, () => handler.create(inputs)),
-    update: (id, olds, news) => withOperationScope(`${named(id, news)}: updating`, () => handler.update(id, olds, news)),
-    delete: (id, props) => withOperationScope(`${named(id, props)}: deleting`, () => handler.delete(id, props)),
-    read: (id, props) => withOperationScope(`${named(id, props)}: reading`, () => handler.read(id, props)),
+    create: (inputs) => withOperationScope(`creating ${named(undefined, inputs)}`, () => handler.create(inputs)),
+    update: (id, olds, news) => withOperationScope(`updating ${named(id, news)}`, () => handler.update(id, olds, news)),
+    delete: (id, props) => withOperationScope(`deleting ${named(id, props)}`, () => handler.delete(id, props)),
+    read: (id, props) => withOperationScope(`reading ${named(id, props)}`, () => handler.read(id, props)),
   };
 }

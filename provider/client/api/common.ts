@@ -115,7 +115,8 @@ export function waitFor<TBody>(
     signal: opts.signal,
     onOperationUrl: opts.onOperationUrl,
     onProgress: (s, body) => {
-      report("poll", s);
+      // A final status is told once, by the "end" event.
+      if (s === undefined || !(kind.succeeded.includes(s) || kind.failed.includes(s))) report("poll", s);
       opts.onProgress?.(s, body);
     },
   }).then(
