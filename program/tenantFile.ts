@@ -263,12 +263,30 @@ export function parseTenantFile(text: string, file: string): TenantFile {
   const tenant: TenantFile =
     schemaProblems.length === 0
       ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {} }
-      : wellFormedPart(data);
+      : wellFormedPart(withoutInvalidValues(data, schemaProblems));
   const problems = [...schemaProblems, ...referenceProblems(tenant).map((p) => ({ ...p, ...position(p.path) }))].filter(
     (p, i, all) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i,
   );
   if (problems.length > 0) throw new TenantFileError(file, problems);
   return tenant;
+}
+
+/**
+ * A copy of the file without the values the schema rejected (a location not in the list, a
+ * SKU misspelt): the reference checks then say nothing more about them. Objects (entries)
+ * stay, so a reference to an entry with a problem inside is not reported as dangling.
+ */
+function withoutInvalidValues(data: unknown, problems: readonly TenantFileProblem[]): unknown {
+  const copy = structuredClone(data) as unknown;
+  for (const { path: pointer } of problems) {
+    const segments = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const last = segments.pop();
+    if (last === undefined) continue;
+    let parent: unknown = copy;
+    for (const s of segments) parent = isObject(parent) || Array.isArray(parent) ? (parent as Loose)[s] : undefined;
+    if ((isObject(parent) || Array.isArray(parent)) && !isObject((parent as Loose)[last])) delete (parent as Loose)[last];
+  }
+  return copy;
 }
 
 type Loose = Record<string, unknown>;
