@@ -107,7 +107,7 @@ describe("credentials and endpoints from the powerplatform:* stack configuration
     await emulator?.stop();
   });
 
-  test("the secret set with `pulumi config set --secret` signs in, and is in neither the state nor the verbose logs", async () => {
+  test("the secret set with `pulumi config set --secret` signs in, is in the state only as an encrypted secret, and not in the verbose logs", async () => {
     expect(fs.readFileSync(path.join(project.dir, "Pulumi.e2e.yaml"), "utf8")).not.toContain(SECRET);
     await control.clearRequests();
     const up = await project.pulumi(["up", "--yes", "--skip-preview", "-v=9", "--logtostderr"], { env: bareEnv });
@@ -115,8 +115,17 @@ describe("credentials and endpoints from the powerplatform:* stack configuration
     expect((await control.apiRequests()).some((r) => r.method === "POST" && /billingpolicies/i.test(r.path))).toBe(true);
     expect(up.output).not.toContain(SECRET);
 
-    expect(await project.stackExport()).not.toContain(SECRET);
+    // The state holds it only as Pulumi holds any secret provider configuration: encrypted, in the
+    // inputs of the default pulumi-nodejs provider (the engine records the stack configuration there).
     expect((await project.pulumiOk(["stack", "export"])).stdout).not.toContain(SECRET);
+    const decrypted = JSON.parse(await project.stackExport()) as { deployment: { resources: Array<{ type: string; inputs?: Record<string, unknown> }> } };
+    for (const resource of decrypted.deployment.resources) {
+      if (resource.type === "pulumi:providers:pulumi-nodejs") {
+        expect(resource.inputs?.["powerplatform:clientSecret"]).toEqual({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", plaintext: JSON.stringify(SECRET) });
+      } else {
+        expect(JSON.stringify(resource)).not.toContain(SECRET);
+      }
+    }
   }, 240_000);
 
   test("stack config wins over the environment, and a failed sign-in does not show the secret", async () => {
