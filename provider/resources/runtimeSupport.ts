@@ -15,13 +15,24 @@ import { clientOptionsFromStackConfig, sameOptions, type StackConfigSource } fro
 
 let client: PowerPlatformClient | undefined;
 let stackOptions: ClientOptions = {};
+/** A stack configuration that could not be read: every later call fails with it too. */
+let configurationError: unknown;
 
 /**
  * The dynamic provider's `configure()`: keeps the stack's `powerplatform:*` settings for
- * the client (a later call with other settings replaces the client).
+ * the client (a later call with other settings replaces the client). Pulumi calls it once
+ * per provider and caches the provider even when it throws, so a bad value is kept and
+ * thrown again by every call instead of letting them run on the environment alone.
  */
 export async function configureFromStack(config: StackConfigSource): Promise<void> {
-  const options = clientOptionsFromStackConfig(config);
+  let options: ClientOptions;
+  try {
+    options = clientOptionsFromStackConfig(config);
+    configurationError = undefined;
+  } catch (error) {
+    configurationError = error;
+    throw error;
+  }
   if (sameOptions(options, stackOptions)) return;
   stackOptions = options;
   client?.close();
@@ -29,6 +40,7 @@ export async function configureFromStack(config: StackConfigSource): Promise<voi
 }
 
 export async function clientFromEnvironment(): Promise<PowerPlatformClient> {
+  if (configurationError !== undefined) throw configurationError;
   client ??= createClient({
     ...stackOptions,
     // Non-enumerable in stackOptions (a spread would drop it): passed on explicitly.

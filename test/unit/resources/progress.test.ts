@@ -11,6 +11,7 @@ import {
   withOperationScope,
   withProgressScopes,
 } from "../../../provider/resources/progress";
+import type { ResourceHandler } from "../../../provider/resources/handler";
 import { harness, json, SECRET_TOKEN } from "../client/helpers";
 
 const policy = (status: string) => ({
@@ -123,7 +124,8 @@ describe("operation scopes of a handler", () => {
       seen.push(lines[0]!.split(":")[0]!);
       return Promise.resolve();
     };
-    const handler = withProgressScopes("Environment", {
+    type Props = Record<string, unknown>;
+    const handler = withProgressScopes<ResourceHandler<Props, Props>>("Environment", {
       check: async () => ({}),
       diff: async () => ({ changes: false }),
       create: async () => (await probe(), { id: "e1", outs: {} }),

@@ -71,3 +71,16 @@ describe("powerplatform:* stack configuration", () => {
     expect(sameOptions(a, b)).toBe(false);
   });
 });
+
+describe("configure() in the provider process", () => {
+  test("a bad value fails configure and every later call (Pulumi caches the provider even when configure throws)", async () => {
+    const { configureFromStack, clientFromEnvironment } = await import("../../../provider/resources/runtimeSupport");
+    const bad = source({ "powerplatform:bapUrl": "ftp://bap.example.com" });
+    await expect(configureFromStack(bad)).rejects.toThrow(/^powerplatform:bapUrl: unsupported scheme/);
+    await expect(clientFromEnvironment()).rejects.toThrow(/^powerplatform:bapUrl: unsupported scheme/);
+    await configureFromStack(source({ "powerplatform:bapUrl": "https://localhost:9443" }));
+    const client = await clientFromEnvironment();
+    expect(client.config.endpoints.bap).toBe("https://localhost:9443");
+    client.close();
+  });
+});
