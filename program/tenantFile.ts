@@ -117,7 +117,8 @@ function describe(error: ErrorObject): string {
 function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
   const problems: TenantFileProblem[] = [];
   const declared = new Set(Object.keys(tenant.environments));
-  const checkRef = (ref: string, at: string) => {
+  const checkRef = (ref: string | undefined, at: string) => {
+    if (ref === undefined) return; // missing: a schema problem
     if (!declared.has(ref) && !isEnvironmentId(ref)) {
       problems.push({
         path: at,
@@ -130,14 +131,14 @@ function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
     (policy.environments ?? []).forEach((ref, i) => {
       checkRef(ref, `/billingPolicies/${key}/environments/${i}`);
       const env = tenant.environments[ref];
-      if (env && env.location !== policy.location) {
+      if (env && env.location !== undefined && policy.location !== undefined && env.location !== policy.location) {
         problems.push({
           path: `/billingPolicies/${key}/environments/${i}`,
           rule: "reference",
           message: `environment "${ref}" is in ${env.location} but the policy is in ${policy.location}: a policy bills only environments of its own location`,
         });
       }
-      if (env && env.environmentSku !== "Production" && env.environmentSku !== "Sandbox") {
+      if (env && env.environmentSku !== undefined && env.environmentSku !== "Production" && env.environmentSku !== "Sandbox") {
         problems.push({
           path: `/billingPolicies/${key}/environments/${i}`,
           rule: "reference",
@@ -247,31 +248,80 @@ export function parseTenantFile(text: string, file: string): TenantFile {
   const data = (doc.toJS() ?? {}) as Partial<TenantFile>;
   const ajv = new Ajv({ allErrors: true, useDefaults: false, strict: false, verbose: true });
   const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaPath, "utf8")));
-  if (!validate(data)) {
-    const problems = (validate.errors ?? [])
-      // A bad key yields a propertyNames error plus the inner error about the key: keep the first.
-      .filter((e) => e.keyword === "propertyNames" || !("propertyName" in e))
-      .map((e) => {
-        const pointer =
-          e.keyword === "propertyNames" ? `${e.instancePath}/${(e.params as { propertyName: string }).propertyName}` : e.instancePath;
-        return {
-          path: pointer,
-          ...position(pointer),
-          rule: e.keyword,
-          message: describe(e),
-        };
-      })
-      .filter((p, i, all) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i);
-    throw new TenantFileError(file, problems);
-  }
-  const tenant: TenantFile = {
-    billingPolicies: data.billingPolicies ?? {},
-    environments: data.environments ?? {},
-    flows: data.flows ?? {},
-  };
-  const problems = referenceProblems(tenant).map((p) => ({ ...p, ...position(p.path) }));
+  const schemaProblems: TenantFileProblem[] = validate(data)
+    ? []
+    : (validate.errors ?? [])
+        // A bad key yields a propertyNames error plus the inner error about the key: keep the first.
+        .filter((e) => e.keyword === "propertyNames" || !("propertyName" in e))
+        .map((e) => {
+          const pointer =
+            e.keyword === "propertyNames" ? `${e.instancePath}/${(e.params as { propertyName: string }).propertyName}` : e.instancePath;
+          return { path: pointer, ...position(pointer), rule: e.keyword, message: describe(e) };
+        });
+  // References are checked on what is well-formed even when the schema finds problems, so
+  // that one run reports both kinds (a malformed entry is left to its schema problem).
+  const tenant: TenantFile =
+    schemaProblems.length === 0
+      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {} }
+      : wellFormedPart(withoutInvalidValues(data, schemaProblems));
+  const problems = [...schemaProblems, ...referenceProblems(tenant).map((p) => ({ ...p, ...position(p.path) }))].filter(
+    (p, i, all) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i,
+  );
   if (problems.length > 0) throw new TenantFileError(file, problems);
   return tenant;
+}
+
+/**
+ * A copy of the file without the values the schema rejected (a location not in the list, a
+ * SKU misspelt): the reference checks then say nothing more about them. Objects (entries)
+ * stay, so a reference to an entry with a problem inside is not reported as dangling.
+ */
+function withoutInvalidValues(data: unknown, problems: readonly TenantFileProblem[]): unknown {
+  const copy = structuredClone(data) as unknown;
+  for (const { path: pointer } of problems) {
+    const segments = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const last = segments.pop();
+    if (last === undefined) continue;
+    let parent: unknown = copy;
+    for (const s of segments) parent = isObject(parent) || Array.isArray(parent) ? (parent as Loose)[s] : undefined;
+    if ((isObject(parent) || Array.isArray(parent)) && !isObject((parent as Loose)[last])) delete (parent as Loose)[last];
+  }
+  return copy;
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+const stringOrUndefined = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined);
+const entries = (v: unknown): Array<[string, Loose]> => (isObject(v) ? Object.entries(v).filter((e): e is [string, Loose] => isObject(e[1])) : []);
+
+/**
+ * The part of a parsed file the reference checks can read: sections and entries that are
+ * objects, fields of the expected type. On a valid file this is the file itself.
+ */
+function wellFormedPart(data: unknown): TenantFile {
+  const root = isObject(data) ? data : {};
+  const environments: Record<string, EnvironmentSpec> = {};
+  for (const [key, e] of entries(root.environments)) {
+    environments[key] = {
+      ...e,
+      location: stringOrUndefined(e.location)!,
+      environmentSku: stringOrUndefined(e.environmentSku) as EnvironmentSpec["environmentSku"],
+      applications: strings(e.applications),
+      dataverse: isObject(e.dataverse) ? { ...e.dataverse, domainName: stringOrUndefined(e.dataverse.domainName) } : undefined,
+      adoptId: stringOrUndefined(e.adoptId),
+    } as EnvironmentSpec;
+  }
+  const billingPolicies: Record<string, BillingPolicySpec> = {};
+  for (const [key, p] of entries(root.billingPolicies)) {
+    billingPolicies[key] = { ...p, location: stringOrUndefined(p.location)!, environments: strings(p.environments), adoptId: stringOrUndefined(p.adoptId) } as BillingPolicySpec;
+  }
+  const flows: Record<string, FlowSpec> = {};
+  for (const [key, f] of entries(root.flows)) {
+    const owners = Array.isArray(f.owners) ? f.owners.filter((o): o is Loose => isObject(o) && typeof o.principalId === "string") : f.owners === undefined ? undefined : [];
+    flows[key] = { ...f, environment: stringOrUndefined(f.environment)!, flowId: stringOrUndefined(f.flowId)!, owners } as FlowSpec;
+  }
+  return { billingPolicies, environments, flows };
 }
 
 export function loadTenantFile(file: string, baseDir: string): TenantFile {

@@ -10,6 +10,9 @@ import type { ResourceHandler } from "./resources/handler";
 import { withTimeouts } from "./resources/timeouts";
 import { startEngineWatchdog } from "./engineWatchdog";
 import { withKindMark } from "./resources/kindMark";
+import { withProgressScopes } from "./resources/progress";
+
+export { configureFromStack } from "./resources/runtimeSupport";
 
 // In the dynamic-provider process: exit when the engine that started it is gone.
 startEngineWatchdog();
@@ -33,7 +36,7 @@ export function handlerFor(kind: string): AnyHandler {
     }
     const found = module[`${base}Handler`] as AnyHandler | undefined;
     if (!found) throw new Error(`@powerplatform-iac/provider: resources/${base} does not export ${base}Handler`);
-    handler = withKindMark(kind, withStubChanges(withTimeouts(found)));
+    handler = withKindMark(kind, withStubChanges(withTimeouts(withProgressScopes(kind, found))));
     loaded.set(kind, handler);
   }
   return handler;

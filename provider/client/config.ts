@@ -47,6 +47,8 @@ export interface ClientOptions {
   authorityHost?: string;
   tenantId?: string;
   clientId?: string;
+  /** Client secret (over AZURE_CLIENT_SECRET); kept non-enumerable, never logged. */
+  clientSecret?: string;
   /** Which credential to use (default "auto": chosen from the available settings). */
   credential?: CredentialKind;
   /** Per-request timeout, ms (default 60 000). */
@@ -218,7 +220,7 @@ export function resolveConfig(options: ClientOptions = {}): ClientConfig {
     pipeline,
   };
   // Secrets are non-enumerable: JSON.stringify/console.log of the config never shows them.
-  hideSecret(credential, "clientSecret", nonEmpty(env.AZURE_CLIENT_SECRET));
+  hideSecret(credential, "clientSecret", nonEmpty(options.clientSecret) ?? nonEmpty(env.AZURE_CLIENT_SECRET));
   hideSecret(credential, "certificatePassword", nonEmpty(env.AZURE_CLIENT_CERTIFICATE_PASSWORD));
   hideSecret(credential, "password", env.AZURE_PASSWORD);
   const kinds: CredentialKind[] = [

@@ -33,7 +33,7 @@ export class PowerPlatformError extends Error {
   readonly retryAfterMs?: number;
 
   constructor(message: string, details: ErrorDetails = {}) {
-    super(redact(message));
+    super(redact(withServiceIds(message, details)));
     this.status = details.status;
     this.code = details.code;
     this.requestId = details.requestId;
@@ -65,6 +65,18 @@ export class PowerPlatformError extends Error {
       retryAfterMs: this.retryAfterMs,
     };
   }
+}
+
+/**
+ * The message a user sees names the service's request id and the correlation id sent, so
+ * a support case can find the request in the service's logs. Added once: an error rebuilt
+ * from another one's message (explainDeadline) is not suffixed twice.
+ */
+export function withServiceIds(message: string, details: Pick<ErrorDetails, "requestId" | "correlationId">): string {
+  const ids: string[] = [];
+  if (details.requestId && !message.includes(details.requestId)) ids.push(`request id ${details.requestId}`);
+  if (details.correlationId && !message.includes(details.correlationId)) ids.push(`correlation id ${details.correlationId}`);
+  return ids.length ? `${message} (${ids.join(", ")})` : message;
 }
 
 export class NotFoundError extends PowerPlatformError {
@@ -197,13 +209,14 @@ export function headerValue(headers: Record<string, unknown> | undefined, name: 
   return undefined;
 }
 
+/** The service's own id of one request (not the correlation id, which the client chose). */
 export function requestIdFrom(headers: Record<string, unknown> | undefined): string | undefined {
-  return (
-    headerValue(headers, "x-ms-correlation-request-id") ??
-    headerValue(headers, "x-ms-request-id") ??
-    headerValue(headers, "request-id") ??
-    headerValue(headers, "x-ms-client-request-id")
-  );
+  return headerValue(headers, "x-ms-request-id") ?? headerValue(headers, "request-id") ?? headerValue(headers, "x-ms-service-request-id");
+}
+
+/** The correlation id the service echoes (the one the client sent, when it sent one). */
+export function correlationIdFrom(headers: Record<string, unknown> | undefined): string | undefined {
+  return headerValue(headers, "x-ms-correlation-request-id") ?? headerValue(headers, "x-ms-client-request-id");
 }
 
 /**
@@ -240,7 +253,7 @@ export function errorFromResponse(r: ResponseErrorInput): PowerPlatformError {
     status: r.status,
     code,
     requestId: requestIdFrom(r.headers),
-    correlationId: r.correlationId,
+    correlationId: r.correlationId ?? correlationIdFrom(r.headers),
     method: r.method,
     url: r.url,
     retryAfterMs,

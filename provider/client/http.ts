@@ -8,8 +8,8 @@ import type { TokenProvider } from "./auth";
 import { type Clock, systemClock } from "./clock";
 import type { ClientConfig } from "./config";
 import { describeFamily, isAllowedUrl, type RequestTarget } from "./hostFamily";
-import { errorFromResponse, PowerPlatformError } from "./errors";
-import { redactHeaders, safeUrlPath } from "./redact";
+import { errorFromResponse, PowerPlatformError, requestIdFrom } from "./errors";
+import { redact, redactHeaders, safeUrlPath } from "./redact";
 import { type RetryPolicy, withRetry } from "./retry";
 import type { HttpMethod, Transport, TransportResponse } from "./transport";
 import { USER_AGENT } from "./version";
@@ -44,18 +44,36 @@ export interface HttpResponse<T = unknown> {
   data: T;
   /** The URL requested (absolute). */
   url: string;
+  /** The correlation id sent with the request. */
+  correlationId?: string;
 }
 
+/**
+ * What the client tells its injected logger. Every field is already redacted: paths
+ * through safeUrlPath, headers through the allow-list, messages through redact().
+ *
+ * - request / response / network-error: one HTTP exchange (response: status, duration, the
+ *   service's request id);
+ * - retry: a failed attempt about to be repeated after `delayMs` (status 429 = throttled);
+ * - wait: a long-running operation being waited for (`operation`, the service's own
+ *   `operationStatus`, `elapsedMs` since the wait began; `phase` start, poll or end).
+ */
 export interface LogEntry {
-  event: "request" | "response" | "retry" | "network-error";
-  method: string;
+  event: "request" | "response" | "retry" | "network-error" | "wait";
+  method?: string;
   path?: string;
   status?: number;
   attempt?: number;
   delayMs?: number;
+  durationMs?: number;
+  requestId?: string;
   correlationId?: string;
   headers?: Record<string, string>;
   message?: string;
+  operation?: string;
+  operationStatus?: string;
+  elapsedMs?: number;
+  phase?: "start" | "poll" | "end";
 }
 export type Logger = (entry: LogEntry) => void;
 
@@ -134,19 +152,35 @@ export class HttpClient {
       };
       if (opts.body !== undefined) headers["Content-Type"] = "application/json";
       this.logger?.({ event: "request", method: opts.method, path: safeUrlPath(url), correlationId, headers: redactHeaders(headers) });
-      const res = await this.transport.send({
-        method: opts.method,
-        url,
-        headers,
-        body: opts.body,
-        timeoutMs: this.config.requestTimeoutMs,
-        signal: opts.signal,
-      });
+      const started = this.clock.now();
+      let res: TransportResponse;
+      try {
+        res = await this.transport.send({
+          method: opts.method,
+          url,
+          headers,
+          body: opts.body,
+          timeoutMs: this.config.requestTimeoutMs,
+          signal: opts.signal,
+        });
+      } catch (error) {
+        this.logger?.({
+          event: "network-error",
+          method: opts.method,
+          path: safeUrlPath(url),
+          durationMs: this.clock.now() - started,
+          correlationId,
+          message: redact(error instanceof Error ? error.message : String(error)),
+        });
+        throw error;
+      }
       this.logger?.({
         event: "response",
         method: opts.method,
         path: safeUrlPath(url),
         status: res.status,
+        durationMs: this.clock.now() - started,
+        requestId: requestIdFrom(res.headers),
         correlationId,
         headers: redactHeaders(res.headers),
       });
@@ -161,7 +195,7 @@ export class HttpClient {
         res = await send(token);
       }
       if (opts.expect.includes(res.status)) {
-        return { status: res.status, headers: res.headers, data: res.data as T, url };
+        return { status: res.status, headers: res.headers, data: res.data as T, url, correlationId };
       }
       throw errorFromResponse({
         status: res.status,
@@ -186,10 +220,16 @@ export class HttpClient {
           status: error.status,
           attempt: n,
           delayMs,
+          requestId: error.requestId,
           correlationId,
           message: error.message,
         }),
     });
+  }
+
+  /** Hands an event of a caller (a wait of the API layer) to the injected logger. */
+  report(entry: LogEntry): void {
+    this.logger?.(entry);
   }
 
   close(): void {

@@ -8,7 +8,7 @@
  * resume from a saved operation URL.
  */
 import { abortReason, type Clock, systemClock } from "./clock";
-import { DeadlineExceededError, headerValue, OperationFailedError, parseRetryAfter } from "./errors";
+import { correlationIdFrom, DeadlineExceededError, headerValue, OperationFailedError, parseRetryAfter, requestIdFrom } from "./errors";
 
 /** How to read one kind of operation's status. */
 export interface OperationKind<TBody = unknown> {
@@ -192,7 +192,15 @@ export async function pollOperation<TBody = unknown>(o: PollOptions<TBody>): Pro
         const err = kind.errorOf(body);
         throw new OperationFailedError(
           `The ${kind.name} ended ${status}${err.message ? `: ${err.message}` : ""}`,
-          { code: err.code, operationStatus: status, operationUrl: url, status: res.status, url },
+          {
+            code: err.code,
+            operationStatus: status,
+            operationUrl: url,
+            status: res.status,
+            url,
+            requestId: requestIdFrom(res.headers),
+            correlationId: correlationIdFrom(res.headers),
+          },
         );
       }
       return undefined; // running

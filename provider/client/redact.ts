@@ -18,6 +18,7 @@ export const LOGGABLE_HEADERS: ReadonlySet<string> = new Set([
   "x-ms-client-request-id",
   "x-ms-request-id",
   "request-id",
+  "x-ms-service-request-id",
   "x-ms-ratelimit-remaining-tenant-reads",
   "x-ms-ratelimit-remaining-tenant-writes",
 ]);

@@ -3,15 +3,19 @@ import type * as pulumi from "@pulumi/pulumi";
 /**
  * The object Pulumi serializes into the state of every resource (`__provider`).
  *
- * It holds no implementation, no credentials and no path: each method loads this
+ * It holds no implementation, no credentials and no path (the stack configuration reaches
+ * the runtime through `configure()`, at run time): each method loads this
  * package's runtime by its package name inside the dynamic-provider process (which
  * resolves it from the program's node_modules) and forwards the call. The blob stays
  * a few hundred bytes and does not change when the implementation does, so upgrading
  * the package never shows a spurious diff.
  */
 export function dynamicProvider(kind: string): pulumi.dynamic.ResourceProvider {
-  const handler = () => require("@powerplatform-iac/provider/runtime").handlerFor(kind);
+  const runtime = () => require("@powerplatform-iac/provider/runtime");
+  const handler = () => runtime().handlerFor(kind);
   return {
+    // The stack's `powerplatform:*` configuration, read in the provider process (never captured here).
+    configure: (req) => runtime().configureFromStack(req.config),
     check: (olds, news) => handler().check(olds, news),
     diff: (id, olds, news) => handler().diff(id, olds, news),
     create: (inputs) => handler().create(inputs),

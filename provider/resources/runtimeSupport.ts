@@ -1,16 +1,52 @@
 /**
  * What every resource implementation shares inside the dynamic-provider process:
- * one client per process (configured from the environment at call time, so nothing
- * about credentials or endpoints is ever serialized into the state), not-found
- * detection, and the partial-create protocol of the engine.
+ * one client per process (configured at call time from the `powerplatform:*` stack
+ * configuration the engine hands to `configure()`, over the environment, so nothing
+ * about credentials or endpoints is ever serialized into the state), its events
+ * forwarded to Pulumi's log, not-found detection, and the partial-create protocol of
+ * the engine.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { createClient, type PowerPlatformClient } from "../client";
+import type { ClientOptions } from "../client/config";
 import { NotFoundError } from "../client/errors";
+import { createProgressLogger, debugLoggingRequested } from "./progress";
+import { clientOptionsFromStackConfig, sameOptions, type StackConfigSource } from "./stackConfig";
 
 let client: PowerPlatformClient | undefined;
+let stackOptions: ClientOptions = {};
+/** A stack configuration that could not be read: every later call fails with it too. */
+let configurationError: unknown;
+
+/**
+ * The dynamic provider's `configure()`: keeps the stack's `powerplatform:*` settings for
+ * the client (a later call with other settings replaces the client). Pulumi calls it once
+ * per provider and caches the provider even when it throws, so a bad value is kept and
+ * thrown again by every call instead of letting them run on the environment alone.
+ */
+export async function configureFromStack(config: StackConfigSource): Promise<void> {
+  let options: ClientOptions;
+  try {
+    options = clientOptionsFromStackConfig(config);
+    configurationError = undefined;
+  } catch (error) {
+    configurationError = error;
+    throw error;
+  }
+  if (sameOptions(options, stackOptions)) return;
+  stackOptions = options;
+  client?.close();
+  client = undefined;
+}
 
 export async function clientFromEnvironment(): Promise<PowerPlatformClient> {
-  client ??= createClient();
+  if (configurationError !== undefined) throw configurationError;
+  client ??= createClient({
+    ...stackOptions,
+    // Non-enumerable in stackOptions (a spread would drop it): passed on explicitly.
+    clientSecret: stackOptions.clientSecret,
+    logger: createProgressLogger({ sink: (line) => void pulumi.log.info(line), debug: debugLoggingRequested() }),
+  });
   return client;
 }
 

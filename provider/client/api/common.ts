@@ -94,6 +94,10 @@ export function waitFor<TBody>(
   const cfg = ctx.http.config;
   const clock = ctx.http.clock;
   const deadline = waitDeadline(opts.deadline, clock.now(), cfg.operationDeadlineMs);
+  const began = clock.now();
+  const report = (phase: "start" | "poll" | "end", operationStatus?: string): void =>
+    ctx.http.report({ event: "wait", phase, operation: kind.name, operationStatus, elapsedMs: clock.now() - began });
+  report("start", start.initial ? kind.statusOf(start.initial.data as TBody) : undefined);
   return pollOperation<TBody>({
     kind,
     initial: start.initial,
@@ -110,8 +114,21 @@ export function waitFor<TBody>(
     clock,
     signal: opts.signal,
     onOperationUrl: opts.onOperationUrl,
-    onProgress: opts.onProgress ? (s, body) => opts.onProgress!(s, body) : undefined,
-  }).catch((error: unknown) => explainDeadline(error, deadline.scope));
+    onProgress: (s, body) => {
+      // A final status is told once, by the "end" event.
+      if (s === undefined || !(kind.succeeded.includes(s) || kind.failed.includes(s))) report("poll", s);
+      opts.onProgress?.(s, body);
+    },
+  }).then(
+    (result) => {
+      report("end", result.status);
+      return result;
+    },
+    (error: unknown) => {
+      report("end");
+      return explainDeadline(error, deadline.scope);
+    },
+  );
 }
 
 /** Resolves a possibly relative operation URL (e.g. a BAP `links.self.path`) against the surface endpoint. */

@@ -56,9 +56,11 @@ describe("typed errors from responses", () => {
     expect(e.code).toBe("C");
   });
 
-  test("request id from headers, path without query secrets", () => {
+  test("request id and correlation id from headers, both in the message; path without query secrets", () => {
     const e = errorFromResponse({ status: 404, headers: { "x-ms-correlation-request-id": "corr-1", "x-ms-request-id": "req-1" }, ...base });
-    expect(e.requestId).toBe("corr-1");
+    expect(e.requestId).toBe("req-1");
+    expect(e.correlationId).toBe("corr-1");
+    expect(e.message).toMatch(/\(request id req-1, correlation id corr-1\)$/);
     expect(errorFromResponse({ status: 404, headers: { "request-id": "r-2" }, ...base }).requestId).toBe("r-2");
     expect(errorFromResponse({ status: 404, headers: { "x-ms-request-id": "r-3" }, ...base }).requestId).toBe("r-3");
     expect(e.method).toBe("GET");
@@ -94,10 +96,13 @@ describe("no token or secret in errors", () => {
   });
 
   test("errors thrown by the client never contain the token sent", async () => {
-    const { client, transport } = harness([json(403, { error: { code: "Forbidden", message: "denied" } }, { "x-ms-correlation-request-id": "abc" })]);
+    const { client, transport } = harness([json(403, { error: { code: "Forbidden", message: "denied" } }, { "x-ms-request-id": "abc" })]);
     const err = await client.environments.get("env1").catch((e) => e);
     expect(err).toBeInstanceOf(AuthError);
     expect(err.requestId).toBe("abc");
+    // The correlation id is the one the client sent with the request.
+    expect(err.correlationId).toBe(transport.requests[0]!.headers["x-ms-correlation-request-id"]);
+    expect(err.message).toContain(`(request id abc, correlation id ${err.correlationId})`);
     expect(transport.requests[0]!.headers.Authorization).toContain(SECRET_TOKEN);
     expect(JSON.stringify(err)).not.toContain(SECRET_TOKEN);
     expect(err.message).not.toContain(SECRET_TOKEN);

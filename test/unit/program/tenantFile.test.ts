@@ -72,3 +72,25 @@ describe("tenant file", () => {
     expect(problems).toEqual([expect.objectContaining({ path: "/environments/Support_Sandbox", rule: "propertyNames" })]);
   });
 });
+
+describe("schema and reference problems in one run (issue 10)", () => {
+  test("a file with both kinds reports both, each once", () => {
+    const problems = problemsOf(demo.replace("environmentSku: Sandbox", "environmentSku: Premium").replace("environments: [sales]", "environments: [marketing]"));
+    expect(problems.map((p) => `${p.path} ${p.rule}`)).toEqual([
+      "/environments/support-sandbox/environmentSku enum",
+      "/billingPolicies/payg-us/environments/0 reference",
+    ]);
+    expect(problems.every((p) => p.line !== undefined)).toBe(true);
+  });
+
+  test("a value the schema rejects draws no reference problem of its own", () => {
+    // atlantis is not a location: the policy's environments are not also reported as in another location.
+    const problems = problemsOf(demo.replace("location: europe\n    billingInstrument", "location: atlantis\n    billingInstrument"));
+    expect(problems.map((p) => `${p.path} ${p.rule}`)).toEqual(["/billingPolicies/payg-europe/location enum"]);
+  });
+
+  test("a malformed entry does not stop the reference checks of the others", () => {
+    const problems = problemsOf(demo.replace("environments: [sales]", "environments: [marketing]").replace(/flows:\n/, "flows:\n  broken: 42\n"));
+    expect(problems.map((p) => `${p.path} ${p.rule}`)).toEqual(["/flows/broken type", "/billingPolicies/payg-us/environments/0 reference"]);
+  });
+});
