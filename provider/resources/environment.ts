@@ -3,6 +3,9 @@ import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
+import { adoptAfterUnknownOutcome, type Candidate, claim, ourPrincipal, refuseRecentDuplicate } from "./ownership";
+import { readConfirmingGone } from "./confirmGone";
+import { DeadlineExceededError } from "../client/errors";
 import { billingPolicyLocations } from "./billingPolicy";
 import type { Environment as EnvironmentDto, EnvironmentCreateRequest, EnvironmentPatchRequest } from "../client/api/types";
 
@@ -270,32 +273,88 @@ function createRequest(inputs: EnvironmentInputs): EnvironmentCreateRequest {
 
 type Client = Awaited<ReturnType<typeof clientFromEnvironment>>;
 
+/** What ownership checks need to know about an environment. */
+export function environmentCandidate(e: EnvironmentDto): Candidate {
+  return {
+    id: e.name,
+    name: e.properties.displayName ?? "",
+    creatorId: e.properties.createdBy?.id?.toLowerCase(),
+    createdTime: e.properties.createdTime,
+  };
+}
+
+/** The environments that match the declaration: display name, location, type (and region when declared). */
+export async function matchingEnvironments(client: Client, inputs: EnvironmentInputs): Promise<EnvironmentDto[]> {
+  return (await client.environments.list()).filter(
+    (e) =>
+      e.properties.displayName === inputs.displayName &&
+      e.location === inputs.location &&
+      e.properties.environmentSku === inputs.environmentSku &&
+      (inputs.azureRegion === undefined || (e.properties.azureRegion ?? "").toLowerCase() === inputs.azureRegion),
+  );
+}
+
+const adoptHint = "set adoptId to the id of the environment to manage";
+
 /**
- * POSTs the environment. Never repeated blindly: when the POST may have been applied,
- * the environment with this display name and location created since just before the
- * POST is adopted; only when there is not exactly one is it an error.
+ * POSTs the environment. Never repeated blindly: before it, a matching environment left
+ * behind by an interrupted run of this principal stops the create; when the POST may
+ * have been applied (no answer), only the environment provably made by it is adopted
+ * (resources/ownership.ts).
  */
 async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{ id: string; operationUrl?: string; environment?: EnvironmentDto }> {
-  const startedAt = Date.now();
+  const principalId = await ourPrincipal(client, "bap");
+  const matching = () => matchingEnvironments(client, inputs);
+  await refuseRecentDuplicate({ kind: resourceName, client, principalId, matching: async () => (await matching()).map(environmentCandidate), adoptHint });
+  const startedMs = client.http.clock.now();
   try {
     const started = await client.environments.create(createRequest(inputs));
-    if (started.environment) return { id: started.environment.name, environment: started.environment, operationUrl: started.operationUrl };
+    if (started.environment) {
+      claim(resourceName, started.environment.name);
+      return { id: started.environment.name, environment: started.environment, operationUrl: started.operationUrl };
+    }
     if (!started.operationUrl) throw new Error(`${resourceName}: the create reply had neither the environment nor an operation to wait on`);
     const id = started.environmentId ?? (await environmentIdFromOperation(client, started.operationUrl));
+    claim(resourceName, id);
     return { id, operationUrl: started.operationUrl };
   } catch (error) {
     if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
-    const since = startedAt - 5 * 60_000; // tolerate clock skew between this machine and the service
-    const matches = (await client.environments.list()).filter(
-      (e) =>
-        e.properties.displayName === inputs.displayName &&
-        e.location === inputs.location &&
-        e.properties.environmentSku === inputs.environmentSku &&
-        Date.parse(e.properties.createdTime ?? "") >= since,
-    );
-    if (matches.length === 1) return { id: matches[0].name };
-    throw error;
+    const found = await adoptAfterUnknownOutcome({
+      kind: resourceName,
+      error,
+      client,
+      principalId,
+      startedMs,
+      matching: async () => (await matching()).map((e) => ({ candidate: environmentCandidate(e), value: e })),
+      adoptHint,
+    });
+    return { id: found.name };
   }
+}
+
+/** A failed or timed-out wait on an environment, restated with what state it is in and what to do. */
+async function withWayForward(client: Client, id: string, error: unknown): Promise<Error> {
+  const cause = error instanceof Error ? error.message : String(error);
+  const now = await client.environments.get(id).catch(() => undefined);
+  const state = now?.properties.provisioningState;
+  if (state === "Failed") return new Error(`${failedEnvironmentMessage(id)} (${cause})`);
+  if (error instanceof DeadlineExceededError) {
+    return new Error(
+      `${resourceName}: environment ${id} is still ${state ?? "being provisioned"} after the deadline (${cause}). ` +
+        `It is recorded in the stack: \`pulumi up\` again keeps waiting for it (raise the deadline with customTimeouts if it needs longer).`,
+    );
+  }
+  return error instanceof Error ? error : new Error(cause);
+}
+
+/** The way forward for an environment whose lifecycle operation ended Failed. */
+function failedEnvironmentMessage(id: string): string {
+  return (
+    `${resourceName}: environment ${id} is in provisioningState Failed: the service could not finish creating or changing it, ` +
+    `and it cannot be repaired in place. \`pulumi up --refresh\` replaces it (a declared domain name is freed first); ` +
+    `\`pulumi up --replace <urn>\` does the same without a refresh (\`pulumi stack --show-urns\` lists the URNs). ` +
+    `To keep it out of Pulumi instead: \`pulumi state delete <urn>\`.`
+  );
 }
 
 async function environmentIdFromOperation(client: Client, operationUrl: string): Promise<string> {
@@ -311,7 +370,7 @@ async function settled(client: Client, id: string): Promise<EnvironmentDto> {
   const dto = await client.environments.get(id);
   const state = dto.properties.provisioningState;
   if (state === undefined || state === "Succeeded") return dto;
-  if (state === "Failed") throw new Error(`${resourceName}: environment ${id} is in provisioningState Failed`);
+  if (state === "Failed") throw new Error(failedEnvironmentMessage(id));
   return client.environments.waitUntilProvisioned(id);
 }
 
@@ -347,8 +406,12 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
     return checkInputs(news);
   },
 
-  async diff(_id, olds, news): Promise<DiffResult> {
+  async diff(id, olds, news): Promise<DiffResult> {
+    // The object is this stack's: no create of this run may take it for its own.
+    if (id) claim(resourceName, id);
     const replaces = replacedFields(olds, news);
+    // An environment whose lifecycle operation failed cannot be repaired: it is replaced.
+    if (olds.provisioningState === "Failed") replaces.push("provisioningState");
     const updates = updatedFields(olds, news);
     // A declared domain name is unique in the tenant: the old environment must go before the new one can take it.
     const keepsDomain = !!news.dataverse?.domainName && news.dataverse.domainName === olds.dataverse?.domainName;
@@ -376,6 +439,7 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
             `these cannot change in place`,
         );
       }
+      claim(resourceName, existing.name);
       return keepIdOnFailure(existing.name, found, async () => {
         const dto = await applyUpdates(client, existing.name, await settled(client, existing.name), inputs);
         return { id: dto.name, outs: outputsFrom(dto, inputs) };
@@ -394,31 +458,37 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
           state: "",
           createdTime: "",
         };
-    return keepIdOnFailure(started.id, known, async () => {
+    const reread = async () => outputsFrom(await client.environments.get(started.id), inputs);
+    return keepIdOnFailure(started.id, known, () => finishCreate(), reread);
+    async function finishCreate(): Promise<{ id: string; outs: EnvironmentOutputs }> {
       let dto: EnvironmentDto;
       if (started.operationUrl) {
-        await client.environments.waitForLifecycle({ operationUrl: started.operationUrl });
+        await client.environments.waitForLifecycle({ operationUrl: started.operationUrl }).catch(async (error: unknown) => {
+          throw await withWayForward(client, started.id, error);
+        });
         dto = await client.environments.get(started.id);
       } else if (started.environment && started.environment.properties.provisioningState === "Succeeded") {
         dto = started.environment;
       } else {
         dto = await settled(client, started.id);
       }
+      if (dto.properties.provisioningState === "Failed") throw new Error(failedEnvironmentMessage(started.id));
       dto = await applyUpdates(client, started.id, dto, inputs);
       return { id: dto.name, outs: outputsFrom(dto, inputs) };
-    });
+    }
   },
 
   async read(id, props): Promise<ReadResult<EnvironmentInputs, EnvironmentOutputs>> {
     const client = await clientFromEnvironment();
-    try {
-      const dto = await client.environments.get(id);
-      const outs = outputsFrom(dto, { adoptId: props?.adoptId, dataverse: props?.dataverse });
-      return { id: dto.name, props: outs, inputs: inputsFrom(outs) };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "", props: {} as EnvironmentOutputs };
-      throw error;
-    }
+    const dto = await readConfirmingGone(
+      client,
+      `environment ${id}`,
+      () => client.environments.get(id),
+      async () => (await client.environments.list()).some((e) => e.name.toLowerCase() === id.toLowerCase()),
+    );
+    if (!dto) return { id: "", props: {} as EnvironmentOutputs };
+    const outs = outputsFrom(dto, { adoptId: props?.adoptId, dataverse: props?.dataverse });
+    return { id: dto.name, props: outs, inputs: inputsFrom(outs) };
   },
 
   async update(id, _olds, news) {
