@@ -9,16 +9,19 @@
  *   pulumi up --yes --stack prod
  *
  * It reads the checkpoint (`pulumi stack export`), decides for each pending create
- * (recover/plan.ts), prints the decisions, then runs
- * `pulumi refresh --import-pending-creates URN ID … --yes` and/or
- * `pulumi refresh --clear-pending-creates --yes`. Exit codes: 0 nothing left pending,
- * 1 could not recover (a pending create matches several objects, or a command failed).
+ * (recover/plan.ts), prints the decisions, writes the checkpoint back with each pending
+ * create imported (as a resource with the object's id) or cleared
+ * (`pulumi stack import`), then reads the imported objects (`pulumi refresh --yes`).
+ * Exit codes: 0 nothing left pending, 1 could not recover (a pending create matches
+ * several objects, or a command failed).
  */
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createClient } from "../client";
-import { type Decision, planRecovery, readCheckpoint } from "./plan";
+import { applyDecisions, type Decision, planRecovery, readCheckpoint } from "./plan";
 
 const usage = `usage: powerplatform-recover --stack NAME [--cwd DIR] [--within-minutes N] [--dry-run]
   Resolves the pending creates of an interrupted \`pulumi up\` (run \`pulumi cancel --yes\` first).
@@ -117,19 +120,20 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (values["dry-run"]) return 0;
-  const imports = decisions.filter((d): d is Extract<Decision, { action: "import" }> => d.action === "import");
-  if (imports.length > 0) {
-    const args = ["refresh", "--stack", stack, "--yes", "--skip-preview"];
-    for (const d of imports) args.push("--import-pending-creates", d.urn, "--import-pending-creates", d.id);
-    process.stdout.write(`$ pulumi ${args.join(" ")}\n`);
-    const r = await pulumi(args, cwd, true);
-    if (r.code !== 0) return 1;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "powerplatform-recover-"));
+  try {
+    const file = path.join(dir, "checkpoint.json");
+    fs.writeFileSync(file, applyDecisions(exported.stdout, decisions), { mode: 0o600 });
+    const importArgs = ["stack", "import", "--stack", stack, "--file", file];
+    process.stdout.write(`$ pulumi ${importArgs.join(" ")}\n`);
+    if ((await pulumi(importArgs, cwd, true)).code !== 0) return 1;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
-  if (decisions.some((d) => d.action === "clear")) {
-    const args = ["refresh", "--stack", stack, "--yes", "--skip-preview", "--clear-pending-creates"];
-    process.stdout.write(`$ pulumi ${args.join(" ")}\n`);
-    const r = await pulumi(args, cwd, true);
-    if (r.code !== 0) return 1;
+  if (decisions.some((d) => d.action === "import")) {
+    const refreshArgs = ["refresh", "--stack", stack, "--yes", "--skip-preview"];
+    process.stdout.write(`$ pulumi ${refreshArgs.join(" ")}\n`);
+    if ((await pulumi(refreshArgs, cwd, true)).code !== 0) return 1;
   }
   return 0;
 }

@@ -415,8 +415,10 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
     const updates = updatedFields(olds, news);
     // A declared domain name is unique in the tenant: the old environment must go before the new one can take it.
     const keepsDomain = !!news.dataverse?.domainName && news.dataverse.domainName === olds.dataverse?.domainName;
+    // Recorded while still being provisioned (an interrupted run, a passed deadline): update waits for it.
+    const unsettled = !!olds.provisioningState && olds.provisioningState !== "Succeeded" && olds.provisioningState !== "Failed";
     return {
-      changes: replaces.length > 0 || updates.length > 0,
+      changes: replaces.length > 0 || updates.length > 0 || unsettled,
       replaces,
       deleteBeforeReplace: replaces.length > 0 && keepsDomain,
     };

@@ -210,7 +210,7 @@ export function restoreChanges(current: FlowPermission[], managed: FlowOwner[], 
 }
 
 /** Reads the permissions (one GET), applies the difference (at most one modifyPermissions). */
-async function converge(inputs: FlowOwnersInputs, ownersBefore?: FlowOwner[]): Promise<FlowOwnersOutputs> {
+async function converge(inputs: FlowOwnersInputs, ownersBefore: FlowOwner[] | "record" | undefined): Promise<FlowOwnersOutputs> {
   const client = await clientFromEnvironment();
   const current = await client.flows.listPermissions(inputs.environmentId, inputs.flowId).catch((error: unknown) => {
     if (isNotFound(error)) throw new Error(`${resourceName}: there is no flow ${inputs.flowId} in environment ${inputs.environmentId}`);
@@ -226,8 +226,8 @@ async function converge(inputs: FlowOwnersInputs, ownersBefore?: FlowOwner[]): P
     creatorId: changes.creatorIds[0] ?? "",
     ignoredOwners: changes.ignored,
     principalRoles: principalRolesOf(changes.result),
-    // First convergence: what the flow had before anything was changed.
-    ownersBefore: ownersBefore ?? managedOwnersFrom(current),
+    // The first convergence (create) records what the flow had before anything was changed.
+    ...(ownersBefore === "record" ? { ownersBefore: managedOwnersFrom(current) } : ownersBefore ? { ownersBefore } : {}),
   };
 }
 
@@ -249,7 +249,7 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
   },
 
   async create(inputs) {
-    return { id: inputs.flowId, outs: await converge(inputs) };
+    return { id: inputs.flowId, outs: await converge(inputs, "record") };
   },
 
   async read(id, props): Promise<ReadResult<FlowOwnersInputs, FlowOwnersOutputs>> {

@@ -82,18 +82,21 @@ export async function applyFlowState(client: PowerPlatformClient, environmentId:
 /**
  * Adds `initialState` to checked inputs: carried over from the old inputs of the same
  * flow, otherwise the flow's state now (before any change: only `create` changes it).
+ * The read is best effort; when it fails, `create` reads the state itself.
  */
 async function withInitialState(olds: Record<string, unknown>, result: CheckResult<FlowStateInputs>): Promise<CheckResult<FlowStateInputs>> {
   const inputs = result.inputs;
   if (!inputs || isUnknown(inputs.flowId) || isUnknown(inputs.environmentId)) return result;
   const sameFlow = olds.flowId === inputs.flowId && olds.environmentId === inputs.environmentId;
   if (sameFlow && typeof olds.initialState === "string" && olds.initialState) return { inputs: { ...inputs, initialState: olds.initialState } };
-  const client = await clientFromEnvironment();
-  const flow = await client.flows.get(inputs.environmentId, inputs.flowId).catch((error: unknown) => {
-    if (isNotFound(error)) return undefined; // create says so, naming the flow
-    throw error;
-  });
-  return flow?.properties.state ? { inputs: { ...inputs, initialState: flow.properties.state } } : result;
+  try {
+    const client = await clientFromEnvironment();
+    const flow = await client.flows.get(inputs.environmentId, inputs.flowId);
+    return flow?.properties?.state ? { inputs: { ...inputs, initialState: flow.properties.state } } : result;
+  } catch {
+    // Best effort (a preview without access to the tenant, a flow not there yet): create reads it then.
+    return result;
+  }
 }
 
 export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs> = {

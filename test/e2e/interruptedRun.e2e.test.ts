@@ -65,6 +65,7 @@ describe("an interrupted up, recovered", () => {
     await control.request("PUT", "settings", { billingPolicyProvisioningMs: 15_000, environmentOperationMs: 15_000 });
     await project.pulumiOk(["config", "set", "policyName", "killed-policy"]);
     await project.pulumiOk(["config", "set", "environmentName", "killed-env"]);
+    await project.pulumiOk(["config", "set", "environmentDataverse", "true"]);
     await killUpWhen((r) => r.some((x) => x.method === "POST" && x.path.includes("billingPolicies")) && r.some((x) => x.method === "POST" && x.path.endsWith("/environments")));
     expect(await named("billingPolicies", "killed-policy")).toHaveLength(1);
     expect(await named("environments", "killed-env")).toHaveLength(1);

@@ -195,6 +195,7 @@ describe("ownership and faults on the real engine", () => {
   test("an environment whose create ended Failed says so and how out; the next up replaces it", async () => {
     await control.request("PUT", "settings", { environmentOperationOutcome: "Failed" });
     await project.pulumiOk(["config", "set", "environmentName", "will-fail-env"]);
+    await project.pulumiOk(["config", "set", "environmentDataverse", "true"]);
     const up = await project.pulumi(["up", "--yes", "--skip-preview"]);
     expect(up.code).not.toBe(0);
     expect(up.output).toContain("provisioningState Failed");
@@ -212,6 +213,7 @@ describe("ownership and faults on the real engine", () => {
     expect((await named()).map((e) => [e.name, e.properties.provisioningState])).toEqual([[now, "Succeeded"]]);
     await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
     await project.pulumiOk(["config", "rm", "environmentName"]);
+    await project.pulumiOk(["config", "rm", "environmentDataverse"]);
   });
 
   test("destroy leaves a billing-policy link the stack found, and restores the co-owners a flow had", async () => {

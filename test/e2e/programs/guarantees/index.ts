@@ -20,6 +20,8 @@ if (environmentName) {
     displayName: environmentName,
     location: "europe",
     environmentSku: "Sandbox",
+    // With Dataverse, the create is a long-running lifecycle operation.
+    ...(config.getBoolean("environmentDataverse") ? { dataverse: { languageCode: 1033, currencyCode: "USD" } } : {}),
   }).environmentId;
 }
 
