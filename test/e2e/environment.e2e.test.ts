@@ -47,7 +47,8 @@ describe("Environment on the real engine", () => {
       location: "europe",
       properties: { displayName: "e2e-env", description: "end to end", environmentSku: "Sandbox" },
     });
-    expect(await calls()).toEqual(["POST /providers/Microsoft.BusinessAppPlatform/environments 201"]);
+    // One list first (no environment of this name that an interrupted run of ours left behind), then the POST.
+    expect(await calls()).toEqual(["GET /providers/Microsoft.BusinessAppPlatform/scopes/admin/environments 200", "POST /providers/Microsoft.BusinessAppPlatform/environments 201"]);
   });
 
   test("refresh --expect-no-changes passes right after up, with one call", async () => {
@@ -149,6 +150,7 @@ describe("Environment on the real engine", () => {
       expect((await getEnvironment(dvId)).properties.linkedEnvironmentMetadata?.domainName).toBe("e2e-dataverse");
       // The 429 proves the POST was not applied, so it is repeated; a 202 is never repeated.
       expect(await calls()).toEqual([
+        "GET /providers/Microsoft.BusinessAppPlatform/scopes/admin/environments 200",
         "POST /providers/Microsoft.BusinessAppPlatform/environments 429",
         "POST /providers/Microsoft.BusinessAppPlatform/environments 202",
         `GET ${OP} 200`,

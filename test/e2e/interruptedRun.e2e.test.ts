@@ -18,6 +18,9 @@ import { SEED } from "../emulator/seed";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Several runs of the real engine per test, one of them killed mid-create.
+jest.setTimeout(180_000);
+
 describe("an interrupted up, recovered", () => {
   let emulator: RunningEmulator;
   let control: EmulatorControl;
@@ -117,11 +120,13 @@ describe("an interrupted up, recovered", () => {
 
   test("a FlowState killed right after starting the flow still restores it on destroy", async () => {
     const flowId = SEED.flows.invoiceApproval; // Stopped in the seed
+    await project.pulumiOk(["config", "set", "flowEnvironmentId", SEED.environments.production]);
     await project.pulumiOk(["config", "set", "stateFlowId", flowId]);
     await project.pulumiOk(["config", "set", "flowState", "Started"]);
     // start is held 6 s and then applied; the run is killed while it waits.
     await control.request("POST", "faults", { method: "POST", path: "/start$", delayMs: 6000 });
-    await killUpWhen((r) => r.some((x) => x.method === "POST" && x.path.endsWith("/start")));
+    // The request log shows a request once answered: after check's and create's GETs, start is on its way.
+    await killUpWhen((r) => r.filter((x) => x.method === "GET" && x.path.toLowerCase().endsWith(`/flows/${flowId}`)).length >= 2);
     const flow = () => control.request<{ properties: { state: string } }>("GET", `objects/flows/${flowId}`);
     for (let i = 0; i < 100 && (await flow()).properties.state !== "Started"; i++) await sleep(200);
     expect((await flow()).properties.state).toBe("Started");

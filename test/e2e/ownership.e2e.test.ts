@@ -34,6 +34,9 @@ const fastLookups = {
   POWERPLATFORM_NOT_FOUND_CONFIRM_SECONDS: "1",
 };
 
+// Several runs of the real engine per test, some waiting out a lookup or a provisioning.
+jest.setTimeout(180_000);
+
 describe("ownership and faults on the real engine", () => {
   let emulator: RunningEmulator;
   let control: EmulatorControl;
