@@ -174,7 +174,13 @@ function updatedFields(olds: BillingPolicyInputs, news: BillingPolicyInputs): st
 
 /** What ownership checks need to know about a policy. */
 export function billingPolicyCandidate(p: BillingPolicyDto): Candidate {
-  return { id: p.id, name: p.name, creatorId: p.createdBy?.id?.toLowerCase(), createdTime: p.createdOn };
+  return {
+    id: p.id,
+    name: p.name,
+    creatorId: p.createdBy?.id?.toLowerCase(),
+    createdTime: p.createdOn,
+    ...((p.status as string) === "ProvisioningFailed" ? { failed: true } : {}),
+  };
 }
 
 /** The policies that match the declaration: same name, location and billing instrument. */

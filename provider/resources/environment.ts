@@ -280,6 +280,7 @@ export function environmentCandidate(e: EnvironmentDto): Candidate {
     name: e.properties.displayName ?? "",
     creatorId: e.properties.createdBy?.id?.toLowerCase(),
     createdTime: e.properties.createdTime,
+    ...(e.properties.provisioningState === "Failed" ? { failed: true } : {}),
   };
 }
 

@@ -7,6 +7,10 @@
  * process. Anything else is refused with the candidates named and the way to adopt on
  * purpose (`adoptId`).
  *
+ * A `pulumi up --replace <urn>` gives the provider no sign of the object being replaced
+ * (no diff, empty old inputs: checked on the real engine), so its create meets the guard;
+ * the message says how to run it. An object the service failed to provision never blocks.
+ *
  * Two moments use it:
  * - after a create whose outcome is unknown (the request broke or timed out): look for
  *   the object it may have made (bounded), and adopt it only when it is provably ours;
@@ -25,6 +29,8 @@ export interface Candidate {
   creatorId?: string;
   /** When it was created (ISO 8601), as the service reports it. */
   createdTime?: string;
+  /** The service could not provision it (ProvisioningFailed, Failed): it never stands in for a new one. */
+  failed?: boolean;
 }
 
 /** The command a pipeline runs after an interrupted `pulumi up`. */
@@ -137,14 +143,15 @@ export async function refuseRecentDuplicate(o: DuplicateGuard): Promise<void> {
   if (duplicateGuardMs === 0 || !o.principalId) return;
   const now = o.client.http.clock.now();
   const recent = (await o.matching()).filter(
-    (c) => !isClaimed(o.kind, c.id) && provablyOurs(c, o.principalId, now - duplicateGuardMs, now, o.client.config.safety.clockSkewMs),
+    (c) => !c.failed && !isClaimed(o.kind, c.id) && provablyOurs(c, o.principalId, now - duplicateGuardMs, now, o.client.config.safety.clockSkewMs),
   );
   if (recent.length === 0) return;
   throw new Error(
     `${o.kind}: not creating a second object: this principal created ${recent.length === 1 ? "one" : recent.length} matching the declaration ` +
       `in the last ${Math.round(duplicateGuardMs / 60_000)} min that no resource of this stack manages: ${describeCandidates(recent)}. ` +
       `An interrupted run most likely made it: run \`${recoveryCommand}\` (it imports the object into the stack), or ${o.adoptHint}. ` +
-      `If it really is another object, delete it or set POWERPLATFORM_DUPLICATE_GUARD_MINUTES=0 for this run.`,
+      `If it really is another object, delete it or set POWERPLATFORM_DUPLICATE_GUARD_MINUTES=0 for this run; ` +
+      `so too for \`pulumi up --replace\` of a resource of this stack (the engine tells a provider nothing about the object it replaces).`,
   );
 }
 

@@ -179,6 +179,24 @@ describe("ownership and faults on the real engine", () => {
     await project.pulumiOk(["config", "rm", "policyName"]);
   });
 
+  test("pulumi up --replace of a healthy policy meets the duplicate guard, which names the way; with it, one new policy", async () => {
+    await project.pulumiOk(["config", "set", "policyName", "to-replace"]);
+    await project.pulumiOk(["up", "--yes", "--skip-preview"]);
+    const before = (await policiesNamed("to-replace")).map((p) => p.id);
+    const urn = "urn:pulumi:e2e::guarantees::pulumi-nodejs:dynamic/powerplatform:BillingPolicy::policy";
+    // The engine gives the provider no sign of the object a targeted replace replaces: refused, not duplicated.
+    const refused = await project.pulumi(["up", "--yes", "--skip-preview", "--replace", urn]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain("POWERPLATFORM_DUPLICATE_GUARD_MINUTES=0");
+    expect((await policiesNamed("to-replace")).map((p) => p.id)).toEqual(before);
+    await project.pulumiOk(["up", "--yes", "--skip-preview", "--replace", urn], { env: { POWERPLATFORM_DUPLICATE_GUARD_MINUTES: "0" } });
+    const after = (await policiesNamed("to-replace")).map((p) => p.id);
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
+    await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
+    await project.pulumiOk(["config", "rm", "policyName"]);
+  });
+
   test("a billing policy that ended ProvisioningFailed says so and how out; up --refresh replaces it", async () => {
     await control.request("PUT", "settings", { billingPolicyOutcome: "ProvisioningFailed" });
     await project.pulumiOk(["config", "set", "policyName", "will-fail"]);

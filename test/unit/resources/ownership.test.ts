@@ -112,10 +112,11 @@ describe("refuseRecentDuplicate", () => {
     ).rejects.toThrow(/left-behind.*powerplatform-recover --stack/);
   });
 
-  test("lets the create go when the object is claimed, foreign, old, or the guard is off", async () => {
+  test("lets the create go when the object is failed, claimed, foreign, old, or the guard is off", async () => {
     const { client, clock } = harness();
     claim("Flow", "claimed");
     const matching = async () => [
+      { ...candidate("failed", US, clock.now()), failed: true },
       candidate("claimed", US, clock.now()),
       candidate("foreign", OTHER, clock.now()),
       candidate("old", US, clock.now() - 7 * 3_600_000),
