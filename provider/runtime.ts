@@ -43,6 +43,25 @@ export function handlerFor(kind: string): AnyHandler {
 }
 
 /**
+ * A create that fails after the object exists throws its id and properties (see
+ * keepIdOnFailure): the engine records them as the resource's state. That state must
+ * carry the serialized stub (`__provider`) like every other, or each later read, update
+ * or delete of the resource fails ("code must be a string") and it is wedged for good.
+ */
+function withStubInPartialState(create: AnyHandler["create"]): AnyHandler["create"] {
+  return async (inputs) => {
+    try {
+      return await create(inputs);
+    } catch (error) {
+      const partial = error as { id?: string; properties?: Record<string, unknown> };
+      const stub = (inputs as { __provider?: unknown }).__provider;
+      if (partial && partial.id && stub !== undefined) partial.properties = { ...(partial.properties ?? {}), __provider: stub };
+      throw error;
+    }
+  };
+}
+
+/**
  * A new serialized stub (`__provider`) in the program is a change for every resource:
  * `up` then records it (the resource's update finds nothing else to do). The rule lives
  * here, once, rather than in each resource's diff.
@@ -50,6 +69,7 @@ export function handlerFor(kind: string): AnyHandler {
 export function withStubChanges(handler: AnyHandler): AnyHandler {
   return {
     ...handler,
+    create: withStubInPartialState(handler.create.bind(handler)),
     async diff(id, olds, news) {
       const result = await handler.diff(id, olds, news);
       const stubChanged = (olds as { __provider?: string }).__provider !== (news as { __provider?: string }).__provider;

@@ -19,7 +19,10 @@ import {
 } from "./pipelineCredentials";
 
 export interface GetTokenOptions {
-  /** Ignore the cache (after a 401). */
+  /**
+   * A new token, not a cached one (after a 401): this cache is skipped, and so is the
+   * credential's own (MSAL keeps tokens per credential: a fresh credential is built).
+   */
   forceRefresh?: boolean;
   signal?: AbortSignal;
 }
@@ -57,7 +60,7 @@ export class CachingTokenProvider implements TokenProvider {
   private readonly now: () => number;
 
   constructor(
-    private readonly source: () => Promise<TokenSource>,
+    private readonly source: (options?: { fresh?: boolean }) => Promise<TokenSource>,
     options: CachingTokenProviderOptions = {},
   ) {
     this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
@@ -72,7 +75,7 @@ export class CachingTokenProvider implements TokenProvider {
     if (options.forceRefresh) this.cache.delete(scope);
     let pending = this.inflight.get(scope);
     if (!pending) {
-      pending = this.fetch(scope, options.signal).finally(() => this.inflight.delete(scope));
+      pending = this.fetch(scope, options.signal, options.forceRefresh === true).finally(() => this.inflight.delete(scope));
       this.inflight.set(scope, pending);
     }
     const entry = await pending;
@@ -84,10 +87,10 @@ export class CachingTokenProvider implements TokenProvider {
     this.cache.clear();
   }
 
-  private async fetch(scope: string, signal?: AbortSignal): Promise<CacheEntry> {
+  private async fetch(scope: string, signal?: AbortSignal, fresh = false): Promise<CacheEntry> {
     let result: AccessToken | null;
     try {
-      const source = await this.source();
+      const source = await this.source(fresh ? { fresh } : undefined);
       const request = () => source.getToken(scope, signal ? { abortSignal: signal } : undefined);
       if (this.first) {
         await this.first.catch(() => undefined);
@@ -108,6 +111,22 @@ export class CachingTokenProvider implements TokenProvider {
     const entry = { token: result.token, expiresOnMs: result.expiresOnTimestamp };
     this.cache.set(scope, entry);
     return entry;
+  }
+}
+
+/**
+ * The Entra object id (`oid`) of the principal a bearer token was issued to, read from
+ * the token's payload (not verified: the token is ours, from the credential). Undefined
+ * when the token is not a JWT or carries no `oid`.
+ */
+export function tokenObjectId(token: string): string | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as { oid?: unknown };
+    return typeof claims.oid === "string" && claims.oid ? claims.oid.toLowerCase() : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -218,8 +237,10 @@ export function createTokenProvider(
   options?: CachingTokenProviderOptions,
 ): CachingTokenProvider {
   let built: Promise<TokenSource> | undefined;
-  const source = (): Promise<TokenSource> => {
+  const source = (options?: { fresh?: boolean }): Promise<TokenSource> => {
     if (credential) return Promise.resolve(credential);
+    // A fresh credential has an empty token cache: the only way to make MSAL ask Entra again.
+    if (options?.fresh) built = undefined;
     built ??= createAzureCredential(config).catch((e) => {
       built = undefined;
       throw e;

@@ -51,8 +51,10 @@ export interface ClientOptions {
   clientSecret?: string;
   /** Which credential to use (default "auto": chosen from the available settings). */
   credential?: CredentialKind;
-  /** Per-request timeout, ms (default 60 000). */
+  /** Per-request timeout, ms (default 60 000; env POWERPLATFORM_REQUEST_TIMEOUT_SECONDS). */
   requestTimeoutMs?: number;
+  /** What guards a tenant against losing or duplicating objects when a request's outcome is unknown. */
+  safety?: SafetyOptions;
   retry?: RetryOptions;
   poll?: PollOptions;
   /** Deadline of one long-running operation (install, environment create…), ms (default 30 min). */
@@ -63,6 +65,34 @@ export interface ClientOptions {
   userAgentSuffix?: string;
   /** The environment to read (default process.env); injectable for tests. */
   env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface SafetyOptions {
+  /**
+   * Pause before a 404 on a read is believed: the object is read again (and looked for
+   * in the list) after this long, ms (default 5 000; env POWERPLATFORM_NOT_FOUND_CONFIRM_SECONDS).
+   */
+  notFoundConfirmMs?: number;
+  /**
+   * How long to look for the object a create may have made when its outcome is unknown
+   * (connection broken, timeout), ms (default 60 000; env POWERPLATFORM_UNKNOWN_OUTCOME_LOOKUP_SECONDS).
+   */
+  unknownOutcomeLookupMs?: number;
+  /**
+   * A create refuses to run when an object matching the declaration was created by the
+   * same principal this recently and is not managed by the run, ms (default 6 hours;
+   * env POWERPLATFORM_DUPLICATE_GUARD_MINUTES; 0 turns the guard off).
+   */
+  duplicateGuardMs?: number;
+  /** Clock difference tolerated between this machine and the service, ms (default 300 000; env POWERPLATFORM_CLOCK_SKEW_SECONDS). */
+  clockSkewMs?: number;
+}
+
+export interface ResolvedSafety {
+  notFoundConfirmMs: number;
+  unknownOutcomeLookupMs: number;
+  duplicateGuardMs: number;
+  clockSkewMs: number;
 }
 
 export interface ResolvedRetry {
@@ -104,6 +134,7 @@ export interface ClientConfig {
   authorityHost: string;
   credential: CredentialSettings;
   requestTimeoutMs: number;
+  safety: ResolvedSafety;
   retry: ResolvedRetry;
   poll: ResolvedPoll;
   operationDeadlineMs: number;
@@ -120,6 +151,12 @@ export const DEFAULT_RETRY: ResolvedRetry = {
 };
 export const DEFAULT_POLL: ResolvedPoll = { defaultIntervalMs: 5_000, minIntervalMs: 1_000, maxIntervalMs: 60_000 };
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+export const DEFAULT_SAFETY: ResolvedSafety = {
+  notFoundConfirmMs: 5_000,
+  unknownOutcomeLookupMs: 60_000,
+  duplicateGuardMs: 6 * 60 * 60_000,
+  clockSkewMs: 5 * 60_000,
+};
 export const DEFAULT_OPERATION_DEADLINE_MS = 30 * 60_000;
 export const DEFAULT_MAX_PAGES = 100;
 
@@ -171,12 +208,34 @@ function positive(value: number | undefined, fallback: number, what: string, all
   return value;
 }
 
+/** A duration given in the environment in `unit` ms per unit (seconds, minutes); undefined when absent. */
+function durationFromEnv(env: Readonly<Record<string, string | undefined>>, name: string, unitMs: number, allowZero: boolean): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n) || (!allowZero && n === 0)) {
+    throw new ConfigurationError(`${name} must be a ${allowZero ? "non-negative" : "positive"} number, got "${raw}"`);
+  }
+  return Math.round(n * unitMs);
+}
+
 function nonEmpty(v: string | undefined): string | undefined {
   return v !== undefined && v.trim() !== "" ? v.trim() : undefined;
 }
 
 function hideSecret(o: CredentialSettings, key: "clientSecret" | "certificatePassword" | "password", v: string | undefined): void {
   Object.defineProperty(o, key, { value: v, enumerable: false, writable: false, configurable: false });
+}
+
+function resolveSafety(o: SafetyOptions, env: Readonly<Record<string, string | undefined>>): ResolvedSafety {
+  const pick = (value: number | undefined, envName: string, unitMs: number, fallback: number, what: string): number =>
+    positive(value ?? durationFromEnv(env, envName, unitMs, true), fallback, what, true);
+  return {
+    notFoundConfirmMs: pick(o.notFoundConfirmMs, "POWERPLATFORM_NOT_FOUND_CONFIRM_SECONDS", 1000, DEFAULT_SAFETY.notFoundConfirmMs, "safety.notFoundConfirmMs"),
+    unknownOutcomeLookupMs: pick(o.unknownOutcomeLookupMs, "POWERPLATFORM_UNKNOWN_OUTCOME_LOOKUP_SECONDS", 1000, DEFAULT_SAFETY.unknownOutcomeLookupMs, "safety.unknownOutcomeLookupMs"),
+    duplicateGuardMs: pick(o.duplicateGuardMs, "POWERPLATFORM_DUPLICATE_GUARD_MINUTES", 60_000, DEFAULT_SAFETY.duplicateGuardMs, "safety.duplicateGuardMs"),
+    clockSkewMs: pick(o.clockSkewMs, "POWERPLATFORM_CLOCK_SKEW_SECONDS", 1000, DEFAULT_SAFETY.clockSkewMs, "safety.clockSkewMs"),
+  };
 }
 
 export function resolveConfig(options: ClientOptions = {}): ClientConfig {
@@ -262,7 +321,12 @@ export function resolveConfig(options: ClientOptions = {}): ClientConfig {
     scopes,
     authorityHost,
     credential,
-    requestTimeoutMs: positive(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs"),
+    requestTimeoutMs: positive(
+      options.requestTimeoutMs ?? durationFromEnv(env, "POWERPLATFORM_REQUEST_TIMEOUT_SECONDS", 1000, false),
+      DEFAULT_REQUEST_TIMEOUT_MS,
+      "requestTimeoutMs",
+    ),
+    safety: resolveSafety(options.safety ?? {}, env),
     retry,
     poll,
     operationDeadlineMs: positive(options.operationDeadlineMs, DEFAULT_OPERATION_DEADLINE_MS, "operationDeadlineMs"),

@@ -4,8 +4,9 @@
  * operation, the accepted status codes, and the one retry layer around it.
  */
 import { randomUUID } from "node:crypto";
-import type { TokenProvider } from "./auth";
+import { type TokenProvider, tokenObjectId } from "./auth";
 import { type Clock, systemClock } from "./clock";
+import type { Surface } from "./clouds";
 import type { ClientConfig } from "./config";
 import { describeFamily, isAllowedUrl, type RequestTarget } from "./hostFamily";
 import { errorFromResponse, PowerPlatformError, requestIdFrom } from "./errors";
@@ -84,6 +85,23 @@ export interface HttpClientDeps {
   clock?: Clock;
   logger?: Logger;
   random?: () => number;
+}
+
+/**
+ * Makes the message of a failed request say which request failed (method and path)
+ * and, when a write may have been applied, that the object may exist.
+ */
+export function withRequestContext(error: unknown, method: string, url: string): unknown {
+  if (!(error instanceof PowerPlatformError)) return error;
+  const where = `${method} ${safeUrlPath(url) ?? ""}`.trim();
+  let message = error.message;
+  const pathOnly = (safeUrlPath(url) ?? "").split("?")[0];
+  if (!pathOnly || !message.includes(pathOnly)) message = `${where}: ${message}`;
+  if (error.maybeApplied && !/may have been applied/.test(message)) {
+    message += ` (no answer arrived, so the request may have been applied: the object may exist in the tenant)`;
+  }
+  error.message = message;
+  return error;
 }
 
 export class HttpClient {
@@ -208,7 +226,8 @@ export class HttpClient {
       });
     };
 
-    return withRetry(attempt, this.retryPolicy, {
+    try {
+      return await withRetry(attempt, this.retryPolicy, {
       idempotent,
       signal: opts.signal,
       clock: this.clock,
@@ -224,7 +243,18 @@ export class HttpClient {
           correlationId,
           message: error.message,
         }),
-    });
+      });
+    } catch (error) {
+      throw withRequestContext(error, opts.method, url);
+    }
+  }
+
+  /**
+   * The Entra object id of the principal this client acts as on a surface (the `oid`
+   * of its token): what the service records as the creator of the objects it makes.
+   */
+  async callerObjectId(surface: Surface, signal?: AbortSignal): Promise<string | undefined> {
+    return tokenObjectId(await this.tokens.getToken(this.config.scopes[surface], { signal }));
   }
 
   /** Hands an event of a caller (a wait of the API layer) to the injected logger. */

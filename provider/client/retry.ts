@@ -10,6 +10,10 @@
  * server did not act (429, 503, 409 OperationNotStartable, connection never
  * established); otherwise the error is flagged `maybeApplied` so the caller
  * re-reads and adopts.
+ *
+ * A failed TLS verification (expired, untrusted or mismatched certificate) is final
+ * and never "maybe applied": it happens during the handshake, before any byte of the
+ * request is sent, and waiting does not change a certificate.
  */
 import { type Clock, systemClock } from "./clock";
 import type { ResolvedRetry } from "./config";
@@ -39,10 +43,35 @@ const NOT_APPLIED_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 /** Status codes after which the request may or may not have been applied. */
 const MAYBE_APPLIED_STATUSES: ReadonlySet<number> = new Set([408, 500, 502, 504]);
 
+/** Node/OpenSSL codes of a TLS verification failure (the handshake, before the request is sent). */
+export const CERTIFICATE_ERROR_CODES: ReadonlySet<string> = new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_REVOKED",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+  "CERT_SIGNATURE_FAILURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "INVALID_CA",
+  "HOSTNAME_MISMATCH",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** True when a failure is a TLS certificate verification failure. */
+export function isCertificateFailure(error: unknown): boolean {
+  return error instanceof NetworkError && error.errno !== undefined && CERTIFICATE_ERROR_CODES.has(error.errno);
+}
+
 /** Classifies a failure. Mutates `maybeApplied` on the error when a non-idempotent request cannot be retried safely. */
 export function classifyFailure(error: unknown, idempotent: boolean): RetryDecision {
   if (!(error instanceof PowerPlatformError)) return { retry: false };
   if (error instanceof NetworkError) {
+    if (isCertificateFailure(error)) return { retry: false };
     if (!error.requestSent || idempotent) return { retry: true };
     error.maybeApplied = true;
     return { retry: false };

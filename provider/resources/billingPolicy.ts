@@ -5,6 +5,9 @@ import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
+import { adoptAfterUnknownOutcome, type Candidate, claimObject, ourPrincipal, refuseRecentDuplicate } from "./ownership";
+import { readConfirmingGone } from "./confirmGone";
+import type { PowerPlatformClient } from "../client";
 
 export const billingPolicyStatuses = ["Enabled", "Disabled"] as const;
 export type BillingPolicyStatus = (typeof billingPolicyStatuses)[number];
@@ -91,6 +94,7 @@ interface BillingPolicyDto {
   location: string;
   billingInstrument: { id?: string; subscriptionId: string; resourceGroup: string };
   createdOn?: string;
+  createdBy?: { id?: string };
   lastModifiedOn?: string;
 }
 
@@ -176,30 +180,74 @@ function updatedFields(olds: BillingPolicyInputs, news: BillingPolicyInputs): st
   return updates;
 }
 
+/** What ownership checks need to know about a policy. */
+export function billingPolicyCandidate(p: BillingPolicyDto): Candidate {
+  return {
+    id: p.id,
+    name: p.name,
+    creatorId: p.createdBy?.id?.toLowerCase(),
+    createdTime: p.createdOn,
+    ...((p.status as string) === "ProvisioningFailed" ? { failed: true } : {}),
+  };
+}
+
+/** The policies that match the declaration: same name, location and billing instrument. */
+export async function matchingBillingPolicies(client: PowerPlatformClient, inputs: BillingPolicyInputs): Promise<BillingPolicyDto[]> {
+  return (await client.billingPolicies.list()).filter(
+    (p) => p.name === inputs.name && replacedFields(outputsFrom(p, {}), inputs).length === 0,
+  );
+}
+
+const adoptHint = "set adoptId to the id of the one to manage";
+
 /**
- * POSTs the policy. A POST is never repeated blindly: when the request may have been
- * applied (the connection broke after it was sent), the policies are listed and the one
- * matching every declared property is adopted; only when none matches is it an error.
+ * POSTs the policy. A POST is never repeated blindly: before it, a matching policy left
+ * behind by an interrupted run of this principal stops the create; when the POST may
+ * have been applied (no answer), only the policy provably made by it is adopted
+ * (resources/ownership.ts).
  */
-async function createOrFindApplied(
-  policies: Awaited<ReturnType<typeof clientFromEnvironment>>["billingPolicies"],
-  inputs: BillingPolicyInputs,
-): Promise<BillingPolicyDto> {
+async function createOrFindApplied(client: PowerPlatformClient, inputs: BillingPolicyInputs): Promise<BillingPolicyDto> {
+  const policies = client.billingPolicies;
+  const principalId = await ourPrincipal(client, "powerplatform");
+  const matching = () => matchingBillingPolicies(client, inputs);
+  await refuseRecentDuplicate({
+    kind: resourceName,
+    client,
+    principalId,
+    matching: async () => (await matching()).map(billingPolicyCandidate),
+    adoptHint,
+  });
+  const startedMs = client.http.clock.now();
   try {
-    return await policies.create({
+    const created = await policies.create({
       name: inputs.name,
       location: inputs.location,
       status: inputs.status,
       billingInstrument: inputs.billingInstrument,
     });
+    claimObject(resourceName, created.id);
+    return created;
   } catch (error) {
     if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
-    const matches = (await policies.list()).filter(
-      (p) => p.name === inputs.name && replacedFields(outputsFrom(p, {}), inputs).length === 0,
-    );
-    if (matches.length === 1) return matches[0];
-    throw error;
+    return adoptAfterUnknownOutcome({
+      kind: resourceName,
+      error,
+      client,
+      principalId,
+      startedMs,
+      matching: async () => (await matching()).map((p) => ({ candidate: billingPolicyCandidate(p), value: p })),
+      adoptHint,
+    });
   }
+}
+
+/** The way forward for a policy the service could not provision. */
+function provisioningFailedMessage(id: string): string {
+  return (
+    `${resourceName}: billing policy ${id} is in status ProvisioningFailed: the service cannot repair it in place. ` +
+    `\`pulumi up --refresh\` replaces it (a new policy is created, then this one is deleted); ` +
+    `\`pulumi up --replace <urn>\` does the same without a refresh (\`pulumi stack --show-urns\` lists the URNs).`
+  );
 }
 
 export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingPolicyOutputs> = {
@@ -207,8 +255,12 @@ export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingP
     return checkInputs(news);
   },
 
-  async diff(_id, olds, news): Promise<DiffResult> {
+  async diff(id, olds, news): Promise<DiffResult> {
+    // The object is this stack's: no create of this run may take it for its own.
+    if (id) claimObject(resourceName, id);
     const replaces = replacedFields(olds, news);
+    // A policy that failed to provision cannot be repaired: it is replaced.
+    if ((olds.status as string) === "ProvisioningFailed") replaces.push("status");
     const updates = updatedFields(olds, news);
     return {
       changes: replaces.length > 0 || updates.length > 0,
@@ -237,33 +289,46 @@ export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingP
         );
       }
       created = existing;
+      claimObject(resourceName, existing.id);
     } else {
-      created = await createOrFindApplied(policies, inputs);
+      created = await createOrFindApplied(client, inputs);
     }
-    return keepIdOnFailure(created.id, outputsFrom(created, inputs), async () => {
-      let settled = await policies.waitUntilProvisioned(created.id);
-      if (settled.name !== inputs.name || settled.status !== inputs.status) {
-        settled = await policies.update(created.id, { name: inputs.name, status: inputs.status });
-      }
-      return { id: settled.id, outs: outputsFrom(settled, inputs) };
-    });
+    return keepIdOnFailure(
+      created.id,
+      outputsFrom(created, inputs),
+      async () => {
+        let settled = await policies.waitUntilProvisioned(created.id).catch(async (error: unknown) => {
+          const now = await policies.get(created.id).catch(() => undefined);
+          if ((now?.status as string | undefined) === "ProvisioningFailed") throw new Error(provisioningFailedMessage(created.id));
+          throw error;
+        });
+        if (settled.name !== inputs.name || settled.status !== inputs.status) {
+          settled = await policies.update(created.id, { name: inputs.name, status: inputs.status });
+        }
+        return { id: settled.id, outs: outputsFrom(settled, inputs) };
+      },
+      async () => outputsFrom(await policies.get(created.id), inputs),
+    );
   },
 
   async read(id, props): Promise<ReadResult<BillingPolicyInputs, BillingPolicyOutputs>> {
     const client = await clientFromEnvironment();
-    try {
-      const dto = await client.billingPolicies.get(id);
-      const outs = outputsFrom(dto, { adoptId: props?.adoptId });
-      return { id: dto.id, props: outs, inputs: inputsFrom(outs) };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "", props: {} as BillingPolicyOutputs };
-      throw error;
-    }
+    const dto = await readConfirmingGone(
+      client,
+      `billing policy ${id}`,
+      () => client.billingPolicies.get(id),
+      async () => (await client.billingPolicies.list()).some((p) => p.id.toLowerCase() === id.toLowerCase()),
+    );
+    if (!dto) return { id: "", props: {} as BillingPolicyOutputs };
+    const outs = outputsFrom(dto, { adoptId: props?.adoptId });
+    return { id: dto.id, props: outs, inputs: inputsFrom(outs) };
   },
 
   async update(id, olds, news) {
     const client = await clientFromEnvironment();
-    let dto = await client.billingPolicies.waitUntilProvisioned(id);
+    const current = await client.billingPolicies.get(id);
+    if ((current.status as string) === "ProvisioningFailed") throw new Error(provisioningFailedMessage(id));
+    let dto = await client.billingPolicies.waitUntilProvisioned(id, { initial: current });
     if (updatedFields(outputsFrom(dto, olds), news).length > 0) {
       dto = await client.billingPolicies.update(id, { name: news.name, status: news.status });
     }

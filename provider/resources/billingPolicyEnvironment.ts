@@ -5,6 +5,8 @@ import { claim } from "./claims";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
+import { readConfirmingGone } from "./confirmGone";
+import { NotFoundError } from "../client/errors";
 import type { BillingPolicy as BillingPolicyDto, Environment as EnvironmentDto } from "../client/api/types";
 
 export interface BillingPolicyEnvironmentArgs {
@@ -19,8 +21,14 @@ export interface BillingPolicyEnvironmentInputs {
   environmentId: string;
 }
 
-/** The link holds nothing but its two ends. */
-export type BillingPolicyEnvironmentOutputs = BillingPolicyEnvironmentInputs;
+/** The link's two ends, and whether it existed before this resource. */
+export interface BillingPolicyEnvironmentOutputs extends BillingPolicyEnvironmentInputs {
+  /**
+   * True when the link was already there when this resource was created (it was adopted,
+   * not made): delete then leaves it, since this stack did not create it.
+   */
+  linkedBefore?: boolean;
+}
 
 const resourceName = "BillingPolicyEnvironment";
 /** SKUs the service accepts in a pay-as-you-go billing policy. */
@@ -109,30 +117,45 @@ export const billingPolicyEnvironmentHandler: ResourceHandler<BillingPolicyEnvir
       // Adding an existing link is harmless: the client may repeat this POST.
       await client.billingPolicies.addEnvironments(inputs.billingPolicyId, [inputs.environmentId]);
     }
-    return { id: linkId(inputs), outs: { ...inputs } };
+    return { id: linkId(inputs), outs: { ...inputs, ...(alreadyLinked ? { linkedBefore: true } : {}) } };
   },
 
   async read(id, props): Promise<ReadResult<BillingPolicyEnvironmentInputs, BillingPolicyEnvironmentOutputs>> {
     const client = await clientFromEnvironment();
     const [policyFromId, environmentFromId] = id.split("/");
     const wanted = { billingPolicyId: props?.billingPolicyId ?? policyFromId, environmentId: props?.environmentId ?? environmentFromId };
-    try {
-      const links = await client.billingPolicies.listEnvironments(wanted.billingPolicyId);
-      const link = links.find((l) => same(l.environmentId, wanted.environmentId));
-      if (!link) return { id: "", props: {} as BillingPolicyEnvironmentOutputs };
-      return { id: linkId(wanted), props: { ...wanted }, inputs: { ...wanted } };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "", props: {} as BillingPolicyEnvironmentOutputs };
-      throw error;
-    }
+    const link = await readConfirmingGone(
+      client,
+      `the link of billing policy ${wanted.billingPolicyId} to environment ${wanted.environmentId}`,
+      async () => {
+        const links = await client.billingPolicies.listEnvironments(wanted.billingPolicyId);
+        const found = links.find((l) => same(l.environmentId, wanted.environmentId));
+        if (!found) throw new NotFoundError(`the link of billing policy ${wanted.billingPolicyId} to environment ${wanted.environmentId} is not listed`);
+        return found;
+      },
+      async () => {
+        try {
+          const policy = await client.billingPolicies.getForEnvironment(wanted.environmentId);
+          return same(policy?.id, wanted.billingPolicyId);
+        } catch (error) {
+          if (isNotFound(error)) return false;
+          throw error;
+        }
+      },
+    );
+    if (!link) return { id: "", props: {} as BillingPolicyEnvironmentOutputs };
+    const linkedBefore = props?.linkedBefore ? { linkedBefore: true } : {};
+    return { id: linkId(wanted), props: { ...wanted, ...linkedBefore }, inputs: { ...wanted } };
   },
 
-  async update(_id, _olds, news) {
+  async update(_id, olds, news) {
     // Both ends replace the link: only a change of the provider stub lands here.
-    return { outs: { ...news } };
+    return { outs: { ...news, ...(olds.linkedBefore ? { linkedBefore: true } : {}) } };
   },
 
   async delete(_id, props) {
+    // A link that existed before this resource is not this stack's to remove.
+    if (props.linkedBefore) return;
     const client = await clientFromEnvironment();
     try {
       await client.billingPolicies.removeEnvironments(props.billingPolicyId, [props.environmentId]);
@@ -147,7 +170,8 @@ export const billingPolicyEnvironmentHandler: ResourceHandler<BillingPolicyEnvir
  *
  * Unlike an authoritative set, it manages only its own link: links made elsewhere are
  * left alone. `create` checks the documented rules first (one policy per environment,
- * Production or Sandbox only, same geography) and adopts a link that already exists.
+ * Production or Sandbox only, same geography) and adopts a link that already exists;
+ * such a link (`linkedBefore`) is left in place on delete: this stack did not make it.
  */
 export class BillingPolicyEnvironment extends pulumi.dynamic.Resource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:BillingPolicyEnvironment";

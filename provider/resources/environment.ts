@@ -5,6 +5,9 @@ import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
+import { adoptAfterUnknownOutcome, type Candidate, claimObject, ourPrincipal, refuseRecentDuplicate } from "./ownership";
+import { readConfirmingGone } from "./confirmGone";
+import { DeadlineExceededError } from "../client/errors";
 import { billingPolicyLocations } from "./billingPolicy";
 import type { Environment as EnvironmentDto, EnvironmentCreateRequest, EnvironmentPatchRequest } from "../client/api/types";
 
@@ -296,32 +299,63 @@ function createRequest(inputs: EnvironmentInputs): EnvironmentCreateRequest {
 
 type Client = Awaited<ReturnType<typeof clientFromEnvironment>>;
 
+/** What ownership checks need to know about an environment. */
+export function environmentCandidate(e: EnvironmentDto): Candidate {
+  return {
+    id: e.name,
+    name: e.properties.displayName ?? "",
+    creatorId: e.properties.createdBy?.id?.toLowerCase(),
+    createdTime: e.properties.createdTime,
+    ...(e.properties.provisioningState === "Failed" ? { failed: true } : {}),
+  };
+}
+
+/** The environments that match the declaration: display name, location, type (and region when declared). */
+export async function matchingEnvironments(client: Client, inputs: EnvironmentInputs): Promise<EnvironmentDto[]> {
+  return (await client.environments.list()).filter(
+    (e) =>
+      e.properties.displayName === inputs.displayName &&
+      e.location === inputs.location &&
+      e.properties.environmentSku === inputs.environmentSku &&
+      (inputs.azureRegion === undefined || (e.properties.azureRegion ?? "").toLowerCase() === inputs.azureRegion),
+  );
+}
+
+const adoptHint = "set adoptId to the id of the environment to manage";
+
 /**
- * POSTs the environment. The service answers 202 with an empty body and the regional
- * Location of a lifecycle operation (recorded, with and without Dataverse), so the id is
- * usually not known yet. Never repeated blindly: when the POST may have been applied,
- * the environment with this display name and location created since just before the
- * POST is adopted; only when there is not exactly one is it an error.
+ * POSTs the environment. Never repeated blindly: before it, a matching environment left
+ * behind by an interrupted run of this principal stops the create; when the POST may
+ * have been applied (no answer), only the environment provably made by it is adopted
+ * (resources/ownership.ts).
  */
-async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{ id?: string; operationUrl?: string; environment?: EnvironmentDto }> {
-  const startedAt = Date.now();
+async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{ id: string; operationUrl?: string; environment?: EnvironmentDto }> {
+  const principalId = await ourPrincipal(client, "bap");
+  const matching = () => matchingEnvironments(client, inputs);
+  await refuseRecentDuplicate({ kind: resourceName, client, principalId, matching: async () => (await matching()).map(environmentCandidate), adoptHint });
+  const startedMs = client.http.clock.now();
   try {
     const started = await client.environments.create(createRequest(inputs));
-    if (started.environment) return { id: started.environment.name, environment: started.environment, operationUrl: started.operationUrl };
+    if (started.environment) {
+      claimObject(resourceName, started.environment.name);
+      return { id: started.environment.name, environment: started.environment, operationUrl: started.operationUrl };
+    }
     if (!started.operationUrl) throw new Error(`${resourceName}: the create reply had neither the environment nor an operation to wait on`);
-    return { id: started.environmentId, operationUrl: started.operationUrl };
+    const id = started.environmentId ?? (await environmentIdFromOperation(client, started.operationUrl));
+    claimObject(resourceName, id);
+    return { id, operationUrl: started.operationUrl };
   } catch (error) {
     if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
-    const since = startedAt - 5 * 60_000; // tolerate clock skew between this machine and the service
-    const matches = (await client.environments.list()).filter(
-      (e) =>
-        e.properties.displayName === inputs.displayName &&
-        e.location === inputs.location &&
-        e.properties.environmentSku === inputs.environmentSku &&
-        Date.parse(e.properties.createdTime ?? "") >= since,
-    );
-    if (matches.length === 1) return { id: matches[0].name };
-    throw error;
+    const found = await adoptAfterUnknownOutcome({
+      kind: resourceName,
+      error,
+      client,
+      principalId,
+      startedMs,
+      matching: async () => (await matching()).map((e) => ({ candidate: environmentCandidate(e), value: e })),
+      adoptHint,
+    });
+    return { id: found.name };
   }
 }
 
@@ -341,12 +375,45 @@ async function readCurrency(client: Client, dto: EnvironmentDto, fallback: strin
   }
 }
 
+/** A failed or timed-out wait on an environment, restated with what state it is in and what to do. */
+async function withWayForward(client: Client, id: string, error: unknown): Promise<Error> {
+  const cause = error instanceof Error ? error.message : String(error);
+  const now = await client.environments.get(id).catch(() => undefined);
+  const state = now?.properties.provisioningState;
+  if (state === "Failed") return new Error(`${failedEnvironmentMessage(id)} (${cause})`);
+  if (error instanceof DeadlineExceededError) {
+    return new Error(
+      `${resourceName}: environment ${id} is still ${state ?? "being provisioned"} after the deadline (${cause}). ` +
+        `It is recorded in the stack: \`pulumi up\` again keeps waiting for it (raise the deadline with customTimeouts if it needs longer).`,
+    );
+  }
+  return error instanceof Error ? error : new Error(cause);
+}
+
+/** The way forward for an environment whose lifecycle operation ended Failed. */
+function failedEnvironmentMessage(id: string): string {
+  return (
+    `${resourceName}: environment ${id} is in provisioningState Failed: the service could not finish creating or changing it, ` +
+    `and it cannot be repaired in place. \`pulumi up --refresh\` replaces it (a declared domain name is freed first); ` +
+    `\`pulumi up --replace <urn>\` does the same without a refresh (\`pulumi stack --show-urns\` lists the URNs). ` +
+    `To keep it out of Pulumi instead: \`pulumi state delete <urn>\`.`
+  );
+}
+
+async function environmentIdFromOperation(client: Client, operationUrl: string): Promise<string> {
+  const op = await client.environments.getLifecycleOperation(operationUrl);
+  const path = op.links?.environment?.path;
+  const id = path ? path.replace(/\/+$/, "").split("/").pop() : undefined;
+  if (!id) throw new Error(`${resourceName}: the lifecycle operation ${op.id} does not name the new environment`);
+  return id;
+}
+
 /** Reads the environment, waiting first if it is still being provisioned or changed. */
 async function settled(client: Client, id: string): Promise<EnvironmentDto> {
   const dto = await client.environments.get(id);
   const state = dto.properties.provisioningState;
   if (state === undefined || state === "Succeeded") return dto;
-  if (state === "Failed") throw new Error(`${resourceName}: environment ${id} is in provisioningState Failed`);
+  if (state === "Failed") throw new Error(failedEnvironmentMessage(id));
   return client.environments.waitUntilProvisioned(id);
 }
 
@@ -408,47 +475,50 @@ async function checkDomainName(client: Client, inputs: EnvironmentInputs): Promi
   }
 }
 
-/** Creates the environment; every failure once the id is known carries the id (partial create). */
+/**
+ * Creates the environment. The id is known as soon as the service accepted the create
+ * (startCreate); every failure after that carries it (partial create), with the state the
+ * environment is in and the way forward.
+ */
 async function createNew(client: Client, inputs: EnvironmentInputs): Promise<{ id: string; outs: EnvironmentOutputs }> {
   await checkDomainName(client, inputs);
   const started = await startCreate(client, inputs);
-  let id = started.id;
+  const id = started.id;
   const { dataverse, ...declared } = inputs;
-  const knownOutputs = (envId: string): EnvironmentOutputs =>
-    started.environment
-      ? outputsFrom(started.environment, declaredExtras(inputs, dataverse?.currencyCode))
-      : {
-          ...declared,
-          azureRegion: inputs.azureRegion ?? "",
-          ...(dataverse ? { dataverse: { ...dataverse, domainName: dataverse.domainName ?? "", instanceUrl: "", version: "" } } : {}),
-          environmentId: envId,
-          provisioningState: "Creating",
-          state: "",
-          createdTime: "",
-        };
-  try {
+  const known: EnvironmentOutputs = started.environment
+    ? outputsFrom(started.environment, declaredExtras(inputs, dataverse?.currencyCode))
+    : {
+        ...declared,
+        azureRegion: inputs.azureRegion ?? "",
+        ...(dataverse ? { dataverse: { ...dataverse, domainName: dataverse.domainName ?? "", instanceUrl: "", version: "" } } : {}),
+        environmentId: id,
+        provisioningState: "Creating",
+        state: "",
+        createdTime: "",
+      };
+  const reread = async (): Promise<EnvironmentOutputs> => {
+    const dto = await client.environments.get(id);
+    return outputsFrom(dto, declaredExtras(inputs, await readCurrency(client, dto, dataverse?.currencyCode)));
+  };
+  return keepIdOnFailure(id, known, async () => {
+    let dto: EnvironmentDto;
     if (started.operationUrl) {
-      const done = await client.environments.waitForCreate(started.operationUrl, { onEnvironmentId: (x) => (id ??= x) });
-      id ??= done.environmentId;
+      await client.environments.waitForCreate(started.operationUrl).catch(async (error: unknown) => {
+        throw await withWayForward(client, id, error);
+      });
+      dto = await settled(client, id);
+    } else if (started.environment && started.environment.properties.provisioningState === "Succeeded") {
+      dto = started.environment;
+    } else {
+      dto = await settled(client, id);
     }
-    if (!id) throw new Error(`${resourceName}: the service did not name the new environment`);
-    const envId = id;
-    return await keepIdOnFailure(envId, knownOutputs(envId), async () => {
-      let dto = started.environment && !started.operationUrl && started.environment.properties.provisioningState === "Succeeded"
-        ? started.environment
-        : await settled(client, envId);
-      if (inputs.dataverse) dto = await client.environments.waitForDataverseMetadata(envId, { first: dto });
-      // The currency we asked for stands until Dataverse says otherwise.
-      const extras = declaredExtras(inputs, await readCurrency(client, dto, inputs.dataverse?.currencyCode));
-      dto = await applyUpdates(client, envId, dto, inputs, extras);
-      return { id: dto.name, outs: outputsFrom(dto, extras) };
-    });
-  } catch (error) {
-    if (id && (error as { id?: string }).id === undefined) {
-      return keepIdOnFailure(id, knownOutputs(id), () => Promise.reject(error));
-    }
-    throw error;
-  }
+    if (dto.properties.provisioningState === "Failed") throw new Error(failedEnvironmentMessage(id));
+    if (dataverse) dto = await client.environments.waitForDataverseMetadata(id, { first: dto });
+    // The currency we asked for stands until Dataverse says otherwise.
+    const extras = declaredExtras(inputs, await readCurrency(client, dto, dataverse?.currencyCode));
+    dto = await applyUpdates(client, id, dto, inputs, extras);
+    return { id: dto.name, outs: outputsFrom(dto, extras) };
+  }, reread);
 }
 
 export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentOutputs> = {
@@ -456,13 +526,19 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
     return checkInputs(news);
   },
 
-  async diff(_id, olds, news): Promise<DiffResult> {
+  async diff(id, olds, news): Promise<DiffResult> {
+    // The object is this stack's: no create of this run may take it for its own.
+    if (id) claimObject(resourceName, id);
     const replaces = replacedFields(olds, news);
+    // An environment whose lifecycle operation failed cannot be repaired: it is replaced.
+    if (olds.provisioningState === "Failed") replaces.push("provisioningState");
     const updates = updatedFields(olds, news);
     // A declared domain name is unique in the tenant: the old environment must go before the new one can take it.
     const keepsDomain = !!news.dataverse?.domainName && news.dataverse.domainName === olds.dataverse?.domainName;
+    // Recorded while still being provisioned (an interrupted run, a passed deadline): update waits for it.
+    const unsettled = !!olds.provisioningState && olds.provisioningState !== "Succeeded" && olds.provisioningState !== "Failed";
     return {
-      changes: replaces.length > 0 || updates.length > 0,
+      changes: replaces.length > 0 || updates.length > 0 || unsettled,
       replaces,
       deleteBeforeReplace: replaces.length > 0 && keepsDomain,
     };
@@ -487,6 +563,7 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
             `these cannot change in place`,
         );
       }
+      claimObject(resourceName, existing.name);
       return keepIdOnFailure(existing.name, found, async () => {
         const dto = await applyUpdates(client, existing.name, await settled(client, existing.name), inputs, extras);
         return { id: dto.name, outs: outputsFrom(dto, { ...extras, knownSecurityGroupId: inputs.securityGroupId }) };
@@ -497,19 +574,20 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
 
   async read(id, props): Promise<ReadResult<EnvironmentInputs, EnvironmentOutputs>> {
     const client = await clientFromEnvironment();
-    try {
-      const dto = await client.environments.get(id);
-      const outs = outputsFrom(dto, {
-        adoptId: props?.adoptId,
-        dataverse: props?.dataverse,
-        currencyCode: await readCurrency(client, dto, props?.dataverse?.currencyCode),
-        knownSecurityGroupId: props?.securityGroupId,
-      });
-      return { id: dto.name, props: outs, inputs: inputsFrom(outs) };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "", props: {} as EnvironmentOutputs };
-      throw error;
-    }
+    const dto = await readConfirmingGone(
+      client,
+      `environment ${id}`,
+      () => client.environments.get(id),
+      async () => (await client.environments.list()).some((e) => e.name.toLowerCase() === id.toLowerCase()),
+    );
+    if (!dto) return { id: "", props: {} as EnvironmentOutputs };
+    const outs = outputsFrom(dto, {
+      adoptId: props?.adoptId,
+      dataverse: props?.dataverse,
+      currencyCode: await readCurrency(client, dto, props?.dataverse?.currencyCode),
+      knownSecurityGroupId: props?.securityGroupId,
+    });
+    return { id: dto.name, props: outs, inputs: inputsFrom(outs) };
   },
 
   async update(id, olds, news) {

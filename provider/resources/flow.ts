@@ -8,6 +8,8 @@ import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSup
 import type { Flow as FlowDto, FlowConnectionReference } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
 import { AuthError, DlpViolationError } from "../client/errors";
+import { adoptAfterUnknownOutcome, type Candidate, claimObject, ourPrincipal, refuseRecentDuplicate } from "./ownership";
+import { readConfirmingGone } from "./confirmGone";
 
 /** The states a flow can be put in through start/stop (`Suspended` is set by the service only). */
 export const flowStates = ["Started", "Stopped"] as const;
@@ -260,14 +262,54 @@ async function settleState(client: PowerPlatformClient, environmentId: string, f
   return client.flows.get(environmentId, flow.name);
 }
 
+/** What ownership checks need to know about a flow. */
+export function flowCandidate(f: FlowDto): Candidate {
+  return {
+    id: f.name.toLowerCase(),
+    name: f.properties?.displayName ?? "",
+    creatorId: f.properties?.creator?.objectId?.toLowerCase(),
+    createdTime: f.properties?.createdTime,
+  };
+}
+
 /**
- * POSTs the flow. The POST is never repeated blindly: when it may have been applied
- * (the connection broke after it was sent), the flows of the environment with the
- * declared display name are read and the one with the declared definition is adopted.
+ * The flows of the environment with the declared display name, each with its creator
+ * and creation time (read with a GET when the list does not carry them).
+ */
+export async function matchingFlows(client: PowerPlatformClient, inputs: Pick<FlowInputs, "environmentId" | "displayName">): Promise<FlowDto[]> {
+  const named = (await client.flows.list(inputs.environmentId)).filter((f) => f.properties?.displayName === inputs.displayName);
+  const out: FlowDto[] = [];
+  for (const f of named) {
+    if (f.properties?.creator?.objectId && f.properties?.createdTime) out.push(f);
+    else out.push(await client.flows.get(inputs.environmentId, f.name));
+  }
+  return out;
+}
+
+const adoptHint = "set adoptId to the id of the flow to manage";
+
+/** Whether the flow is in its environment's list (false when the environment itself is gone). */
+export async function flowListed(client: PowerPlatformClient, environmentId: string, flowId: string): Promise<boolean> {
+  try {
+    return (await client.flows.list(environmentId)).some((f) => f.name.toLowerCase() === flowId.toLowerCase());
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * POSTs the flow. Never repeated blindly: before it, a flow of the same name left behind
+ * by an interrupted run of this principal stops the create; when the POST may have been
+ * applied (no answer), only the flow provably made by it is adopted (resources/ownership.ts).
  */
 async function createOrFindApplied(client: PowerPlatformClient, inputs: FlowInputs): Promise<FlowDto> {
+  const principalId = await ourPrincipal(client, "flow");
+  const matching = () => matchingFlows(client, inputs);
+  await refuseRecentDuplicate({ kind: resourceName, client, principalId, matching: async () => (await matching()).map(flowCandidate), adoptHint });
+  const startedMs = client.http.clock.now();
   try {
-    return await client.flows.create(inputs.environmentId, {
+    const created = await client.flows.create(inputs.environmentId, {
       properties: {
         displayName: inputs.displayName,
         definition: inputs.definition,
@@ -275,6 +317,8 @@ async function createOrFindApplied(client: PowerPlatformClient, inputs: FlowInpu
         ...(inputs.connectionReferences ? { connectionReferences: inputs.connectionReferences } : {}),
       },
     });
+    claimObject(resourceName, created.name);
+    return created;
   } catch (error) {
     if (error instanceof AuthError && error.status === 403) {
       // The create is a maker action: Microsoft documents service principals as supported for
@@ -286,15 +330,17 @@ async function createOrFindApplied(client: PowerPlatformClient, inputs: FlowInpu
       );
     }
     if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
-    const named = (await client.flows.list(inputs.environmentId)).filter((f) => f.properties?.displayName === inputs.displayName);
-    const matches: FlowDto[] = [];
-    for (const candidate of named) {
-      // The definition is only in the maker GET (the principal that created the flow owns it).
-      const full = await client.flows.getWithDefinition(inputs.environmentId, candidate.name);
-      if (full && sameJson(full.properties.definition ?? {}, inputs.definition)) matches.push(full);
-    }
-    if (matches.length === 1) return matches[0];
-    throw error;
+    const found = await adoptAfterUnknownOutcome({
+      kind: resourceName,
+      error,
+      client,
+      principalId,
+      startedMs,
+      matching: async () => (await matching()).map((f) => ({ candidate: flowCandidate(f), value: f })),
+      adoptHint,
+    });
+    // The maker GET carries the definition (the principal that made the flow may read it).
+    return (await client.flows.getWithDefinition(inputs.environmentId, found.name)) ?? (await client.flows.get(inputs.environmentId, found.name));
   }
 }
 
@@ -303,7 +349,9 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
     return checkInputs(news);
   },
 
-  async diff(_id, olds, news): Promise<DiffResult> {
+  async diff(id, olds, news): Promise<DiffResult> {
+    // The object is this stack's: no create of this run may take it for its own.
+    if (id) claimObject(resourceName, id);
     const replaces = olds.environmentId !== news.environmentId ? ["environmentId"] : [];
     const updates = changedContent(olds, news);
     const stateChanged = olds.state !== news.state;
@@ -324,6 +372,7 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
         }
         throw error;
       });
+      claimObject(resourceName, flow.name);
     } else {
       flow = await createOrFindApplied(client, inputs);
     }
@@ -344,16 +393,17 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
 
   async read(id, props): Promise<ReadResult<FlowInputs, FlowOutputs>> {
     const client = await clientFromEnvironment();
-    try {
-      const flow = await readFlow(client, props.environmentId, id);
-      // What the read cannot see keeps the value in the state: never a change from an absent field.
-      // (definitionReadable says what this read saw.)
-      const outs = outputsFrom(props.environmentId, flow, { adoptId: props.adoptId }, { ...props, definitionReadable: false });
-      return { id: outs.flowId, props: outs, inputs: inputsFrom(outs) };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "", props: {} as FlowOutputs };
-      throw error;
-    }
+    const flow = await readConfirmingGone(
+      client,
+      `flow ${id}`,
+      () => readFlow(client, props.environmentId, id),
+      () => flowListed(client, props.environmentId, id),
+    );
+    if (!flow) return { id: "", props: {} as FlowOutputs };
+    // What the read cannot see keeps the value in the state: never a change from an absent field.
+    // (definitionReadable says what this read saw.)
+    const outs = outputsFrom(props.environmentId, flow, { adoptId: props.adoptId }, { ...props, definitionReadable: false });
+    return { id: outs.flowId, props: outs, inputs: inputsFrom(outs) };
   },
 
   async update(id, olds, news) {

@@ -5,7 +5,8 @@ import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
-import { checkEnvironmentId } from "./flow";
+import { checkEnvironmentId, flowListed } from "./flow";
+import { readConfirmingGone } from "./confirmGone";
 import type { FlowModifyPermissionsRequest, FlowPermission } from "../client/api/types";
 
 export const flowPrincipalTypes = ["User", "Group", "ServicePrincipal"] as const;
@@ -57,6 +58,8 @@ export interface FlowOwnersOutputs extends FlowOwnersInputs {
    * removed by hand shows on refresh as one added or removed key (an array diff shifts).
    */
   principalRoles: Record<string, FlowOwnerRole>;
+  /** The co-owners and viewers the flow had when this resource first converged it: restored on delete. */
+  ownersBefore?: FlowOwner[];
 }
 
 const resourceName = "FlowOwners";
@@ -192,8 +195,32 @@ function declaredOwners(outs: Pick<FlowOwnersOutputs, "owners" | "ignoredOwners"
   return sortOwners([...(outs.owners ?? []), ...(outs.ignoredOwners ?? [])]);
 }
 
+/**
+ * What turns the flow back into what this resource found: each managed principal gets
+ * its former role back (or is removed when it had none), each principal it removed is
+ * put back. Principals it never managed are left alone.
+ */
+export function restoreChanges(current: FlowPermission[], managed: FlowOwner[], before: FlowOwner[]): Pick<PermissionChanges, "put" | "remove"> {
+  const creators = creatorIdsFrom(current);
+  const now = new Map(managedOwnersFrom(current).map((o) => [o.principalId, o]));
+  const was = new Map(before.map((o) => [o.principalId.toLowerCase(), o]));
+  const put: FlowOwner[] = [];
+  const remove: string[] = [];
+  for (const o of before) {
+    const id = o.principalId.toLowerCase();
+    if (creators.includes(id)) continue;
+    const present = now.get(id);
+    if (!present || present.role !== o.role || present.principalType !== o.principalType) put.push({ ...o, principalId: id });
+  }
+  for (const o of managed) {
+    const id = o.principalId.toLowerCase();
+    if (!was.has(id) && now.has(id)) remove.push(id);
+  }
+  return { put: sortOwners(put), remove: remove.sort() };
+}
+
 /** Reads the permissions (one GET), applies the difference (at most one modifyPermissions). */
-async function converge(inputs: FlowOwnersInputs): Promise<FlowOwnersOutputs> {
+async function converge(inputs: FlowOwnersInputs, ownersBefore: FlowOwner[] | "record" | undefined): Promise<FlowOwnersOutputs> {
   const client = await clientFromEnvironment();
   const current = await client.flows.listPermissions(inputs.environmentId, inputs.flowId).catch((error: unknown) => {
     if (isNotFound(error)) throw new Error(`${resourceName}: there is no flow ${inputs.flowId} in environment ${inputs.environmentId}`);
@@ -209,6 +236,8 @@ async function converge(inputs: FlowOwnersInputs): Promise<FlowOwnersOutputs> {
     creatorId: changes.creatorIds[0] ?? "",
     ignoredOwners: changes.ignored,
     principalRoles: principalRolesOf(changes.result),
+    // The first convergence (create) records what the flow had before anything was changed.
+    ...(ownersBefore === "record" ? { ownersBefore: managedOwnersFrom(current) } : ownersBefore ? { ownersBefore } : {}),
   };
 }
 
@@ -230,13 +259,19 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
   },
 
   async create(inputs) {
-    return { id: inputs.flowId, outs: await converge(inputs) };
+    return { id: inputs.flowId, outs: await converge(inputs, "record") };
   },
 
   async read(id, props): Promise<ReadResult<FlowOwnersInputs, FlowOwnersOutputs>> {
     const client = await clientFromEnvironment();
-    try {
-      const permissions = await client.flows.listPermissions(props.environmentId, id);
+    {
+      const permissions = await readConfirmingGone(
+        client,
+        `flow ${id}`,
+        () => client.flows.listPermissions(props.environmentId, id),
+        () => flowListed(client, props.environmentId, id),
+      );
+      if (!permissions) return { id: "", props: {} as FlowOwnersOutputs };
       const creatorIds = creatorIdsFrom(permissions);
       // Ignored entries stay ignored while their principal is still the creator.
       const ignoredOwners = (props.ignoredOwners ?? []).filter((o) => creatorIds.includes(o.principalId));
@@ -248,20 +283,18 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
         creatorId: creatorIds[0] ?? "",
         ignoredOwners,
         principalRoles: principalRolesOf(owners),
+        ...(props.ownersBefore ? { ownersBefore: props.ownersBefore } : {}),
       };
       return {
         id,
         props: outs,
         inputs: { environmentId: outs.environmentId, flowId: outs.flowId, owners: declaredOwners(outs) },
       };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "", props: {} as FlowOwnersOutputs };
-      throw error;
     }
   },
 
-  async update(_id, _olds, news) {
-    return { outs: await converge(news) };
+  async update(_id, olds, news) {
+    return { outs: await converge(news, olds.ownersBefore) };
   },
 
   async delete(id, props) {
@@ -273,11 +306,8 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
       if (isNotFound(error)) return;
       throw error;
     }
-    const managed = new Set((props.owners ?? []).map((o) => o.principalId));
-    const remove = managedOwnersFrom(current)
-      .map((o) => o.principalId)
-      .filter((principalId) => managed.has(principalId));
-    const body = modifyPermissionsBody({ put: [], remove });
+    // Restores what the flow had before (a state from before ownersBefore was recorded: nothing to restore).
+    const body = modifyPermissionsBody(restoreChanges(current, props.owners ?? [], props.ownersBefore ?? []));
     if (body) await client.flows.modifyPermissions(props.environmentId, id, body);
   },
 };

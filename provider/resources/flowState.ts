@@ -5,6 +5,9 @@ import { claim } from "./claims";
 import { InputChecker } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
+import { readConfirmingGone } from "./confirmGone";
+import { flowListed } from "./flow";
+import { isUnknown } from "./validation";
 import { checkEnvironmentId, flowStates, type FlowStateName } from "./flow";
 import type { Flow as FlowDto } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
@@ -23,6 +26,12 @@ export interface FlowStateInputs {
   environmentId: string;
   flowId: string;
   state: FlowStateName;
+  /**
+   * Not an argument: the state the flow had before this resource first changed it, read
+   * by `check` and carried from then on. `check`'s result is what the engine records for a
+   * pending create, so the original state survives a run killed right after start/stop.
+   */
+  initialState?: string;
 }
 
 export interface FlowStateOutputs extends Omit<FlowStateInputs, "state"> {
@@ -86,9 +95,29 @@ export async function applyFlowState(client: PowerPlatformClient, environmentId:
   return state;
 }
 
+/**
+ * Adds `initialState` to checked inputs: carried over from the old inputs of the same
+ * flow, otherwise the flow's state now (before any change: only `create` changes it).
+ * The read is best effort; when it fails, `create` reads the state itself.
+ */
+async function withInitialState(olds: Record<string, unknown>, result: CheckResult<FlowStateInputs>): Promise<CheckResult<FlowStateInputs>> {
+  const inputs = result.inputs;
+  if (!inputs || isUnknown(inputs.flowId) || isUnknown(inputs.environmentId)) return result;
+  const sameFlow = olds.flowId === inputs.flowId && olds.environmentId === inputs.environmentId;
+  if (sameFlow && typeof olds.initialState === "string" && olds.initialState) return { inputs: { ...inputs, initialState: olds.initialState } };
+  try {
+    const client = await clientFromEnvironment();
+    const flow = await client.flows.get(inputs.environmentId, inputs.flowId);
+    return flow?.properties?.state ? { inputs: { ...inputs, initialState: flow.properties.state } } : result;
+  } catch {
+    // Best effort (a preview without access to the tenant, a flow not there yet): create reads it then.
+    return result;
+  }
+}
+
 export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs> = {
-  async check(_olds, news) {
-    return checkInputs(news);
+  async check(olds, news) {
+    return withInitialState(olds, checkInputs(news));
   },
 
   async diff(_id, olds, news): Promise<DiffResult> {
@@ -105,26 +134,30 @@ export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs
   async create(inputs) {
     const client = await clientFromEnvironment();
     const flow = await getFlow(client, inputs.environmentId, inputs.flowId);
-    const initialState = flow.properties.state ?? "";
+    // Recorded by check before anything changed (see FlowStateInputs.initialState).
+    const initialState = inputs.initialState ?? flow.properties.state ?? "";
     const state = await applyFlowState(client, inputs.environmentId, flow, inputs.state);
     return { id: inputs.flowId, outs: outputsFrom(inputs, flow, state, initialState) };
   },
 
   async read(id, props): Promise<ReadResult<FlowStateInputs, FlowStateOutputs>> {
     const client = await clientFromEnvironment();
-    try {
-      const flow = await client.flows.get(props.environmentId, id);
-      const state = flow.properties.state ?? "";
-      const outs = outputsFrom(props, flow, state, props.initialState);
-      return {
-        id,
-        props: outs,
-        inputs: { environmentId: props.environmentId, flowId: props.flowId, state: state as FlowStateName },
-      };
-    } catch (error) {
-      if (isNotFound(error)) return { id: "", props: {} as FlowStateOutputs };
-      throw error;
-    }
+    const flow = await readConfirmingGone(
+      client,
+      `flow ${id}`,
+      () => client.flows.get(props.environmentId, id),
+      () => flowListed(client, props.environmentId, id),
+    );
+    if (!flow) return { id: "", props: {} as FlowStateOutputs };
+    const state = flow.properties.state ?? "";
+    // An imported pending create has its inputs (with initialState) as props.
+    const initialState = props.initialState ?? (props as Partial<FlowStateInputs>).initialState ?? "";
+    const outs = outputsFrom({ environmentId: props.environmentId, flowId: props.flowId ?? id }, flow, state, initialState);
+    return {
+      id,
+      props: outs,
+      inputs: { environmentId: outs.environmentId, flowId: outs.flowId, state: state as FlowStateName, ...(initialState ? { initialState } : {}) },
+    };
   },
 
   async update(id, olds, news) {

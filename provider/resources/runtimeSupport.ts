@@ -65,11 +65,14 @@ export async function keepIdOnFailure<O>(
   id: string,
   knownOutputs: O,
   rest: () => Promise<{ id: string; outs: O }>,
+  /** Reads the object as it now is (e.g. Failed), so that the state records that rather than the create's first view. */
+  reread?: () => Promise<O>,
 ): Promise<{ id: string; outs: O }> {
   try {
     return await rest();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw Object.assign(new Error(message), { id, properties: knownOutputs, reasons: [message] });
+    const properties = reread ? await reread().catch(() => knownOutputs) : knownOutputs;
+    throw Object.assign(new Error(message), { id, properties, reasons: [message] });
   }
 }

@@ -158,6 +158,7 @@ describe("Environment on the real engine", () => {
       // The 429 proves the POST was not applied, so it is repeated; a 202 is never repeated.
       expect(await calls()).toEqual([
         "POST /providers/Microsoft.BusinessAppPlatform/validateEnvironmentDetails 200",
+        "GET /providers/Microsoft.BusinessAppPlatform/scopes/admin/environments 200",
         "POST /providers/Microsoft.BusinessAppPlatform/environments 429",
         "POST /providers/Microsoft.BusinessAppPlatform/environments 202",
         `GET ${OP} 200`,

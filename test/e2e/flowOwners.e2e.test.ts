@@ -155,10 +155,11 @@ describe("FlowOwners on the real engine", () => {
     await project.pulumiOk(["config", "set", "owners", JSON.stringify(declared)]);
   });
 
-  test("destroy removes the managed co-owners and viewers in one call and keeps the creator", async () => {
+  test("destroy restores the co-owners the flow had before (the maker), removes the ones it added, in one call, and keeps the creator", async () => {
     await control.clearRequests();
     await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
-    expect(await roles()).toEqual({ [CREATOR]: "Owner" });
+    // Before the stack: the creator and the maker (CanEdit). Never strip what the stack did not add (issue 8).
+    expect(await roles()).toEqual({ [CREATOR]: "Owner", [MAKER]: "CanEdit" });
     expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET /permissions", "POST /modifyPermissions"]);
   });
 });

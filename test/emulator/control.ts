@@ -143,6 +143,7 @@ export function handleControl(emu: Emulator, method: string, path: string, body:
     if (method === "GET") return { status: 200, body: emu.requestLog.view() };
     if (method === "DELETE") { emu.requestLog.clear(); return { status: 204 }; }
   }
+  if (p === "/_emulator/revoke-tokens" && method === "POST") return { status: 200, body: { revoked: emu.identity.revokeAll() } };
   if (p === "/_emulator/credentials" && method === "GET") return { status: 200, body: emu.identity.credentials() };
   if (p === "/_emulator/federated-token" && method === "POST") {
     const b = body ?? {};

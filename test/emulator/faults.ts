@@ -1,5 +1,5 @@
 // Injected faults: answer N matching requests with a status (and Retry-After),
-// delay them, or drop the connection.
+// delay them, drop the connection before acting, or act and then drop the answer.
 import { randomUUID } from "node:crypto";
 
 export interface FaultSpec {
@@ -11,6 +11,11 @@ export interface FaultSpec {
   retryAfter?: number | string;
   delayMs?: number;
   drop?: boolean;
+  /**
+   * The request is applied as usual, then its connection is closed without an answer:
+   * the client cannot know whether it was applied (a response lost on the way back).
+   */
+  dropResponse?: boolean;
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -26,7 +31,8 @@ export class Faults {
     if (spec.status !== undefined && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)) throw new Error("'status' must be an HTTP status code");
     if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times > 0)) throw new Error("'times' must be a positive integer");
     if (spec.delayMs !== undefined && !(typeof spec.delayMs === "number" && spec.delayMs >= 0)) throw new Error("'delayMs' must be a non-negative number");
-    if (spec.status === undefined && !spec.drop && spec.delayMs === undefined) throw new Error("a fault needs 'status', 'drop' or 'delayMs'");
+    if (spec.status === undefined && !spec.drop && !spec.dropResponse && spec.delayMs === undefined) throw new Error("a fault needs 'status', 'drop', 'dropResponse' or 'delayMs'");
+    if (spec.dropResponse && (spec.status !== undefined || spec.drop)) throw new Error("'dropResponse' applies the request: it cannot go with 'status' or 'drop'");
     const f: Fault = { ...spec, method: spec.method?.toUpperCase(), id: randomUUID(), remaining: spec.times ?? 1, hits: 0, regex };
     this.list.push(f);
     return f;

@@ -40,6 +40,18 @@ export class Identity {
     { clientId: SEED.federatedApp.clientId, objectId: SEED.federatedApp.objectId, displayName: SEED.federatedApp.displayName, federated: [{ subject: SEED.federatedApp.subject, audience: SEED.federatedApp.audience }, { subject: SEED.federatedApp.serviceConnectionSubject, audience: SEED.federatedApp.audience }], admin: true },
     { clientId: SEED.publicClientId, objectId: "a1000000-0000-4000-8000-00000000b0ff", displayName: "Emulator public client", publicClient: true, admin: false },
   ];
+  /** Token ids (`uti`) issued so far, and those revoked (control API `POST /_emulator/revoke-tokens`). */
+  private readonly issuedTokenIds: string[] = [];
+  private readonly revokedTokenIds = new Set<string>();
+
+  /** Revokes every access token issued so far (as when a session is revoked): API calls with them get 401. */
+  revokeAll(): number {
+    for (const id of this.issuedTokenIds) this.revokedTokenIds.add(id);
+    const n = this.issuedTokenIds.length;
+    this.issuedTokenIds.length = 0;
+    return n;
+  }
+
   readonly users: User[] = [
     { ...SEED.adminUser, admin: true },
     { ...SEED.makerUser, admin: false },
@@ -254,6 +266,7 @@ export class Identity {
       tid: this.tenantId, oid: p.objectId, sub: p.objectId, appid: p.appId, azp: p.appId,
       idtyp: p.kind, ver: "2.0", uti: randomUUID().replace(/-/g, ""),
     };
+    this.issuedTokenIds.push(String(claims.uti));
     if (p.kind === "app") claims.roles = p.isAdmin ? ["PowerPlatform.Admin"] : [];
     else {
       claims.upn = user!.username; claims.preferred_username = user!.username; claims.name = user!.displayName;
@@ -283,6 +296,7 @@ export class Identity {
     const c = v.claims;
     const now = Date.now() / 1000;
     if (typeof c.exp !== "number" || c.exp <= now) return { error: "The access token has expired." };
+    if (this.revokedTokenIds.has(String(c.uti))) return { error: "The access token has been revoked." };
     if (typeof c.nbf === "number" && c.nbf > now + 300) return { error: "The access token is not yet valid." };
     if (!this.trustedIssuer(c.iss)) return { error: `The access token issuer '${String(c.iss)}' is not trusted.` };
     if (c.tid !== this.tenantId) return { error: "The access token is for another tenant." };

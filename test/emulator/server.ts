@@ -139,8 +139,9 @@ export class Emulator {
     } else {
       reply = this.api(req, res, method, path, url, rawBody, m, requestId, base);
     }
-    log(reply.status);
     this.changed();
+    if (fault?.dropResponse) { log(0, fault.id); req.socket.destroy(); return; }
+    log(reply.status);
     return send(res, reply);
   }
 

@@ -1,4 +1,5 @@
 import { canonicalJson, flowHandler, sameJson, type FlowOutputs } from "../../../provider/resources/flow";
+import { clearClaims } from "../../../provider/resources/ownership";
 
 const fakeFlows = {
   get: jest.fn(),
@@ -12,7 +13,10 @@ const fakeFlows = {
 };
 jest.mock("../../../provider/resources/runtimeSupport", () => {
   const actual = jest.requireActual("../../../provider/resources/runtimeSupport");
-  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows }) };
+  // The client parts the ownership and 404-confirmation checks use: a clock that does not sleep, our principal, the safety settings.
+  const http = { clock: { now: () => Date.now(), sleep: async () => undefined }, callerObjectId: async () => "a1000000-0000-4000-8000-00000000b001" };
+  const config = { safety: { notFoundConfirmMs: 5000, unknownOutcomeLookupMs: 0, duplicateGuardMs: 6 * 3_600_000, clockSkewMs: 300_000 } };
+  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows, http, config }) };
 });
 
 const ENV = "e1000000-0000-4000-8000-000000000001";
@@ -132,9 +136,13 @@ describe("Flow create, update, read and delete against a fake client", () => {
     const { definition: _omitted, ...properties } = d.properties;
     return { ...d, properties };
   };
-  beforeEach(() => Object.values(fakeFlows).forEach((f) => f.mockReset()));
+  beforeEach(() => {
+    Object.values(fakeFlows).forEach((f) => f.mockReset());
+    clearClaims(); // the flows an earlier test created are not this test's
+  });
 
   test("create posts once, starts the flow when Started is declared and reads it back", async () => {
+    fakeFlows.list.mockResolvedValue([]);
     fakeFlows.create.mockResolvedValue(dto());
     fakeFlows.get.mockResolvedValue(adminDto({ state: "Started", lastModifiedTime: "t2" }));
     fakeFlows.getWithDefinition.mockResolvedValue(dto({ state: "Started", lastModifiedTime: "t2" }));
@@ -148,9 +156,17 @@ describe("Flow create, update, read and delete against a fake client", () => {
     expect(outs.definition).toEqual(canonicalJson(definition()));
   });
 
-  test("create adopts a maybe-applied POST by display name and definition instead of posting again", async () => {
+  const US = "a1000000-0000-4000-8000-00000000b001";
+  const listed = (name: string, displayName: string, creator: string) => ({
+    name,
+    properties: { displayName, creator: { objectId: creator }, createdTime: new Date().toISOString() },
+  });
+
+  test("create adopts a maybe-applied POST only when the flow is provably its own, instead of posting again", async () => {
     fakeFlows.create.mockRejectedValue(Object.assign(new Error("socket hang up"), { maybeApplied: true }));
-    fakeFlows.list.mockResolvedValue([{ name: "other", properties: { displayName: "Other" } }, { name: dto().name, properties: { displayName: "Daily greeting" } }]);
+    // Before the POST: nothing matches. After it: the flow our principal made during the request.
+    fakeFlows.list.mockResolvedValueOnce([]).mockResolvedValue([listed("other", "Other", US), listed(dto().name, "Daily greeting", US)]);
+    fakeFlows.get.mockResolvedValue(dto());
     fakeFlows.getWithDefinition.mockResolvedValue(dto());
     const inputs = (await flowHandler.check({}, valid())).inputs!;
     const { id } = await flowHandler.create(inputs);
@@ -158,6 +174,21 @@ describe("Flow create, update, read and delete against a fake client", () => {
     expect(fakeFlows.create).toHaveBeenCalledTimes(1);
     // The candidate's definition comes from the maker GET (the admin GET has none).
     expect(fakeFlows.getWithDefinition).toHaveBeenCalledTimes(1);
+  });
+
+  test("create never adopts another principal's flow of the same name after a maybe-applied POST", async () => {
+    fakeFlows.create.mockRejectedValue(Object.assign(new Error("socket hang up"), { maybeApplied: true }));
+    fakeFlows.list.mockResolvedValue([listed("f1000000-0000-4000-8000-0000000000ff", "Daily greeting", "c1000000-0000-4000-8000-0000000000a3")]);
+    const inputs = (await flowHandler.check({}, valid())).inputs!;
+    await expect(flowHandler.create(inputs)).rejects.toThrow(/f1000000-0000-4000-8000-0000000000ff \("Daily greeting", created by c1000000-0000-4000-8000-0000000000a3.*adoptId/);
+    expect(fakeFlows.create).toHaveBeenCalledTimes(1);
+  });
+
+  test("create refuses to make a second flow when our principal recently made a matching one no resource manages", async () => {
+    fakeFlows.list.mockResolvedValue([listed("f1000000-0000-4000-8000-0000000000ee", "Daily greeting", US)]);
+    const inputs = (await flowHandler.check({}, valid())).inputs!;
+    await expect(flowHandler.create(inputs)).rejects.toThrow(/f1000000-0000-4000-8000-0000000000ee.*powerplatform-recover/);
+    expect(fakeFlows.create).not.toHaveBeenCalled();
   });
 
   test("adoptId of a flow that is not in the environment is refused", async () => {
@@ -190,7 +221,17 @@ describe("Flow create, update, read and delete against a fake client", () => {
     expect(result.inputs).not.toHaveProperty("connectionReferences");
     const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
     fakeFlows.get.mockRejectedValue(Object.create(NotFoundError.prototype));
+    fakeFlows.list.mockResolvedValue([]);
     expect((await flowHandler.read("f1", { environmentId: ENV } as FlowOutputs)).id).toBe("");
+    // A 404 is believed only after a second read and the list agree.
+    expect(fakeFlows.get).toHaveBeenCalledTimes(3);
+    expect(fakeFlows.list).toHaveBeenCalledTimes(1);
+  });
+
+  test("read keeps a flow that answers 404 once and is back on the second read", async () => {
+    const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
+    fakeFlows.get.mockRejectedValueOnce(Object.create(NotFoundError.prototype)).mockResolvedValue(dto());
+    expect((await flowHandler.read("f1", { environmentId: ENV } as FlowOutputs)).id).toBe("f1000000-0000-4000-8000-00000000000a");
   });
 
   test("a read that cannot see the definition keeps the one in the state: no update is ever proposed for it", async () => {
@@ -244,9 +285,11 @@ describe("Flow create, update, read and delete against a fake client", () => {
 
   test("a create the service refuses (403: a service principal on the maker API) says to create it as a user and adopt it", async () => {
     const { errorFromResponse } = jest.requireActual("../../../provider/client/errors");
+    fakeFlows.list.mockResolvedValue([]); // the duplicate guard's look before the POST: nothing left behind
     fakeFlows.create.mockRejectedValue(errorFromResponse({ status: 403, data: { error: { code: "Forbidden", message: "no" } }, method: "POST", url: "https://x/flows" }));
     const inputs = (await flowHandler.check({}, valid())).inputs!;
     await expect(flowHandler.create(inputs)).rejects.toThrow(/service principals .*administrative flow actions only.*adoptId/);
-    expect(fakeFlows.list).not.toHaveBeenCalled();
+    expect(fakeFlows.create).toHaveBeenCalledTimes(1);
+    expect(fakeFlows.list).toHaveBeenCalledTimes(1); // no lookup after a refusal: the POST was answered
   });
 });

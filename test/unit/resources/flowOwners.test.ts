@@ -8,10 +8,13 @@ import {
 } from "../../../provider/resources/flowOwners";
 import type { FlowPermission } from "../../../provider/client/api/types";
 
-const fakeFlows = { listPermissions: jest.fn(), modifyPermissions: jest.fn() };
+const fakeFlows = { listPermissions: jest.fn(), modifyPermissions: jest.fn(), list: jest.fn() };
 jest.mock("../../../provider/resources/runtimeSupport", () => {
   const actual = jest.requireActual("../../../provider/resources/runtimeSupport");
-  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows }) };
+  // The client parts the ownership and 404-confirmation checks use: a clock that does not sleep, our principal, the safety settings.
+  const http = { clock: { now: () => Date.now(), sleep: async () => undefined }, callerObjectId: async () => "a1000000-0000-4000-8000-00000000b001" };
+  const config = { safety: { notFoundConfirmMs: 5000, unknownOutcomeLookupMs: 0, duplicateGuardMs: 6 * 3_600_000, clockSkewMs: 300_000 } };
+  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows, http, config }) };
 });
 const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
 
@@ -218,6 +221,7 @@ describe("FlowOwners against a fake client", () => {
     expect(result.props.principalRoles).toEqual({ [MAKER]: "CanEdit" });
     expect(result.inputs?.owners).toEqual([owner(CREATOR, "User"), owner(MAKER, "User")]);
     fakeFlows.listPermissions.mockRejectedValue(Object.create(NotFoundError.prototype));
+    fakeFlows.list.mockResolvedValue([]);
     expect((await flowOwnersHandler.read(FLOW, props)).id).toBe("");
   });
 

@@ -1,9 +1,12 @@
 import { flowStateHandler, type FlowStateOutputs } from "../../../provider/resources/flowState";
 
-const fakeFlows = { get: jest.fn(), start: jest.fn(), stop: jest.fn() };
+const fakeFlows = { get: jest.fn(), start: jest.fn(), stop: jest.fn(), list: jest.fn() };
 jest.mock("../../../provider/resources/runtimeSupport", () => {
   const actual = jest.requireActual("../../../provider/resources/runtimeSupport");
-  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows }) };
+  // The client parts the ownership and 404-confirmation checks use: a clock that does not sleep, our principal, the safety settings.
+  const http = { clock: { now: () => Date.now(), sleep: async () => undefined }, callerObjectId: async () => "a1000000-0000-4000-8000-00000000b001" };
+  const config = { safety: { notFoundConfirmMs: 5000, unknownOutcomeLookupMs: 0, duplicateGuardMs: 6 * 3_600_000, clockSkewMs: 300_000 } };
+  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows, http, config }) };
 });
 const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
 const notFound = () => Object.create(NotFoundError.prototype);
@@ -90,9 +93,10 @@ describe("FlowState against a fake client", () => {
     expect(result).toEqual({
       id: FLOW,
       props: { ...props, state: "Stopped", flowDisplayName: "Invoice approval" },
-      inputs: { environmentId: ENV, flowId: FLOW, state: "Stopped" },
+      inputs: { environmentId: ENV, flowId: FLOW, state: "Stopped", initialState: props.initialState },
     });
     fakeFlows.get.mockRejectedValue(notFound());
+    fakeFlows.list.mockResolvedValue([]);
     expect((await flowStateHandler.read(FLOW, props)).id).toBe("");
   });
 

@@ -6,6 +6,7 @@
 import { resolveConfig } from "../../../provider/client/config";
 import { ConfigurationError } from "../../../provider/client/errors";
 import { clientOptionsFromStackConfig, sameOptions, stackConfigKeys } from "../../../provider/resources/stackConfig";
+import { clientFromEnvironment, configureFromStack } from "../../../provider/resources/runtimeSupport";
 
 const SECRET = "stack-secret~value-1234";
 const source = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
@@ -74,7 +75,6 @@ describe("powerplatform:* stack configuration", () => {
 
 describe("configure() in the provider process", () => {
   test("a bad value fails configure and every later call (Pulumi caches the provider even when configure throws)", async () => {
-    const { configureFromStack, clientFromEnvironment } = await import("../../../provider/resources/runtimeSupport");
     const bad = source({ "powerplatform:bapUrl": "ftp://bap.example.com" });
     await expect(configureFromStack(bad)).rejects.toThrow(/^powerplatform:bapUrl: unsupported scheme/);
     await expect(clientFromEnvironment()).rejects.toThrow(/^powerplatform:bapUrl: unsupported scheme/);

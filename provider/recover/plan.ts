@@ -1,0 +1,197 @@
+/**
+ * What to do with each pending create an interrupted `pulumi up` left in a stack's
+ * checkpoint. The engine records a *pending create* (with its checked inputs) before it
+ * calls `create`; when the run is killed, the next `up` drops it and creates again, which
+ * makes a second object. Instead, each pending create is resolved here:
+ *
+ * - BillingPolicy, Environment, Flow: the one tenant object this principal created
+ *   recently that matches the pending inputs and is not in the stack's state is imported
+ *   (`--import-pending-creates URN ID`); none: the pending create is cleared (nothing was
+ *   made); several: refused, naming them (a person decides).
+ * - FlowState, FlowOwners: their id is the flow's: imported when the flow exists (a
+ *   FlowState's pending inputs carry the state the flow had before, so `destroy` still
+ *   restores it).
+ * - BillingPolicyEnvironment: imported when the link exists, cleared otherwise.
+ * - any other kind: cleared (its next create checks the tenant itself).
+ *
+ * The decisions are applied to the checkpoint itself (`applyDecisions`: an imported
+ * pending create becomes a resource with that id, its inputs as its last known outputs;
+ * a cleared one is dropped), loaded back with `pulumi stack import`, and a `pulumi refresh`
+ * then reads each imported object. (`pulumi refresh --import-pending-creates` of Pulumi
+ * 3.259 drops the pending create without adding the resource: checked on the real engine.)
+ */
+import type { PowerPlatformClient } from "../client";
+import { billingPolicyCandidate, matchingBillingPolicies, type BillingPolicyInputs } from "../resources/billingPolicy";
+import { environmentCandidate, matchingEnvironments, type EnvironmentInputs } from "../resources/environment";
+import { flowCandidate, matchingFlows, type FlowInputs } from "../resources/flow";
+import { type Candidate, describeCandidates, provablyOurs } from "../resources/ownership";
+import { isNotFound } from "../resources/runtimeSupport";
+
+export interface PendingCreate {
+  urn: string;
+  type: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface StateResource {
+  urn: string;
+  type: string;
+  id?: string;
+}
+
+export type Decision =
+  | { action: "import"; urn: string; id: string; reason: string }
+  | { action: "clear"; urn: string; reason: string }
+  | { action: "refuse"; urn: string; reason: string };
+
+/** The pending creates and resources of a `pulumi stack export` document. */
+export function readCheckpoint(exported: string): { pending: PendingCreate[]; resources: StateResource[] } {
+  const doc = JSON.parse(exported) as {
+    deployment?: {
+      resources?: Array<{ urn: string; type: string; id?: string }>;
+      pending_operations?: Array<{ type: string; resource: { urn: string; type: string; inputs?: Record<string, unknown> } }>;
+    };
+  };
+  const d = doc.deployment ?? {};
+  return {
+    pending: (d.pending_operations ?? [])
+      .filter((op) => op.type === "creating")
+      .map((op) => ({ urn: op.resource.urn, type: op.resource.type, inputs: op.resource.inputs ?? {} })),
+    resources: (d.resources ?? []).map((r) => ({ urn: r.urn, type: r.type, ...(r.id ? { id: r.id } : {}) })),
+  };
+}
+
+/** `pulumi-nodejs:dynamic/powerplatform:BillingPolicy` → `BillingPolicy`. */
+export function kindOf(type: string): string {
+  return type.split(":").pop() ?? type;
+}
+
+export interface PlanContext {
+  client: PowerPlatformClient;
+  /** How far back an object may have been created by the interrupted run, ms. */
+  withinMs: number;
+  now: number;
+}
+
+async function principalFor(client: PowerPlatformClient, kind: string): Promise<string | undefined> {
+  const surface = kind === "BillingPolicy" ? "powerplatform" : kind === "Flow" ? "flow" : "bap";
+  return client.http.callerObjectId(surface);
+}
+
+async function candidatesFor(client: PowerPlatformClient, kind: string, inputs: Record<string, unknown>): Promise<Candidate[] | undefined> {
+  switch (kind) {
+    case "BillingPolicy":
+      return (await matchingBillingPolicies(client, inputs as unknown as BillingPolicyInputs)).map(billingPolicyCandidate);
+    case "Environment":
+      return (await matchingEnvironments(client, inputs as unknown as EnvironmentInputs)).map(environmentCandidate);
+    case "Flow":
+      return (await matchingFlows(client, inputs as unknown as FlowInputs)).map(flowCandidate);
+    default:
+      return undefined;
+  }
+}
+
+async function exists(read: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await read();
+    return true;
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** Decides, for each pending create, whether to import it (with which id), clear it, or refuse. */
+export async function planRecovery(pending: PendingCreate[], resources: StateResource[], ctx: PlanContext): Promise<Decision[]> {
+  const inState = new Set(resources.filter((r) => r.id).map((r) => `${kindOf(r.type)}:${r.id!.toLowerCase()}`));
+  const taken = new Set<string>();
+  const decisions: Decision[] = [];
+  for (const p of pending) {
+    const kind = kindOf(p.type);
+    const i = p.inputs;
+    if (i.adoptId && typeof i.adoptId === "string") {
+      decisions.push({ action: "import", urn: p.urn, id: i.adoptId, reason: `adoptId ${i.adoptId} names the object` });
+      continue;
+    }
+    const candidates = await candidatesFor(ctx.client, kind, i);
+    if (candidates) {
+      const principalId = await principalFor(ctx.client, kind);
+      const ours = candidates.filter(
+        (c) =>
+          !inState.has(`${kind}:${c.id.toLowerCase()}`) &&
+          !taken.has(`${kind}:${c.id.toLowerCase()}`) &&
+          provablyOurs(c, principalId, ctx.now - ctx.withinMs, ctx.now, ctx.client.config.safety.clockSkewMs),
+      );
+      if (ours.length === 1) {
+        taken.add(`${kind}:${ours[0].id.toLowerCase()}`);
+        decisions.push({ action: "import", urn: p.urn, id: ours[0].id, reason: `made by the interrupted run: ${describeCandidates(ours)}` });
+      } else if (ours.length === 0) {
+        decisions.push({ action: "clear", urn: p.urn, reason: "no object made by this principal matches it: the create never happened" });
+      } else {
+        decisions.push({
+          action: "refuse",
+          urn: p.urn,
+          reason: `${ours.length} objects made by this principal match it and none is in the stack: ${describeCandidates(ours)}; import the right one with \`pulumi refresh --import-pending-creates ${p.urn} <id>\` and delete the others`,
+        });
+      }
+      continue;
+    }
+    const environmentId = String(i.environmentId ?? "");
+    const flowId = String(i.flowId ?? "");
+    if ((kind === "FlowState" || kind === "FlowOwners") && flowId) {
+      const found = await exists(() => ctx.client.flows.get(environmentId, flowId));
+      decisions.push(
+        found
+          ? { action: "import", urn: p.urn, id: flowId, reason: `flow ${flowId} exists (its id is the resource's)` }
+          : { action: "clear", urn: p.urn, reason: `flow ${flowId} does not exist` },
+      );
+      continue;
+    }
+    if (kind === "BillingPolicyEnvironment" && i.billingPolicyId && i.environmentId) {
+      const policy = await ctx.client.billingPolicies.getForEnvironment(String(i.environmentId)).catch((error: unknown) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
+      const linked = !!policy && policy.id.toLowerCase() === String(i.billingPolicyId).toLowerCase();
+      decisions.push(
+        linked
+          ? { action: "import", urn: p.urn, id: `${i.billingPolicyId}/${i.environmentId}`, reason: "the link exists" }
+          : { action: "clear", urn: p.urn, reason: "the link does not exist" },
+      );
+      continue;
+    }
+    decisions.push({ action: "clear", urn: p.urn, reason: `${kind}: its next create checks the tenant itself` });
+  }
+  return decisions;
+}
+
+/**
+ * The checkpoint with the decisions applied: imported pending creates become resources
+ * (their inputs, which hold the serialized provider, as outputs until the refresh reads the
+ * object), cleared ones disappear. Refused ones stay pending.
+ */
+export function applyDecisions(exported: string, decisions: Decision[]): string {
+  const doc = JSON.parse(exported) as {
+    deployment: {
+      resources?: Array<Record<string, unknown>>;
+      pending_operations?: Array<{ type: string; resource: Record<string, unknown> & { urn: string; inputs?: Record<string, unknown> } }>;
+    };
+  };
+  const byUrn = new Map(decisions.map((d) => [d.urn, d]));
+  const resources = [...(doc.deployment.resources ?? [])];
+  const pending: NonNullable<typeof doc.deployment.pending_operations> = [];
+  for (const op of doc.deployment.pending_operations ?? []) {
+    const d = op.type === "creating" ? byUrn.get(op.resource.urn) : undefined;
+    if (!d || d.action === "refuse") {
+      pending.push(op);
+      continue;
+    }
+    if (d.action === "import") {
+      const inputs = op.resource.inputs ?? {};
+      resources.push({ ...op.resource, id: d.id, inputs, outputs: { ...inputs } });
+    }
+  }
+  doc.deployment.resources = resources;
+  doc.deployment.pending_operations = pending;
+  return JSON.stringify(doc, null, 2);
+}
