@@ -136,8 +136,12 @@ describe("GitHub workflows", () => {
     const apply = doc.jobs.apply!;
     expect(apply.if).toBe("github.ref == 'refs/heads/main'");
     expect(apply.environment).toBe("production");
-    const up = apply.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+    const up = apply.steps.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command === "up");
     expect(up?.with).toMatchObject({ command: "up", refresh: true, policyPacks: "policies" });
+    // An interrupted run is recovered before the apply (README "When a pulumi up is interrupted").
+    const recoverAt = apply.steps.findIndex((s) => typeof s.run === "string" && /pulumi cancel --yes[\s\S]*powerplatform-recover/.test(s.run));
+    expect(recoverAt).toBeGreaterThan(-1);
+    expect(recoverAt).toBeLessThan(apply.steps.indexOf(up!));
     // the only apply of all the workflows
     for (const file of github.filter((f) => f !== "github/main.yml")) {
       expect(actionSteps(workflow(file) as unknown as Record<string, unknown>).some((s) => s.with?.command === "up")).toBe(false);
