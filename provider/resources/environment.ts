@@ -408,6 +408,23 @@ async function environmentIdFromOperation(client: Client, operationUrl: string):
   return id;
 }
 
+/**
+ * The service can answer a GET of an environment with Dataverse without its
+ * `linkedEnvironmentMetadata` for a while (recorded after a create; issue 7 fact 3). When
+ * Dataverse is expected, re-read (bounded) until it is there; past the wait, the reply as is.
+ */
+async function withDataverseMetadata(client: Client, dto: EnvironmentDto, expected: boolean): Promise<EnvironmentDto> {
+  if (!expected || dto.properties.linkedEnvironmentMetadata) return dto;
+  return client.environments
+    .waitForDataverseMetadata(dto.name, { first: dto, deadline: client.http.clock.now() + DATAVERSE_REREAD_MS })
+    .catch((error: unknown) => {
+      if (error instanceof DeadlineExceededError) return dto;
+      throw error;
+    });
+}
+/** How long a read or an update waits for Dataverse metadata the service does not show yet. */
+const DATAVERSE_REREAD_MS = 60_000;
+
 /** Reads the environment, waiting first if it is still being provisioned or changed. */
 async function settled(client: Client, id: string): Promise<EnvironmentDto> {
   const dto = await client.environments.get(id);
@@ -581,18 +598,22 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
       async () => (await client.environments.list()).some((e) => e.name.toLowerCase() === id.toLowerCase()),
     );
     if (!dto) return { id: "", props: {} as EnvironmentOutputs };
-    const outs = outputsFrom(dto, {
+    const current = await withDataverseMetadata(client, dto, props?.dataverse !== undefined);
+    const outs = outputsFrom(current, {
       adoptId: props?.adoptId,
       dataverse: props?.dataverse,
-      currencyCode: await readCurrency(client, dto, props?.dataverse?.currencyCode),
+      currencyCode: await readCurrency(client, current, props?.dataverse?.currencyCode),
       knownSecurityGroupId: props?.securityGroupId,
     });
+    // Metadata the service has not shown again within the wait: the last known Dataverse stands
+    // (an absent field never proposes a replacement).
+    if (props?.dataverse && !current.properties.linkedEnvironmentMetadata) outs.dataverse = props.dataverse;
     return { id: dto.name, props: outs, inputs: inputsFrom(outs) };
   },
 
   async update(id, olds, news) {
     const client = await clientFromEnvironment();
-    const current = await settled(client, id);
+    const current = await withDataverseMetadata(client, await settled(client, id), news.dataverse !== undefined);
     const known: OutputExtras = { ...declaredExtras(news, olds.dataverse?.currencyCode), knownSecurityGroupId: olds.securityGroupId };
     const dto = await applyUpdates(client, id, current, news, known);
     // Once applied, the group is the declared one (PATCHed when it differed).

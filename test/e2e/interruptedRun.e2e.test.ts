@@ -80,7 +80,7 @@ describe("an interrupted up, recovered", () => {
 
     await project.pulumiOk(["cancel", "--yes"]);
     const recovered = await recover();
-    expect(recovered.code).toBe(0);
+    expect({ code: recovered.code, output: recovered.output }).toMatchObject({ code: 0 }); // the output shows on failure
     expect(recovered.output).toMatch(/import .*BillingPolicy::policy/);
     expect(recovered.output).toMatch(/import .*Environment::environment/);
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
@@ -112,6 +112,7 @@ describe("an interrupted up, recovered", () => {
 
     // The way out it names works.
     const recovered = await recover();
+    if (recovered.code !== 0) console.log(recovered.output);
     expect(recovered.code).toBe(0);
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
     expect(await named("flows", "killed-flow")).toEqual(flows);
@@ -132,7 +133,8 @@ describe("an interrupted up, recovered", () => {
     expect((await flow()).properties.state).toBe("Started");
 
     await project.pulumiOk(["cancel", "--yes"]);
-    expect((await recover()).code).toBe(0);
+    const recoveredState = await recover();
+    expect({ code: recoveredState.code, output: recoveredState.output }).toMatchObject({ code: 0 }); // the output shows on failure
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
     expect((await stateIds()).flowState).toBe("Stopped");
     await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
