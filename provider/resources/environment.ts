@@ -329,7 +329,7 @@ const adoptHint = "set adoptId to the id of the environment to manage";
  * have been applied (no answer), only the environment provably made by it is adopted
  * (resources/ownership.ts).
  */
-async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{ id: string; operationUrl?: string; environment?: EnvironmentDto }> {
+async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{ id?: string; operationUrl?: string; environment?: EnvironmentDto }> {
   const principalId = await ourPrincipal(client, "bap");
   const matching = () => matchingEnvironments(client, inputs);
   await refuseRecentDuplicate({ kind: resourceName, client, principalId, matching: async () => (await matching()).map(environmentCandidate), adoptHint });
@@ -341,9 +341,9 @@ async function startCreate(client: Client, inputs: EnvironmentInputs): Promise<{
       return { id: started.environment.name, environment: started.environment, operationUrl: started.operationUrl };
     }
     if (!started.operationUrl) throw new Error(`${resourceName}: the create reply had neither the environment nor an operation to wait on`);
-    const id = started.environmentId ?? (await environmentIdFromOperation(client, started.operationUrl));
-    claimObject(resourceName, id);
-    return { id, operationUrl: started.operationUrl };
+    // 202 with an empty body (recorded): the id comes from the lifecycle operation (createNew).
+    if (started.environmentId) claimObject(resourceName, started.environmentId);
+    return { id: started.environmentId, operationUrl: started.operationUrl };
   } catch (error) {
     if (!(error as { maybeApplied?: boolean }).maybeApplied) throw error;
     const found = await adoptAfterUnknownOutcome({
@@ -398,14 +398,6 @@ function failedEnvironmentMessage(id: string): string {
     `\`pulumi up --replace <urn>\` does the same without a refresh (\`pulumi stack --show-urns\` lists the URNs). ` +
     `To keep it out of Pulumi instead: \`pulumi state delete <urn>\`.`
   );
-}
-
-async function environmentIdFromOperation(client: Client, operationUrl: string): Promise<string> {
-  const op = await client.environments.getLifecycleOperation(operationUrl);
-  const path = op.links?.environment?.path;
-  const id = path ? path.replace(/\/+$/, "").split("/").pop() : undefined;
-  if (!id) throw new Error(`${resourceName}: the lifecycle operation ${op.id} does not name the new environment`);
-  return id;
 }
 
 /**
@@ -493,49 +485,61 @@ async function checkDomainName(client: Client, inputs: EnvironmentInputs): Promi
 }
 
 /**
- * Creates the environment. The id is known as soon as the service accepted the create
- * (startCreate); every failure after that carries it (partial create), with the state the
+ * Creates the environment. The service names the new environment in its lifecycle
+ * operation (the POST answers 202 with an empty body), so the id is known from the first
+ * poll on; every failure after that carries it (partial create), with the state the
  * environment is in and the way forward.
  */
 async function createNew(client: Client, inputs: EnvironmentInputs): Promise<{ id: string; outs: EnvironmentOutputs }> {
   await checkDomainName(client, inputs);
   const started = await startCreate(client, inputs);
-  const id = started.id;
+  let id = started.id;
   const { dataverse, ...declared } = inputs;
-  const known: EnvironmentOutputs = started.environment
-    ? outputsFrom(started.environment, declaredExtras(inputs, dataverse?.currencyCode))
-    : {
-        ...declared,
-        azureRegion: inputs.azureRegion ?? "",
-        ...(dataverse ? { dataverse: { ...dataverse, domainName: dataverse.domainName ?? "", instanceUrl: "", version: "" } } : {}),
-        environmentId: id,
-        provisioningState: "Creating",
-        state: "",
-        createdTime: "",
-      };
-  const reread = async (): Promise<EnvironmentOutputs> => {
-    const dto = await client.environments.get(id);
+  const known = (envId: string): EnvironmentOutputs =>
+    started.environment
+      ? outputsFrom(started.environment, declaredExtras(inputs, dataverse?.currencyCode))
+      : {
+          ...declared,
+          azureRegion: inputs.azureRegion ?? "",
+          ...(dataverse ? { dataverse: { ...dataverse, domainName: dataverse.domainName ?? "", instanceUrl: "", version: "" } } : {}),
+          environmentId: envId,
+          provisioningState: "Creating",
+          state: "",
+          createdTime: "",
+        };
+  const reread = (envId: string) => async (): Promise<EnvironmentOutputs> => {
+    const dto = await client.environments.get(envId);
     return outputsFrom(dto, declaredExtras(inputs, await readCurrency(client, dto, dataverse?.currencyCode)));
   };
-  return keepIdOnFailure(id, known, async () => {
-    let dto: EnvironmentDto;
-    if (started.operationUrl) {
-      await client.environments.waitForCreate(started.operationUrl).catch(async (error: unknown) => {
-        throw await withWayForward(client, id, error);
-      });
-      dto = await settled(client, id);
-    } else if (started.environment && started.environment.properties.provisioningState === "Succeeded") {
-      dto = started.environment;
-    } else {
-      dto = await settled(client, id);
+  if (started.operationUrl) {
+    const named = (envId: string): void => {
+      if (id) return;
+      id = envId;
+      claimObject(resourceName, envId);
+    };
+    try {
+      named((await client.environments.waitForCreate(started.operationUrl, { onEnvironmentId: named })).environmentId);
+    } catch (error) {
+      if (!id) throw error;
+      const envId = id;
+      const explained = await withWayForward(client, envId, error);
+      return keepIdOnFailure(envId, known(envId), () => Promise.reject(explained), reread(envId));
     }
-    if (dto.properties.provisioningState === "Failed") throw new Error(failedEnvironmentMessage(id));
-    if (dataverse) dto = await client.environments.waitForDataverseMetadata(id, { first: dto });
+  }
+  if (!id) throw new Error(`${resourceName}: the service did not name the new environment`);
+  const envId = id;
+  return keepIdOnFailure(envId, known(envId), async () => {
+    let dto: EnvironmentDto =
+      started.environment && !started.operationUrl && started.environment.properties.provisioningState === "Succeeded"
+        ? started.environment
+        : await settled(client, envId);
+    if (dto.properties.provisioningState === "Failed") throw new Error(failedEnvironmentMessage(envId));
+    if (dataverse) dto = await client.environments.waitForDataverseMetadata(envId, { first: dto });
     // The currency we asked for stands until Dataverse says otherwise.
     const extras = declaredExtras(inputs, await readCurrency(client, dto, dataverse?.currencyCode));
-    dto = await applyUpdates(client, id, dto, inputs, extras);
+    dto = await applyUpdates(client, envId, dto, inputs, extras);
     return { id: dto.name, outs: outputsFrom(dto, extras) };
-  }, reread);
+  }, reread(envId));
 }
 
 export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentOutputs> = {

@@ -54,7 +54,14 @@ describe("Environment on the real engine", () => {
       location: "europe",
       properties: { displayName: "e2e-env", description: "end to end", environmentSku: "Sandbox" },
     });
-    expect(await calls()).toEqual(["POST /providers/Microsoft.BusinessAppPlatform/environments 202", `GET ${OP} 200`, `GET ${ENV} 200`]);
+    // The duplicate guard's list, the POST, the lifecycle operation's poll (it names the new
+    // environment), the environment.
+    expect(await calls()).toEqual([
+      "GET /providers/Microsoft.BusinessAppPlatform/scopes/admin/environments 200",
+      "POST /providers/Microsoft.BusinessAppPlatform/environments 202",
+      `GET ${OP} 200`,
+      `GET ${ENV} 200`,
+    ]);
   });
 
   test("refresh --expect-no-changes passes right after up, with one call", async () => {
