@@ -131,6 +131,8 @@ function policyProblem(policy: BillingPolicySummary): string | undefined {
   return undefined;
 }
 
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0];
+
 const dated = (what: string, created: string | undefined, exportedAt: string) => `${what}${created ? `, created ${created}` : ""}; exported ${exportedAt}`;
 
 /** Reads the tenant (reads only: GETs, and the Dataverse currency reads) and builds the file's entries. */
@@ -194,7 +196,15 @@ export async function readTenantForExport(settings: ExportSettings = {}, options
     const keys = new KeyAllocator("flow");
     const found: Array<{ env: EnvironmentSummary; flow: FlowSummary }> = [];
     for (const env of selected) {
-      for (const flow of await getFlows({ environmentId: env.environmentId }, options)) found.push({ env, flow });
+      // One environment whose flows cannot be listed (no admin access to it) does not stop the export: it is said.
+      let listed: FlowSummary[];
+      try {
+        listed = await getFlows({ environmentId: env.environmentId }, options);
+      } catch (error) {
+        skipped.push(`the flows of environment ${env.environmentId} "${env.displayName}": they cannot be listed (${firstLine(error)})`);
+        continue;
+      }
+      for (const flow of listed) found.push({ env, flow });
     }
     found.sort(byNameThenId((f) => f.flow.displayName, (f) => f.flow.flowId));
     for (const { env, flow } of found) {
@@ -229,7 +239,7 @@ async function environmentSpec(env: EnvironmentSummary, options: FunctionOptions
       currencyCode = await clientFor(options).dataverse.baseCurrencyCode(env.dataverse.instanceUrl);
     } catch (error) {
       skipped.push(
-        `environment ${env.environmentId} "${env.displayName}": its Dataverse base currency cannot be read (${(error as Error).message.split("\n")[0]}); ` +
+        `environment ${env.environmentId} "${env.displayName}": its Dataverse base currency cannot be read (${firstLine(error)}); ` +
           `make the exporting principal a user of that Dataverse and export again`,
       );
       return undefined;

@@ -123,14 +123,16 @@ function fakeTenant(environmentOrder: "forward" | "reverse" = "forward") {
       listEnvironments: async (policyId: string) => (policyId === ids.policy ? [{ environmentId: ids.paris }, { environmentId: ids.teams }] : []),
     },
     flows: {
-      list: async (environmentId: string) =>
-        environmentId === ids.paris
+      list: async (environmentId: string) => {
+        if (environmentId === ids.lyon) throw new Error("403 Forbidden: no admin access\nmore detail");
+        return environmentId === ids.paris
           ? [
               { name: ids.flowA, properties: { displayName: "Relance", state: "Started" } },
               { name: ids.flowB, properties: { displayName: "Relance", state: "Suspended" } },
               { name: ids.flowC, properties: { displayName: "Odd owners", state: "Suspended" } },
             ]
-          : [],
+          : [];
+      },
       listPermissions: async (_env: string, flowId: string) =>
         flowId === ids.flowC
           ? [permission(ids.user, "User", "Owner"), permission("c3000000-0000-4000-8000-0000000000d1", "Tenant", "CanView")]
@@ -196,6 +198,7 @@ describe("reading the tenant for an export", () => {
       `environment ${ids.locked} "Locked": its Dataverse base currency cannot be read (403 Forbidden: the principal is not a user of this organization); make the exporting principal a user of that Dataverse and export again`,
       expect.stringMatching(new RegExp(`^environment ${ids.teams} "Team space": its type Teams is not one the tenant file manages`)),
       expect.stringMatching(/^billing policy b3000000-0000-4000-8000-000000000002 "has spaces": its name is not one the tenant file accepts/),
+      `the flows of environment ${ids.lyon} "Ventes": they cannot be listed (403 Forbidden: no admin access)`,
       expect.stringMatching(new RegExp(`^flow ${ids.flowC} "Odd owners" .*: its co-owners are not managed: principal c3000000-0000-4000-8000-0000000000d1 is a Tenant with role CanView`)),
       expect.stringMatching(new RegExp(`^flow ${ids.flowC} "Odd owners" .*: its state Suspended is not managed \\(only Started and Stopped can be declared\\)$`)),
       expect.stringMatching(new RegExp(`^flow ${ids.flowB} "Relance" .*: its state Suspended is not managed \\(only Started and Stopped can be declared\\); its co-owners are exported$`)),
