@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { parseTenantFile } from "../../program/tenantFile";
 import { SEED } from "../emulator/seed";
 import type { RunningEmulator } from "../emulator/server";
@@ -142,6 +142,31 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     expect(preview.output).not.toMatch(/~ update|\+ create|- delete|\+- replace/);
     expect(preview.code).toBe(0);
     expect((await control.apiRequests()).filter((r) => writes.includes(r.method))).toEqual([]);
+  });
+
+  test("the defaults for adopted objects hold: an entry removed from the file is forgotten, not deleted; destroy stops at a protected Production environment", async () => {
+    const file = path.join(project.dir, "tenants", "adopted.yaml");
+    const doc = parseDocument(fs.readFileSync(file, "utf8"));
+    doc.deleteIn(["environments", "munchen-vertrieb"]);
+    doc.deleteIn(["flows", "daily-report-2"]);
+    doc.deleteIn(["billingPolicies", "payg-europe", "environments"]);
+    fs.writeFileSync(file, doc.toString());
+    // The mass-deletion guard counts forgotten objects too (5 of 19 is more than its 25 %): allowed explicitly.
+    await project.pulumiOk(["config", "set", "allowDeletions", "5"]);
+    await control.clearRequests();
+    const up = await project.pulumiOk(["up", "--yes", "--skip-preview"]);
+    expect(up.output).toMatch(/5 deleted/);
+    expect((await control.apiRequests()).filter((r) => writes.includes(r.method)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    // Still there, untouched: the environment, its link to the policy, the flow's co-owners.
+    await control.request("GET", `objects/environments/${ids.munich}`);
+    expect(await control.request("GET", `objects/billingPolicyLinks/${ids.munich}`)).toMatchObject({ billingPolicyId: SEED.billingPolicies.europe });
+    expect(await control.request<unknown[]>("GET", `objects/flowPermissions/${ids.euFlow}`)).toHaveLength(4);
+
+    const destroy = await project.pulumi(["destroy", "--yes", "--skip-preview"]);
+    expect(destroy.code).not.toBe(0);
+    expect(destroy.output).toMatch(/contoso-production[\s\S]*protect|protect[\s\S]*contoso-production/);
+    expect((await control.apiRequests()).filter((r) => writes.includes(r.method)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    await control.request("GET", `objects/environments/${SEED.environments.production}`);
   });
 
   test("--environment and --kinds select what is exported; an existing file is kept without --force", async () => {
