@@ -2,23 +2,42 @@
  * powerplatform-export-tenant: writes tenants/<stack>.yaml from the live tenant, every
  * object adopted, so that a first `pulumi up` takes the tenant over without a write.
  *
- *   powerplatform-export-tenant --stack NAME [--out FILE] [--force]
+ *   powerplatform-export-tenant --stack NAME [--out FILE] [--force] [--stack-config]
  *                               [--environment ID|NAME]... [--kinds billingPolicies,environments,flows]
  *
- * Credentials and endpoints come from the environment (POWER_PLATFORM_*), as for the
- * data functions. Only reads are sent. Exit codes: 0 written, 1 not written.
+ * Credentials and endpoints come from the environment, as for the data functions, or
+ * with --stack-config from the stack's `powerplatform:*` configuration (read with
+ * `pulumi config`, as `pulumi up` would use it). Only reads are sent to the tenant.
+ * Exit codes: 0 written, 1 not written.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { createClient } from "../client";
+import { clientOptionsFromStackConfig, type StackConfigSource } from "../resources/stackConfig";
 import { exportKinds, type ExportKind, readTenantForExport } from "./readTenant";
 import { renderTenantFile } from "./render";
 
-const usage = `usage: powerplatform-export-tenant --stack NAME [--out FILE] [--force]
+const usage = `usage: powerplatform-export-tenant --stack NAME [--out FILE] [--force] [--stack-config]
                                    [--environment ID|NAME]... [--kinds ${exportKinds.join(",")}]
-writes tenants/NAME.yaml (or FILE) from the live tenant; credentials from POWER_PLATFORM_* variables
+writes tenants/NAME.yaml (or FILE) from the live tenant. Credentials and endpoints: from the
+environment (AZURE_*, POWERPLATFORM_*_URL), or with --stack-config from the stack's powerplatform:* config
 exit codes: 0 written, 1 not written`;
+
+/**
+ * The stack's `powerplatform:*` configuration, secrets decrypted, read with the Pulumi
+ * CLI in `cwd` (the project). Nothing read is printed; a failure names the stack only.
+ */
+function stackConfig(stack: string, cwd: string): StackConfigSource {
+  const result = spawnSync("pulumi", ["config", "--json", "--show-secrets", "--stack", stack, "--non-interactive"], { cwd, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  if (result.error || result.status !== 0) {
+    const reason = result.error ? result.error.message : (result.stderr ?? "").trim().split("\n").slice(-3).join(" ");
+    throw new Error(`cannot read the configuration of stack "${stack}" with \`pulumi config\` in ${cwd}: ${reason}`);
+  }
+  const values = JSON.parse(result.stdout) as Record<string, { value?: unknown }>;
+  return { get: (key) => (typeof values[key]?.value === "string" ? (values[key].value as string) : undefined) };
+}
 
 /** The kinds of `--kinds` (comma-separated, each once at most). */
 export function parseKinds(text: string | undefined): ExportKind[] {
@@ -47,6 +66,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
         stack: { type: "string", short: "s" },
         out: { type: "string", short: "o" },
         force: { type: "boolean", default: false },
+        "stack-config": { type: "boolean", default: false },
         environment: { type: "string", short: "e", multiple: true },
         kinds: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -85,9 +105,9 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
   }
   let client;
   try {
-    client = createClient();
+    client = createClient(values["stack-config"] ? clientOptionsFromStackConfig(stackConfig(stack, cwd)) : {});
   } catch (error) {
-    process.stderr.write(`cannot reach the tenant: ${(error as Error).message}\n`);
+    process.stderr.write(`could not export the tenant: ${(error as Error).message}\n`);
     return 1;
   }
   try {

@@ -169,6 +169,36 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     await control.request("GET", `objects/environments/${SEED.environments.production}`);
   });
 
+  test("--stack-config: credentials and endpoints from the stack's powerplatform:* configuration, the secret never printed", async () => {
+    const secret = emulator.admin.clientSecret;
+    for (const [key, value] of Object.entries({
+      "powerplatform:tenantId": SEED.tenantId,
+      "powerplatform:clientId": SEED.admin.clientId,
+      "powerplatform:apiUrl": emulator.env.POWERPLATFORM_API_URL!,
+      "powerplatform:bapUrl": emulator.env.POWERPLATFORM_BAP_URL!,
+      "powerplatform:flowUrl": emulator.env.POWERPLATFORM_FLOW_URL!,
+    })) {
+      await project.pulumiOk(["config", "set", key, value]);
+    }
+    await project.pulumiOk(["config", "set", "--secret", "powerplatform:clientSecret", secret]);
+    const bareEnv = { ...project.env, AZURE_TENANT_ID: "", AZURE_CLIENT_ID: "", AZURE_CLIENT_SECRET: "", POWERPLATFORM_API_URL: "", POWERPLATFORM_BAP_URL: "", POWERPLATFORM_FLOW_URL: "" };
+    const out = path.join(project.dir, "from-config.yaml");
+    const run = (...args: string[]) => runCommand("node", [bin, "--stack", "adopted", "--out", out, "--force", "--kinds", "billingPolicies", ...args], { cwd: project.dir, env: bareEnv });
+
+    const withoutConfig = await run();
+    expect(withoutConfig.code).toBe(1);
+    expect(withoutConfig.stderr).toMatch(/could not export the tenant: .*token/i);
+    const withConfig = await run("--stack-config");
+    expect(withConfig.stderr).toBe("");
+    expect(withConfig.code).toBe(0);
+    expect(Object.keys(parseTenantFile(fs.readFileSync(out, "utf8"), out).billingPolicies).sort()).toEqual(["payg-europe", "payg-us"]);
+    expect(withConfig.output + withoutConfig.output).not.toContain(secret);
+
+    const noStack = await runCommand("node", [bin, "--stack", "nosuchstack", "--out", out, "--force", "--stack-config"], { cwd: project.dir, env: bareEnv });
+    expect(noStack.code).toBe(1);
+    expect(noStack.stderr).toMatch(/could not export the tenant: cannot read the configuration of stack "nosuchstack" with `pulumi config`/);
+  });
+
   test("--environment and --kinds select what is exported; an existing file is kept without --force", async () => {
     const out = path.join(project.dir, "selected.yaml");
     const selected = await exportTenant("--stack", "adopted", "--out", out, "--environment", "münchen vertrieb", "--environment", SEED.environments.trial, "--kinds", "environments,flows");
