@@ -12,7 +12,7 @@ export interface EnvironmentSummary {
   provisioningState?: string;
   state?: string;
   billingPolicyId?: string;
-  dataverse?: { domainName?: string; instanceUrl?: string; version?: string };
+  dataverse?: { domainName?: string; instanceUrl?: string; version?: string; languageCode?: number; securityGroupId?: string };
   createdTime?: string;
 }
 
@@ -31,7 +31,15 @@ export function summarizeEnvironment(environment: Environment): EnvironmentSumma
     ...(p.states?.management?.id ? { state: p.states.management.id } : {}),
     ...(p.billingPolicy?.id ? { billingPolicyId: p.billingPolicy.id } : {}),
     ...(dataverse
-      ? { dataverse: { domainName: dataverse.domainName, instanceUrl: dataverse.instanceUrl, version: dataverse.version } }
+      ? {
+          dataverse: {
+            domainName: dataverse.domainName,
+            instanceUrl: dataverse.instanceUrl,
+            version: dataverse.version,
+            ...(dataverse.baseLanguage !== undefined ? { languageCode: dataverse.baseLanguage } : {}),
+            ...(dataverse.securityGroupId ? { securityGroupId: dataverse.securityGroupId } : {}),
+          },
+        }
       : {}),
     ...(p.createdTime ? { createdTime: p.createdTime } : {}),
   };

@@ -1,0 +1,283 @@
+/**
+ * The tenant export without a service: keys derived from names (valid for the tenant
+ * file schema, unique, stable), what is read from the data functions and what is left
+ * out, and the YAML written (valid, parsed back to the same data, a comment per object).
+ */
+import { parse, parseDocument } from "yaml";
+import type { PowerPlatformClient } from "../../../provider/client";
+import { KeyAllocator, maxKeyLength, slugOf } from "../../../provider/export/keys";
+import { readTenantForExport, type TenantExport } from "../../../provider/export/readTenant";
+import { renderTenantFile } from "../../../provider/export/render";
+import { parseKinds } from "../../../provider/export/cli";
+import { parseTenantFile } from "../../../program/tenantFile";
+
+const schemaKey = /^[a-z][a-z0-9-]{0,62}$/;
+
+describe("keys derived from names", () => {
+  test.each([
+    ["Contoso Production", "contoso-production"],
+    ["München Vertrieb", "munchen-vertrieb"],
+    ["  Sales -- EU (test) ", "sales-eu-test"],
+    ["2024 Budget", "env-2024-budget"],
+    ["営業", "env"],
+    ["", "env"],
+    ["---", "env"],
+  ])("%j → %s", (name, key) => {
+    expect(slugOf(name, "env")).toBe(key);
+  });
+
+  test("every key fits the schema, however long or strange the name", () => {
+    const names = ["x".repeat(200), `a${"-".repeat(70)}b`, `${"word ".repeat(30)}end`, "9".repeat(80), "Ünïcödé ñame", "tab\there", "line\nbreak"];
+    const keys = new KeyAllocator("env");
+    for (const name of names) {
+      const key = keys.allocate(name);
+      expect(key).toMatch(schemaKey);
+      expect(key.length).toBeLessThanOrEqual(maxKeyLength);
+      expect(key).not.toMatch(/-$/);
+    }
+  });
+
+  test("names with the same slug get -2, -3…, still within the length limit", () => {
+    const keys = new KeyAllocator("env");
+    expect(["Sales", "sales", "SALES!"].map((n) => keys.allocate(n))).toEqual(["sales", "sales-2", "sales-3"]);
+    const long = new KeyAllocator("env");
+    const a = long.allocate("y".repeat(100));
+    const b = long.allocate("y".repeat(100));
+    expect(a).toBe("y".repeat(63));
+    expect(b).toBe(`${"y".repeat(61)}-2`);
+    // A name whose own slug is a suffixed key does not take an allocated one.
+    const mixed = new KeyAllocator("env");
+    expect(["Sales", "Sales 2", "Sales"].map((n) => mixed.allocate(n))).toEqual(["sales", "sales-2", "sales-3"]);
+  });
+
+  test("--kinds: known kinds, each once; anything else refused", () => {
+    expect(parseKinds(undefined)).toEqual(["billingPolicies", "environments", "flows"]);
+    expect(parseKinds("flows, environments,flows")).toEqual(["flows", "environments"]);
+    expect(() => parseKinds("environments,apps")).toThrow(/--kinds must list some of billingPolicies, environments, flows/);
+    expect(() => parseKinds(",")).toThrow(/--kinds/);
+  });
+});
+
+// ---------- reading the tenant through the data functions (a client with canned answers) ----------
+
+const env = (name: string, displayName: string, sku: string, location: string, extra: Record<string, unknown> = {}) => ({
+  id: `/providers/Microsoft.BusinessAppPlatform/environments/${name}`,
+  name,
+  location,
+  properties: { displayName, environmentSku: sku, azureRegion: "WestEurope", provisioningState: "Succeeded", createdTime: "2024-05-01T10:00:00Z", ...extra },
+});
+const dataverse = (domainName: string, extra: Record<string, unknown> = {}) => ({
+  linkedEnvironmentMetadata: { domainName, instanceUrl: `https://${domainName}.crm4.dynamics.com/`, baseLanguage: 1036, ...extra },
+});
+const permission = (id: string, type: string, roleName: string, displayName?: string) => ({
+  name: id,
+  properties: { roleName, principal: { id, type, ...(displayName ? { displayName } : {}) } },
+});
+
+const ids = {
+  paris: "e3000000-0000-4000-8000-000000000001",
+  lyon: "e3000000-0000-4000-8000-000000000002",
+  teams: "e3000000-0000-4000-8000-000000000003",
+  locked: "e3000000-0000-4000-8000-000000000004",
+  policy: "b3000000-0000-4000-8000-000000000001",
+  flowA: "f3000000-0000-4000-8000-000000000001",
+  flowB: "f3000000-0000-4000-8000-000000000002",
+  flowC: "f3000000-0000-4000-8000-000000000003",
+  user: "c3000000-0000-4000-8000-0000000000a1",
+  group: "C3000000-0000-4000-8000-0000000000B1",
+};
+
+function fakeTenant(environmentOrder: "forward" | "reverse" = "forward") {
+  const environments = [
+    env("Default-8d1f7a2e-5c3b-4e1a-9f0d-2b6c4e8a1d00", "Contoso (default)", "Default", "europe", { isDefault: true }),
+    env(ids.paris, "Ventes", "Production", "france", { ...dataverse("ventes-paris", { securityGroupId: "D3000000-0000-4000-8000-0000000000C1" }), description: "Ventes, Paris" }),
+    env(ids.lyon, "Ventes", "Sandbox", "france", dataverse("ventes-lyon")),
+    env(ids.teams, "Team space", "Teams", "france"),
+    env(ids.locked, "Locked", "Sandbox", "france", dataverse("locked")),
+  ];
+  const reads: string[] = [];
+  const client = {
+    environments: { list: async () => (environmentOrder === "forward" ? environments : [...environments].reverse()) },
+    dataverse: {
+      baseCurrencyCode: async (instanceUrl: string) => {
+        reads.push(instanceUrl);
+        if (instanceUrl.includes("locked")) throw new Error("403 Forbidden: the principal is not a user of this organization\nmore");
+        return "EUR";
+      },
+    },
+    applicationPackages: {
+      listForEnvironment: async (id: string) =>
+        id === ids.paris
+          ? [
+              { uniqueName: "msdyn_FlowApprovals", state: "Installed" },
+              { uniqueName: "MicrosoftFormsPro", state: "None" },
+              { uniqueName: "AnotherApp", state: "InstallFailed" },
+            ]
+          : [],
+    },
+    billingPolicies: {
+      list: async () => [
+        { id: ids.policy, name: "payg-france", location: "france", status: "Enabled", billingInstrument: { subscriptionId: "5B0C0000-0000-4000-8000-000000000001", resourceGroup: "rg-billing" }, createdOn: "2024-04-01T00:00:00Z" },
+        { id: "b3000000-0000-4000-8000-000000000002", name: "has spaces", location: "france", status: "Enabled", billingInstrument: { subscriptionId: "5b0c0000-0000-4000-8000-000000000001", resourceGroup: "rg" } },
+      ],
+      listEnvironments: async (policyId: string) => (policyId === ids.policy ? [{ environmentId: ids.paris }, { environmentId: ids.teams }] : []),
+    },
+    flows: {
+      list: async (environmentId: string) => {
+        if (environmentId === ids.lyon) throw new Error("403 Forbidden: no admin access\nmore detail");
+        return environmentId === ids.paris
+          ? [
+              { name: ids.flowA, properties: { displayName: "Relance", state: "Started" } },
+              { name: ids.flowB, properties: { displayName: "Relance", state: "Suspended" } },
+              { name: ids.flowC, properties: { displayName: "Odd owners", state: "Suspended" } },
+            ]
+          : [];
+      },
+      listPermissions: async (_env: string, flowId: string) =>
+        flowId === ids.flowC
+          ? [permission(ids.user, "User", "Owner"), permission("c3000000-0000-4000-8000-0000000000d1", "Tenant", "CanView")]
+          : [permission(ids.user, "User", "Owner", "Admin"), permission(ids.group, "Group", "CanView", "Flow\nOwners")],
+    },
+  };
+  return { client: client as unknown as PowerPlatformClient, reads };
+}
+
+const exportedAt = new Date("2026-11-30T12:00:00.000Z");
+
+describe("reading the tenant for an export", () => {
+  test("every object adopted with its immutable fields; what cannot be declared is skipped with the reason", async () => {
+    const { client, reads } = fakeTenant();
+    const tenant = await readTenantForExport({ exportedAt }, { client });
+    expect(tenant.exportedAt).toBe("2026-11-30T12:00:00Z");
+    expect(tenant.environments.map((e) => e.key)).toEqual(["ventes", "ventes-2"]);
+    const paris = tenant.environments.find((e) => e.spec.adoptId === ids.paris)!;
+    expect(paris.spec).toEqual({
+      displayName: "Ventes",
+      description: "Ventes, Paris",
+      location: "france",
+      environmentSku: "Production",
+      azureRegion: "westeurope",
+      securityGroupId: "d3000000-0000-4000-8000-0000000000c1",
+      dataverse: { languageCode: 1036, currencyCode: "EUR", domainName: "ventes-paris" },
+      applications: ["msdyn_FlowApprovals"],
+      adoptId: ids.paris,
+      protect: true,
+      retainOnDelete: true,
+    });
+    expect(paris.source).toBe(`environment ${ids.paris} "Ventes", created 2024-05-01T10:00:00Z; exported 2026-11-30T12:00:00Z`);
+    const lyon = tenant.environments.find((e) => e.spec.adoptId === ids.lyon)!;
+    expect(lyon.spec.protect).toBeUndefined();
+    expect(lyon.spec.applications).toBeUndefined();
+    // The currency is read from Dataverse, where it lives.
+    expect(reads.sort()).toEqual(["https://locked.crm4.dynamics.com/", "https://ventes-lyon.crm4.dynamics.com/", "https://ventes-paris.crm4.dynamics.com/"]);
+
+    expect(tenant.billingPolicies).toEqual([
+      {
+        key: "payg-france",
+        spec: {
+          name: "payg-france",
+          location: "france",
+          status: "Enabled",
+          billingInstrument: { subscriptionId: "5b0c0000-0000-4000-8000-000000000001", resourceGroup: "rg-billing" },
+          // By key when exported, by id otherwise.
+          environments: ["ventes", ids.teams],
+          adoptId: ids.policy,
+          retainOnDelete: true,
+        },
+        source: `billing policy ${ids.policy} "payg-france", created 2024-04-01T00:00:00Z; exported 2026-11-30T12:00:00Z`,
+      },
+    ]);
+
+    expect(tenant.flows.map((f) => [f.key, f.spec])).toEqual([
+      ["relance", { environment: "ventes", flowId: ids.flowA, state: "Started", owners: [{ principalId: ids.group.toLowerCase(), principalType: "Group", role: "CanView", displayName: "Flow\nOwners" }], retainOnDelete: true }],
+      ["relance-2", { environment: "ventes", flowId: ids.flowB, owners: [{ principalId: ids.group.toLowerCase(), principalType: "Group", role: "CanView", displayName: "Flow\nOwners" }], retainOnDelete: true }],
+    ]);
+
+    expect(tenant.skipped).toEqual([
+      expect.stringMatching(/^environment Default-8d1f7a2e-5c3b-4e1a-9f0d-2b6c4e8a1d00 "Contoso \(default\)": it is the tenant's default environment/),
+      `environment ${ids.locked} "Locked": its Dataverse base currency cannot be read (403 Forbidden: the principal is not a user of this organization); make the exporting principal a user of that Dataverse and export again`,
+      expect.stringMatching(new RegExp(`^environment ${ids.teams} "Team space": its type Teams is not one the tenant file manages`)),
+      expect.stringMatching(/^billing policy b3000000-0000-4000-8000-000000000002 "has spaces": its name is not one the tenant file accepts/),
+      `the flows of environment ${ids.lyon} "Ventes": they cannot be listed (403 Forbidden: no admin access)`,
+      expect.stringMatching(new RegExp(`^flow ${ids.flowC} "Odd owners" .*: its co-owners are not managed: principal c3000000-0000-4000-8000-0000000000d1 is a Tenant with role CanView`)),
+      expect.stringMatching(new RegExp(`^flow ${ids.flowC} "Odd owners" .*: its state Suspended is not managed \\(only Started and Stopped can be declared\\)$`)),
+      expect.stringMatching(new RegExp(`^flow ${ids.flowB} "Relance" .*: its state Suspended is not managed \\(only Started and Stopped can be declared\\); its co-owners are exported$`)),
+    ]);
+  });
+
+  test("keys do not depend on the order the service lists objects in", async () => {
+    const forward = await readTenantForExport({ exportedAt }, { client: fakeTenant("forward").client });
+    const reverse = await readTenantForExport({ exportedAt }, { client: fakeTenant("reverse").client });
+    expect(reverse).toEqual(forward);
+  });
+
+  test("environments by id or display name (case-insensitive), flows only from them; kinds left out are not read", async () => {
+    const { client, reads } = fakeTenant();
+    const tenant = await readTenantForExport({ exportedAt, environments: [ids.lyon.toUpperCase()], kinds: ["environments", "flows"] }, { client });
+    expect(tenant.environments.map((e) => e.spec.adoptId)).toEqual([ids.lyon]);
+    expect(tenant.flows).toEqual([]);
+    expect(tenant.billingPolicies).toEqual([]);
+    expect(reads).toEqual(["https://ventes-lyon.crm4.dynamics.com/"]);
+
+    const flowsOnly = await readTenantForExport({ exportedAt, environments: ["ventes"], kinds: ["flows"] }, { client });
+    expect(flowsOnly.environments).toEqual([]);
+    // The environment is not in the file: the flow names it by id.
+    expect(flowsOnly.flows.map((f) => f.spec.environment)).toEqual([ids.paris, ids.paris]);
+
+    await expect(readTenantForExport({ environments: ["Marketing", "ventes"] }, { client })).rejects.toThrow(/--environment "Marketing" names no environment of the tenant \(known: /);
+  });
+});
+
+describe("the YAML written", () => {
+  let tenant: TenantExport;
+  beforeAll(async () => {
+    tenant = await readTenantForExport({ exportedAt }, { client: fakeTenant().client });
+  });
+
+  test("is a valid tenant file holding exactly the exported entries", () => {
+    const text = renderTenantFile(tenant, { stack: "prod" });
+    const parsed = parseTenantFile(text, "prod.yaml");
+    expect(Object.keys(parsed.environments)).toEqual(["ventes", "ventes-2"]);
+    expect(parsed.environments.ventes).toEqual({ ...tenant.environments[0].spec });
+    expect(parsed.billingPolicies["payg-france"]).toEqual(tenant.billingPolicies[0].spec);
+    // Display names are comments only, never fields.
+    expect(parsed.flows.relance.owners).toEqual([{ principalId: ids.group.toLowerCase(), principalType: "Group", role: "CanView" }]);
+    expect(Object.keys(parse(text))).toEqual(["billingPolicies", "environments", "flows"]);
+  });
+
+  test("a comment per object saying where it came from, principals named, a header with what was left out", () => {
+    const text = renderTenantFile(tenant, { stack: "prod", schemaPath: "../schema/tenant.schema.json" });
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("# yaml-language-server: $schema=../schema/tenant.schema.json");
+    expect(text).toContain('# Exported from the live tenant by powerplatform-export-tenant at 2026-11-30T12:00:00Z, for stack "prod".');
+    expect(text).toContain(`# - environment ${ids.locked} "Locked": its Dataverse base currency cannot be read`);
+    const at = (key: string) => lines.findIndex((l) => l === `  ${key}:`);
+    expect(lines[at("ventes") - 1]).toBe(`  # environment ${ids.paris} "Ventes", created 2024-05-01T10:00:00Z; exported 2026-11-30T12:00:00Z`);
+    expect(lines[at("payg-france") - 1]).toBe(`  # billing policy ${ids.policy} "payg-france", created 2024-04-01T00:00:00Z; exported 2026-11-30T12:00:00Z`);
+    expect(lines[at("relance-2") - 1]).toBe(`  # flow ${ids.flowB} "Relance" in environment "Ventes"; exported 2026-11-30T12:00:00Z`);
+    // A line break in a name cannot end a comment and inject YAML.
+    expect(text).toContain(`- principalId: ${ids.group.toLowerCase()} # Flow Owners`);
+    expect(parseDocument(text).errors).toEqual([]);
+  });
+
+  test("a name holding YAML or a line break stays inside its comment and its value", () => {
+    const hostile: TenantExport = {
+      exportedAt: "2026-11-30T12:00:00Z",
+      billingPolicies: [],
+      environments: [
+        {
+          key: "evil",
+          spec: { displayName: 'Evil: "x"\n# not a comment', location: "europe", environmentSku: "Sandbox", adoptId: ids.lyon, retainOnDelete: true },
+          source: `environment ${ids.lyon} "Evil\nenvironments:\n  injected: {}"`,
+        },
+      ],
+      flows: [],
+      skipped: ["something\nflows: {}"],
+    };
+    const text = renderTenantFile(hostile, { stack: "prod" });
+    const data = parse(text) as { environments: Record<string, { displayName: string }> };
+    expect(Object.keys(data)).toEqual(["environments"]);
+    expect(Object.keys(data.environments)).toEqual(["evil"]);
+    expect(data.environments.evil.displayName).toBe('Evil: "x"\n# not a comment');
+  });
+});
