@@ -168,6 +168,8 @@ describe("a team's state on Azure Blob Storage (Azurite)", () => {
       expect.arrayContaining([".pulumi/stacks/powerplatform-tenant/billing.json", ".pulumi/stacks/powerplatform-tenant/sales.json", ".pulumi/stacks/powerplatform-tenant/support.json"]),
     );
     expect(await locks()).toEqual([]);
+    // The StackReference reads the same outputs again: a refresh finds nothing to change.
+    await sales.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
 
     // Relinking to another policy replaces the link: the guard against mass deletion counts
     // the shared links too, and wants that deletion allowed.
