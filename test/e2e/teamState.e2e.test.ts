@@ -182,6 +182,13 @@ describe("a team's state on Azure Blob Storage (Azurite)", () => {
     const wrong = await sales.pulumi(["preview"]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.output).toMatch(/stack organization\/powerplatform-tenant\/billing publishes no billing policy "payg-asia" \(it has: payg-(us|europe), payg-(us|europe)\)/);
+    // A shared policy of another location than the environment is refused before any link is made.
+    await sales.pulumiOk(["config", "set", "--path", "billedBy.sales", "payg-europe"]);
+    await control.clearRequests();
+    const elsewhere = await sales.pulumi(["up", "--yes", "--skip-preview"]);
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.output).toMatch(/environment "sales" is in unitedstates but policy "payg-europe" of organization\/powerplatform-tenant\/billing is in europe/);
+    expect((await control.apiRequests()).filter((r) => r.method !== "GET")).toEqual([]);
   }, 300_000);
 });
 
