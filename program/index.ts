@@ -4,7 +4,8 @@
  * Each stack names its tenant file in its config (`tenantFile`, default
  * `tenants/<stack>.yaml`). The file is validated against schema/tenant.schema.json,
  * and the run is checked against mass deletion (deletionGuard.ts), before any resource
- * is registered. Credentials and endpoints come from the `powerplatform:*` stack
+ * is registered. A stack of a split tenant may link its environments to billing policies
+ * of another stack (sharedBilling.ts). Credentials and endpoints come from the `powerplatform:*` stack
  * configuration or the environment (README: "Pointing it at a real tenant"); nothing
  * secret is written here or into the state.
  */
@@ -12,15 +13,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { declaredResources, declareTenant, summarize } from "./declareTenant";
 import { guardAgainstMassDeletion, guardSettings } from "./deletionGuard";
+import { declareSharedBilling, sharedBillingResources, sharedBillingSettings } from "./sharedBilling";
 import { loadTenantFile, type TenantFile, TenantFileError } from "./tenantFile";
 
 export = async () => {
   const config = new pulumi.Config();
   const tenantFile = config.get("tenantFile") ?? `tenants/${pulumi.getStack()}.yaml`;
   const tenant = loadOrExplain(tenantFile);
-  await guardAgainstMassDeletion(declaredResources(tenant), guardSettings(config), tenantFile);
+  const sharedBilling = sharedBillingSettings(config, tenant, tenantFile);
+  await guardAgainstMassDeletion([...declaredResources(tenant), ...sharedBillingResources(sharedBilling)], guardSettings(config), tenantFile);
   const declared = declareTenant(tenant);
-  return { tenantFileUsed: tenantFile, managed: summarize(declared) };
+  const sharedLinks = declareSharedBilling(sharedBilling, tenant, declared.environments);
+  return { tenantFileUsed: tenantFile, managed: summarize(declared), ...(sharedBilling ? { sharedBillingLinks: sharedLinks.length } : {}) };
 };
 
 /**

@@ -17,7 +17,7 @@ import { parse } from "yaml";
 
 const root = path.resolve(__dirname, "..", "..");
 const dir = path.join(root, "examples", "pipelines");
-const workflows = ["github/pull-request.yml", "github/main.yml", "github/drift.yml"];
+const workflows = ["github/pull-request.yml", "github/main.yml", "github/drift.yml", "github/matrix.yml"];
 
 describe("GitHub workflows pass actionlint", () => {
   let actionlint: string;

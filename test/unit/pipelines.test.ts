@@ -9,7 +9,7 @@ import { main as driftMain } from "../../provider/drift/cli";
 
 const root = path.resolve(__dirname, "..", "..");
 const dir = path.join(root, "examples", "pipelines");
-const files = ["github/pull-request.yml", "github/main.yml", "github/drift.yml", "azure-devops/azure-pipelines.yml"];
+const files = ["github/pull-request.yml", "github/main.yml", "github/drift.yml", "github/matrix.yml", "azure-devops/azure-pipelines.yml"];
 const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts);
 const bins = Object.keys(JSON.parse(fs.readFileSync(path.join(root, "provider", "package.json"), "utf8")).bin);
 
@@ -116,6 +116,7 @@ describe("GitHub workflows", () => {
       "github/pull-request.yml": { preview: { contents: "read", "id-token": "write", "pull-requests": "write" } },
       "github/main.yml": { apply: { contents: "read", "id-token": "write" } },
       "github/drift.yml": { drift: { contents: "read", "id-token": "write" }, issue: { issues: "write" } },
+      "github/matrix.yml": { billing: { contents: "read", "id-token": "write" }, environments: { contents: "read", "id-token": "write" } },
     };
     for (const file of github) {
       const doc = workflow(file);
@@ -142,10 +143,33 @@ describe("GitHub workflows", () => {
     const recoverAt = apply.steps.findIndex((s) => typeof s.run === "string" && /pulumi cancel --yes[\s\S]*powerplatform-recover/.test(s.run));
     expect(recoverAt).toBeGreaterThan(-1);
     expect(recoverAt).toBeLessThan(apply.steps.indexOf(up!));
-    // the only apply of all the workflows
-    for (const file of github.filter((f) => f !== "github/main.yml")) {
+    // the only apply of all the workflows (but the split tenant's matrix, an alternative to it: below)
+    for (const file of github.filter((f) => f !== "github/main.yml" && f !== "github/matrix.yml")) {
       expect(actionSteps(workflow(file) as unknown as Record<string, unknown>).some((s) => s.with?.command === "up")).toBe(false);
       expect(read(file)).not.toMatch(/\bup\b.*--yes/);
+    }
+  });
+
+  test("the split tenant's matrix applies the shared billing stack first, then each environment stack, all on main behind production", () => {
+    const doc = workflow("github/matrix.yml");
+    expect(doc.on.push).toMatchObject({ branches: ["main"] });
+    const billing = doc.jobs.billing! as Job & { concurrency?: unknown };
+    const environments = doc.jobs.environments! as Job & { needs?: string; strategy?: { matrix?: { stack?: string[] } }; concurrency?: unknown };
+    expect(billing.if).toBe("github.ref == 'refs/heads/main'");
+    expect(environments.needs).toBe("billing");
+    expect(environments.strategy?.matrix?.stack).toEqual(["sales", "support"]);
+    for (const job of [billing, environments]) {
+      expect(job.environment).toBe("production");
+      expect(job.concurrency).toMatchObject({ "cancel-in-progress": false });
+      const up = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+      expect(up?.with).toMatchObject({ command: "up", refresh: true, policyPacks: "policies" });
+    }
+    expect(billing.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))?.with?.["stack-name"]).toBe("billing");
+    expect(environments.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))?.with?.["stack-name"]).toBe("${{ matrix.stack }}");
+    // the stacks it names have their config and tenant file in examples/team-state
+    for (const stack of ["billing", ...environments.strategy!.matrix!.stack!]) {
+      expect(fs.existsSync(path.join(root, "examples", "team-state", `Pulumi.${stack}.yaml`))).toBe(true);
+      expect(fs.existsSync(path.join(root, "examples", "team-state", "tenants", `${stack}.yaml`))).toBe(true);
     }
   });
 
