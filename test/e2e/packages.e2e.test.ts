@@ -190,6 +190,12 @@ describe("the packages, packed and installed into a project outside the reposito
     expect(missing).toEqual([]);
   });
 
+  test("packing leaves no compiled tenant program in program/ (Pulumi pointed at the directory would run it)", () => {
+    expect(fs.existsSync(path.join(repoRoot, "program", "dist"))).toBe(false);
+    expect(fs.existsSync(path.join(repoRoot, "program", "schema"))).toBe(false);
+    expect(tarballEntries("tenant")).toEqual(expect.arrayContaining(["dist/declareTenantFromFile.js", "dist/declareTenantFromFile.d.ts", "schema/tenant.schema.json"]));
+  });
+
   test("the installed project holds one copy of @pulumi/pulumi", () => {
     const copies: string[] = [];
     const walk = (dir: string) => {
