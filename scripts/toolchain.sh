@@ -77,7 +77,7 @@ ensure_dependencies() {
 }
 
 ensure_provider_build() {
-  (cd "$root" && tsc -b provider)
+  (cd "$root" && tsc -b provider policies)
 }
 
 ensure_engine() {
