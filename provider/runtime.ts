@@ -22,6 +22,11 @@ type AnyHandler = ResourceHandler<any, any>;
 
 const loaded = new Map<string, AnyHandler>();
 
+/**
+ * The handler of a resource kind (e.g. `Environment`), loaded on first use and wrapped with the
+ * shared timeouts, progress, kind mark and stub-change rules; the dynamic provider's stub calls it
+ * by name.
+ */
 export function handlerFor(kind: string): AnyHandler {
   let handler = loaded.get(kind);
   if (!handler) {

@@ -20,6 +20,7 @@ import { environmentsApi } from "./api/environments";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
 
+/** Options of {@link createClient}: the {@link ClientOptions} plus what tests and embedders inject. */
 export interface CreateClientOptions extends ClientOptions {
   /** A credential to use instead of the one chosen from the environment (anything with getToken). */
   tokenCredential?: TokenSource;
@@ -36,6 +37,10 @@ export interface CreateClientOptions extends ClientOptions {
   tokenCache?: CachingTokenProviderOptions;
 }
 
+/**
+ * The client: one typed API per service area over one HTTP client (auth, retry, polling, redacted
+ * logging).
+ */
 export interface PowerPlatformClient {
   readonly config: ClientConfig;
   readonly http: HttpClient;
@@ -52,6 +57,10 @@ export interface PowerPlatformClient {
   close(): void;
 }
 
+/**
+ * Creates a client from `options` merged over the environment (`AZURE_*`, `POWERPLATFORM_*`):
+ * credentials, cloud, endpoints, retry and polling. Call `close()` when done.
+ */
 export function createClient(options: CreateClientOptions = {}): PowerPlatformClient {
   const config = resolveConfig(options);
   const tokens =

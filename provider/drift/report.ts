@@ -4,6 +4,7 @@
  */
 import type { PropertyChange } from "./propertyDiff";
 
+/** A resource whose state no longer matches the tenant, with the properties that differ. */
 export interface DriftedResource {
   urn: string;
   type: string;
@@ -14,6 +15,7 @@ export interface DriftedResource {
   properties: PropertyChange[];
 }
 
+/** A policy pack's finding on the refreshed state. */
 export interface PolicyViolation {
   policyPack: string;
   policy: string;
@@ -22,6 +24,7 @@ export interface PolicyViolation {
   urn?: string;
 }
 
+/** What the drift command found for one stack: the input of every rendering. */
 export interface DriftReport {
   stack: string;
   project: string;
@@ -33,8 +36,10 @@ export interface DriftReport {
   policyViolations: PolicyViolation[];
 }
 
+/** The drift command's exit codes: 0 no drift, 1 the check could not run, 2 drift found. */
 export const exitCodes = { noDrift: 0, couldNotCheck: 1, driftFound: 2 } as const;
 
+/** True when at least one resource drifted (policy violations alone are no drift). */
 export function hasDrift(report: DriftReport): boolean {
   return report.drifted.length > 0;
 }
@@ -49,6 +54,7 @@ function shortType(type: string): string {
   return type.split(":").pop() ?? type;
 }
 
+/** The report for a person at a terminal. */
 export function renderText(report: DriftReport): string {
   const lines: string[] = [];
   if (!hasDrift(report)) {
@@ -105,6 +111,10 @@ export function markdownCode(text: string): string {
 
 const cell = markdownText;
 
+/**
+ * The report as Markdown for a CI job summary or a pull-request comment; tenant data is escaped so
+ * it renders as plain text.
+ */
 export function renderMarkdown(report: DriftReport): string {
   const lines: string[] = [];
   if (!hasDrift(report)) {
@@ -137,6 +147,7 @@ export function renderMarkdown(report: DriftReport): string {
   return lines.join("\n") + "\n";
 }
 
+/** The report as JSON for machines, with a `status` of `drift` or `no-drift`. */
 export function renderJson(report: DriftReport): string {
   return JSON.stringify({ ...report, status: hasDrift(report) ? "drift" : "no-drift" }, null, 2) + "\n";
 }

@@ -1,6 +1,10 @@
 import type { ApplicationPackage } from "../client/api/types";
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/**
+ * An application package as {@link getApplicationPackages} returns it (from the tenant catalog, or
+ * installed in an environment).
+ */
 export interface ApplicationPackageSummary {
   uniqueName: string;
   applicationId?: string;
@@ -27,6 +31,7 @@ function summarize(pkg: ApplicationPackage): ApplicationPackageSummary {
   };
 }
 
+/** The arguments of {@link getApplicationPackages}: without `environmentId`, the tenant catalog. */
 export interface GetApplicationPackagesArgs {
   /** The packages of this environment, with their install state; without it, the tenant catalog. */
   environmentId?: string;
@@ -34,6 +39,10 @@ export interface GetApplicationPackagesArgs {
   state?: string;
 }
 
+/**
+ * The application packages of the tenant catalog, or of one environment with their install state,
+ * optionally only those in one state.
+ */
 export async function getApplicationPackages(
   args: GetApplicationPackagesArgs = {},
   options?: FunctionOptions,
@@ -43,4 +52,5 @@ export async function getApplicationPackages(
   return found.map(summarize).filter((p) => !args.state || p.state === args.state);
 }
 
+/** {@link getApplicationPackages} taking Pulumi Inputs and returning an Output. */
 export const getApplicationPackagesOutput = liftToOutput(getApplicationPackages);

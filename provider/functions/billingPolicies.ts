@@ -1,6 +1,7 @@
 import type { BillingPolicy } from "../client/api/types";
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** A billing policy as {@link getBillingPolicies} returns it, billing instrument flattened. */
 export interface BillingPolicySummary {
   billingPolicyId: string;
   name: string;
@@ -27,6 +28,7 @@ function summarize(policy: BillingPolicy): BillingPolicySummary {
   };
 }
 
+/** Filters of {@link getBillingPolicies}; both are optional and combine with AND. */
 export interface GetBillingPoliciesArgs {
   location?: string;
   status?: string;
@@ -40,6 +42,7 @@ export async function getBillingPolicies(args: GetBillingPoliciesArgs = {}, opti
     .filter((p) => !args.status || p.status === args.status);
 }
 
+/** The arguments of {@link getBillingPolicyEnvironments}. */
 export interface GetBillingPolicyEnvironmentsArgs {
   billingPolicyId: string;
 }
@@ -50,5 +53,7 @@ export async function getBillingPolicyEnvironments(args: GetBillingPolicyEnviron
   return links.map((link) => link.environmentId).sort();
 }
 
+/** {@link getBillingPolicies} taking Pulumi Inputs and returning an Output. */
 export const getBillingPoliciesOutput = liftToOutput(getBillingPolicies);
+/** {@link getBillingPolicyEnvironments} taking Pulumi Inputs and returning an Output. */
 export const getBillingPolicyEnvironmentsOutput = liftToOutput(getBillingPolicyEnvironments);

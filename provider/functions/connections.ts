@@ -1,5 +1,6 @@
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** A connection as {@link getConnections} returns it. */
 export interface ConnectionSummary {
   connectionId: string;
   displayName?: string;
@@ -7,6 +8,7 @@ export interface ConnectionSummary {
   createdTime?: string;
 }
 
+/** The arguments of {@link getConnections}: which environment. */
 export interface GetConnectionsArgs {
   environmentId: string;
 }
@@ -21,4 +23,5 @@ export async function getConnections(args: GetConnectionsArgs, options?: Functio
   }));
 }
 
+/** {@link getConnections} taking Pulumi Inputs and returning an Output. */
 export const getConnectionsOutput = liftToOutput(getConnections);

@@ -1,5 +1,6 @@
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** A connector as {@link getConnectors} returns it. */
 export interface ConnectorSummary {
   connectorId: string;
   displayName?: string;
@@ -7,6 +8,7 @@ export interface ConnectorSummary {
   isCustomApi: boolean;
 }
 
+/** The arguments of {@link getConnectors}: which environment. */
 export interface GetConnectorsArgs {
   environmentId: string;
 }
@@ -21,4 +23,5 @@ export async function getConnectors(args: GetConnectorsArgs, options?: FunctionO
   }));
 }
 
+/** {@link getConnectors} taking Pulumi Inputs and returning an Output. */
 export const getConnectorsOutput = liftToOutput(getConnectors);

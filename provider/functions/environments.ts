@@ -1,6 +1,7 @@
 import type { Environment } from "../client/api/types";
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** An environment as {@link getEnvironments} returns it: the admin (BAP) view, flattened. */
 export interface EnvironmentSummary {
   environmentId: string;
   displayName: string;
@@ -16,6 +17,10 @@ export interface EnvironmentSummary {
   createdTime?: string;
 }
 
+/**
+ * Flattens the service's environment record into an {@link EnvironmentSummary} (the drift command
+ * and the data functions share it).
+ */
 export function summarizeEnvironment(environment: Environment): EnvironmentSummary {
   const p = environment.properties;
   const dataverse = p.linkedEnvironmentMetadata;
@@ -37,6 +42,7 @@ export function summarizeEnvironment(environment: Environment): EnvironmentSumma
   };
 }
 
+/** Filters of {@link getEnvironments}; all are optional and combine with AND. */
 export interface GetEnvironmentsArgs {
   /** Only environments of these SKUs (e.g. ["Production", "Sandbox"]). */
   environmentSkus?: string[];
@@ -56,4 +62,5 @@ export async function getEnvironments(args: GetEnvironmentsArgs = {}, options?: 
     .filter((e) => !pattern || pattern.test(e.displayName));
 }
 
+/** {@link getEnvironments} taking Pulumi Inputs and returning an Output. */
 export const getEnvironmentsOutput = liftToOutput(getEnvironments);

@@ -1,5 +1,6 @@
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** One run of a flow, as {@link getFlowRuns} returns it. */
 export interface FlowRunSummary {
   runId: string;
   status?: string;
@@ -8,6 +9,7 @@ export interface FlowRunSummary {
   triggerName?: string;
 }
 
+/** The arguments of {@link getFlowRuns}: which flow, and optionally which runs. */
 export interface GetFlowRunsArgs {
   environmentId: string;
   flowId: string;
@@ -29,4 +31,5 @@ export async function getFlowRuns(args: GetFlowRunsArgs, options?: FunctionOptio
     .filter((r) => !args.status || r.status === args.status);
 }
 
+/** {@link getFlowRuns} taking Pulumi Inputs and returning an Output. */
 export const getFlowRunsOutput = liftToOutput(getFlowRuns);

@@ -1,6 +1,7 @@
 import type { Flow, FlowPermission } from "../client/api/types";
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** A cloud flow as {@link getFlows} returns it. */
 export interface FlowSummary {
   flowId: string;
   displayName: string;
@@ -22,6 +23,7 @@ function summarize(flow: Flow): FlowSummary {
   };
 }
 
+/** The arguments of {@link getFlows}. */
 export interface GetFlowsArgs {
   environmentId: string;
   /** Only flows in this state: Started, Stopped or Suspended. */
@@ -33,6 +35,7 @@ export async function getFlows(args: GetFlowsArgs, options?: FunctionOptions): P
   return (await clientFor(options).flows.list(args.environmentId)).map(summarize).filter((f) => !args.state || f.state === args.state);
 }
 
+/** One principal with a role on a flow, as {@link getFlowOwners} returns it. */
 export interface FlowOwnerSummary {
   principalId: string;
   principalType: string;
@@ -50,6 +53,7 @@ function summarizePermission(permission: FlowPermission): FlowOwnerSummary {
   };
 }
 
+/** The arguments of {@link getFlowOwners}: which flow. */
 export interface GetFlowOwnersArgs {
   environmentId: string;
   flowId: string;
@@ -61,5 +65,7 @@ export async function getFlowOwners(args: GetFlowOwnersArgs, options?: FunctionO
   return permissions.map(summarizePermission).sort((a, b) => a.principalId.localeCompare(b.principalId));
 }
 
+/** {@link getFlows} taking Pulumi Inputs and returning an Output. */
 export const getFlowsOutput = liftToOutput(getFlows);
+/** {@link getFlowOwners} taking Pulumi Inputs and returning an Output. */
 export const getFlowOwnersOutput = liftToOutput(getFlowOwners);

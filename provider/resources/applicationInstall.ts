@@ -15,6 +15,7 @@ const terminalOperationStatuses = ["Succeeded", "Failed", "Canceled", "Cancelled
 /** Longest accepted `operationTimeoutMinutes` (one day). */
 export const maxOperationTimeoutMinutes = 1440;
 
+/** The arguments of an {@link ApplicationInstall}; `check` refuses any other name. */
 export interface ApplicationInstallArgs {
   /** The environment (a GUID) to install into; it must have a Dataverse database. Changing it replaces the resource. */
   environmentId: pulumi.Input<string>;

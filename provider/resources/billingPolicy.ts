@@ -6,7 +6,12 @@ import { InputChecker, isUnknown } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
 import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSupport";
 
+/**
+ * The statuses a billing policy can have: `Enabled` bills its environments, `Disabled` stops
+ * billing them.
+ */
 export const billingPolicyStatuses = ["Enabled", "Disabled"] as const;
+/** `Enabled` or `Disabled` (see {@link billingPolicyStatuses}). */
 export type BillingPolicyStatus = (typeof billingPolicyStatuses)[number];
 
 /**
@@ -40,6 +45,7 @@ export const billingPolicyLocations = [
   "china",
 ] as const;
 
+/** The Azure subscription and resource group that pay for a billing policy's environments. */
 export interface BillingInstrumentArgs {
   /** The Azure subscription billed for the environments linked to the policy (a GUID). Changing it replaces the policy. */
   subscriptionId: pulumi.Input<string>;
@@ -47,6 +53,7 @@ export interface BillingInstrumentArgs {
   resourceGroup: pulumi.Input<string>;
 }
 
+/** The arguments of a {@link BillingPolicy}; `check` refuses any other name. */
 export interface BillingPolicyArgs {
   /** Display name: 1-100 letters, digits, hyphens or underscores. Updated in place. */
   name: pulumi.Input<string>;
@@ -54,6 +61,7 @@ export interface BillingPolicyArgs {
   location: pulumi.Input<string>;
   /** `Enabled` (default) or `Disabled`. Updated in place. */
   status?: pulumi.Input<BillingPolicyStatus>;
+  /** The Azure subscription and resource group billed. Changing either replaces the policy. */
   billingInstrument: pulumi.Input<BillingInstrumentArgs>;
   /**
    * Adopt an existing billing policy with this id instead of creating one: `create`

@@ -7,6 +7,7 @@ import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./han
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import type { BillingPolicy as BillingPolicyDto, Environment as EnvironmentDto } from "../client/api/types";
 
+/** The arguments of a {@link BillingPolicyEnvironment}: the two ends of the link. */
 export interface BillingPolicyEnvironmentArgs {
   /** The billing policy (a GUID). Changing it replaces the link. */
   billingPolicyId: pulumi.Input<string>;

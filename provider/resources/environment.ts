@@ -8,7 +8,9 @@ import { clientFromEnvironment, isNotFound, keepIdOnFailure } from "./runtimeSup
 import { billingPolicyLocations } from "./billingPolicy";
 import type { Environment as EnvironmentDto, EnvironmentCreateRequest, EnvironmentPatchRequest } from "../client/api/types";
 
+/** The environment types (`environmentSku`) an environment can be created with. */
 export const environmentSkus = ["Production", "Sandbox", "Trial", "Developer"] as const;
+/** `Production`, `Sandbox`, `Trial` or `Developer` (see {@link environmentSkus}). */
 export type EnvironmentSkuName = (typeof environmentSkus)[number];
 
 /** Power Platform geographies an environment can be created in. */
@@ -23,6 +25,7 @@ export function skuChangesInPlace(from: string, to: string): boolean {
   return (from === "Sandbox" && to === "Production") || (from === "Production" && to === "Sandbox") || (from === "Trial" && to === "Production");
 }
 
+/** The Dataverse database of an {@link Environment} (its `dataverse` argument). */
 export interface EnvironmentDataverseArgs {
   /** Base language (LCID), default 1033. Changing it replaces the environment. */
   languageCode?: pulumi.Input<number>;
@@ -36,6 +39,7 @@ export interface EnvironmentDataverseArgs {
   templates?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** The arguments of an {@link Environment}; `check` refuses any other name. */
 export interface EnvironmentArgs {
   /** Display name. Updated in place. */
   displayName: pulumi.Input<string>;
@@ -79,6 +83,7 @@ export interface EnvironmentInputs {
   adoptId?: string;
 }
 
+/** The Dataverse database as the service reports it: the `dataverse` output of an {@link Environment}. */
 export interface EnvironmentDataverseOutputs extends EnvironmentDataverseInputs {
   domainName: string;
   instanceUrl: string;

@@ -11,6 +11,7 @@ import { AuthError, DlpViolationError } from "../client/errors";
 
 /** The states a flow can be put in through start/stop (`Suspended` is set by the service only). */
 export const flowStates = ["Started", "Stopped"] as const;
+/** `Started` or `Stopped` (see {@link flowStates}). */
 export type FlowStateName = (typeof flowStates)[number];
 
 // ---------- helpers shared by Flow, FlowState and FlowOwners ----------
@@ -56,6 +57,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
 
 // ---------- Flow ----------
 
+/** The arguments of a {@link Flow}; `check` refuses any other name. */
 export interface FlowArgs {
   /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the flow. */
   environmentId: pulumi.Input<string>;

@@ -8,11 +8,19 @@ import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import { checkEnvironmentId } from "./flow";
 import type { FlowModifyPermissionsRequest, FlowPermission } from "../client/api/types";
 
+/** The kinds of Entra principal a flow can be shared with. */
 export const flowPrincipalTypes = ["User", "Group", "ServicePrincipal"] as const;
+/** `User`, `Group` or `ServicePrincipal` (see {@link flowPrincipalTypes}). */
 export type FlowOwnerPrincipalType = (typeof flowPrincipalTypes)[number];
+/**
+ * The roles {@link FlowOwners} manages: `CanEdit` (co-owner) and `CanView` (viewer); the creator's
+ * `Owner` is never managed.
+ */
 export const flowOwnerRoles = ["CanEdit", "CanView"] as const;
+/** `CanEdit` or `CanView` (see {@link flowOwnerRoles}). */
 export type FlowOwnerRole = (typeof flowOwnerRoles)[number];
 
+/** One co-owner or viewer of a flow, as declared in {@link FlowOwnersArgs.owners}. */
 export interface FlowOwnerArgs {
   /** The Entra object id of the user, group or service principal (a GUID). */
   principalId: pulumi.Input<string>;
@@ -21,6 +29,7 @@ export interface FlowOwnerArgs {
   role?: pulumi.Input<FlowOwnerRole>;
 }
 
+/** The arguments of a {@link FlowOwners}: the flow, and every co-owner and viewer it must have. */
 export interface FlowOwnersArgs {
   /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the resource. */
   environmentId: pulumi.Input<string>;
@@ -34,6 +43,7 @@ export interface FlowOwnersArgs {
   owners: pulumi.Input<pulumi.Input<FlowOwnerArgs>[]>;
 }
 
+/** One co-owner or viewer after `check`: GUID in lower case, role defaulted to `CanEdit`. */
 export interface FlowOwner {
   principalId: string;
   principalType: FlowOwnerPrincipalType;

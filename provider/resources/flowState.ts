@@ -10,6 +10,7 @@ import type { Flow as FlowDto } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
 import { DlpViolationError } from "../client/errors";
 
+/** The arguments of a {@link FlowState}: which flow, and the state it must be in. */
 export interface FlowStateArgs {
   /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the resource. */
   environmentId: pulumi.Input<string>;
