@@ -5,6 +5,8 @@
  *
  * A resource kind `FooBar` lives in `resources/fooBar.ts`, which exports
  * `fooBarHandler`; only the modules of the kinds in use are loaded.
+ *
+ * @module @powerplatform-iac/provider/runtime
  */
 import type { ResourceHandler } from "./resources/handler";
 import { withTimeouts } from "./resources/timeouts";

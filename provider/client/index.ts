@@ -5,6 +5,8 @@
  *   const client = createClient({ cloud: "public" });
  *   const policies = await client.billingPolicies.list();
  *   client.close();
+ *
+ * @module @powerplatform-iac/provider/client
  */
 import { type CachingTokenProviderOptions, createTokenProvider, type TokenProvider, type TokenSource } from "./auth";
 import type { Clock } from "./clock";

@@ -1,6 +1,8 @@
 /**
  * The drift report and its three renderings: for a person (text), for a CI job
  * summary or pull-request comment (Markdown), and for machines (JSON).
+ *
+ * @module @powerplatform-iac/provider/drift
  */
 import type { PropertyChange } from "./propertyDiff";
 
