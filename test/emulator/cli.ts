@@ -58,7 +58,7 @@ async function main() {
   });
   if (values.help) { process.stdout.write(HELP); return; }
   if (values["log-file"] && !values.detach) throw new Error("--log-file is for --detach (without it the output goes to this terminal)");
-  if (values.detach) return detach(process.argv.slice(2).filter((a) => a !== "--detach"), values["log-file"]);
+  if (values.detach) return detach(withoutDetachOptions(process.argv.slice(2)), values["log-file"]);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer 0-65535, got '${values.port}'`);
   if (values.seed !== "default" && values.seed !== "empty") throw new Error("--seed must be 'default' or 'empty'");
@@ -87,6 +87,17 @@ async function main() {
   process.on("SIGTERM", shutdown);
   // Started by --detach: tell the waiting parent where the server is.
   process.send?.({ ready: emu.url, ca: env.NODE_EXTRA_CA_CERTS });
+}
+
+/** The arguments for the background emulator: all but --detach and --log-file (which are the starter's). */
+function withoutDetachOptions(args: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--detach" || args[i].startsWith("--log-file=")) continue;
+    if (args[i] === "--log-file") { i++; continue; }
+    kept.push(args[i]);
+  }
+  return kept;
 }
 
 /** What a detached emulator reports to the process that started it, once it listens and its env files are written. */
