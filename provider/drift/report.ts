@@ -8,31 +8,45 @@ import type { PropertyChange } from "./propertyDiff";
 
 /** A resource whose state no longer matches the tenant, with the properties that differ. */
 export interface DriftedResource {
+  /** The resource's Pulumi URN. */
   urn: string;
+  /** The resource kind, e.g. `Environment`. */
   type: string;
+  /** The resource's Pulumi name. */
   name: string;
+  /** The object's id in the tenant. */
   id?: string;
   /** `modified`: properties differ; `deleted`: gone from the tenant. */
   change: "modified" | "deleted";
+  /** The properties that differ: state value and tenant value. */
   properties: PropertyChange[];
 }
 
 /** A policy pack's finding on the refreshed state. */
 export interface PolicyViolation {
+  /** The policy pack's name. */
   policyPack: string;
+  /** The policy's name. */
   policy: string;
+  /** `advisory`, `mandatory` or `remediate`. */
   enforcementLevel: string;
+  /** What the policy says. */
   message: string;
+  /** The resource concerned, when the policy names one. */
   urn?: string;
 }
 
 /** What the drift command found for one stack: the input of every rendering. */
 export interface DriftReport {
+  /** The stack checked. */
   stack: string;
+  /** The Pulumi project of the stack. */
   project: string;
+  /** When the check ran (ISO 8601). */
   checkedAt: string;
   /** Resources in the state that were compared with the tenant. */
   resourcesChecked: number;
+  /** The resources that drifted (empty: no drift). */
   drifted: DriftedResource[];
   /** Policy violations of the refreshed state, when a policy pack was given. */
   policyViolations: PolicyViolation[];

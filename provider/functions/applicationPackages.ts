@@ -6,14 +6,21 @@ import { clientFor, type FunctionOptions, liftToOutput } from "./common";
  * installed in an environment).
  */
 export interface ApplicationPackageSummary {
+  /** The package's unique name, what `ApplicationInstall` takes. */
   uniqueName: string;
+  /** The application's id. */
   applicationId?: string;
+  /** The application's name. */
   applicationName?: string;
+  /** The package's display name. */
   localizedName?: string;
+  /** The publisher. */
   publisherName?: string;
+  /** The package version. */
   version?: string;
   /** In an environment: None, Installed, Installing, InstallFailed, … */
   state?: string;
+  /** Why the last install failed, if it did. */
   errorMessage?: string;
 }
 

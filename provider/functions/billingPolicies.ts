@@ -3,14 +3,23 @@ import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
 /** A billing policy as {@link getBillingPolicies} returns it, billing instrument flattened. */
 export interface BillingPolicySummary {
+  /** The policy id. */
   billingPolicyId: string;
+  /** The policy's name. */
   name: string;
+  /** The Power Platform geography. */
   location: string;
+  /** `Enabled`, `Disabled`, or `Provisioning`/`ProvisioningFailed` while created. */
   status: string;
+  /** The Azure subscription billed. */
   subscriptionId: string;
+  /** The subscription's resource group holding the billing instrument. */
   resourceGroup: string;
+  /** The billing instrument's Azure resource id. */
   billingInstrumentId?: string;
+  /** When the policy was created (ISO 8601). */
   createdOn?: string;
+  /** When the policy last changed (ISO 8601). */
   lastModifiedOn?: string;
 }
 
@@ -30,7 +39,9 @@ function summarize(policy: BillingPolicy): BillingPolicySummary {
 
 /** Filters of {@link getBillingPolicies}; both are optional and combine with AND. */
 export interface GetBillingPoliciesArgs {
+  /** Only policies in this geography. */
   location?: string;
+  /** Only policies with this status (`Enabled`, `Disabled`). */
   status?: string;
 }
 
@@ -44,6 +55,7 @@ export async function getBillingPolicies(args: GetBillingPoliciesArgs = {}, opti
 
 /** The arguments of {@link getBillingPolicyEnvironments}. */
 export interface GetBillingPolicyEnvironmentsArgs {
+  /** The billing policy (a GUID). */
   billingPolicyId: string;
 }
 

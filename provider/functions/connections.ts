@@ -2,14 +2,19 @@ import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
 /** A connection as {@link getConnections} returns it. */
 export interface ConnectionSummary {
+  /** The connection's name. */
   connectionId: string;
+  /** The display name. */
   displayName?: string;
+  /** The connector it belongs to (the last segment of its API id). */
   connectorId?: string;
+  /** When it was created (ISO 8601). */
   createdTime?: string;
 }
 
 /** The arguments of {@link getConnections}: which environment. */
 export interface GetConnectionsArgs {
+  /** The environment (a GUID, or `Default-<tenant id>`). */
   environmentId: string;
 }
 

@@ -3,17 +3,29 @@ import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
 /** An environment as {@link getEnvironments} returns it: the admin (BAP) view, flattened. */
 export interface EnvironmentSummary {
+  /** The environment id (a GUID, or `Default-<tenant id>`). */
   environmentId: string;
+  /** The display name. */
   displayName: string;
+  /** The description, when there is one. */
   description?: string;
+  /** The Power Platform geography. */
   location: string;
+  /** The Azure region. */
   azureRegion?: string;
+  /** The type: `Production`, `Sandbox`, `Trial`, `Developer`, `Default`, `Teams`… */
   environmentSku: string;
+  /** True for the tenant's default environment. */
   isDefault: boolean;
+  /** The BAP provisioning state. */
   provisioningState?: string;
+  /** The management state (`Ready`, …). */
   state?: string;
+  /** The billing policy that bills it, if any. */
   billingPolicyId?: string;
+  /** Its Dataverse database, if it has one. */
   dataverse?: { domainName?: string; instanceUrl?: string; version?: string };
+  /** When it was created (ISO 8601). */
   createdTime?: string;
 }
 

@@ -3,11 +3,17 @@ import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
 /** A cloud flow as {@link getFlows} returns it. */
 export interface FlowSummary {
+  /** The flow id (a GUID). */
   flowId: string;
+  /** The display name. */
   displayName: string;
+  /** `Started`, `Stopped` or `Suspended`. */
   state?: string;
+  /** The Entra object id of the flow's creator (its Owner). */
   creatorId?: string;
+  /** When the flow was created (ISO 8601). */
   createdTime?: string;
+  /** When the flow last changed (ISO 8601). */
   lastModifiedTime?: string;
 }
 
@@ -25,6 +31,7 @@ function summarize(flow: Flow): FlowSummary {
 
 /** The arguments of {@link getFlows}. */
 export interface GetFlowsArgs {
+  /** The environment (a GUID, or `Default-<tenant id>`). */
   environmentId: string;
   /** Only flows in this state: Started, Stopped or Suspended. */
   state?: string;
@@ -37,9 +44,13 @@ export async function getFlows(args: GetFlowsArgs, options?: FunctionOptions): P
 
 /** One principal with a role on a flow, as {@link getFlowOwners} returns it. */
 export interface FlowOwnerSummary {
+  /** The Entra object id of the user, group or service principal. */
   principalId: string;
+  /** `User`, `Group` or `ServicePrincipal`. */
   principalType: string;
+  /** `Owner` (the creator), `CanEdit` or `CanView`. */
   role: string;
+  /** The principal's display name, when the service gives it. */
   displayName?: string;
 }
 
@@ -55,7 +66,9 @@ function summarizePermission(permission: FlowPermission): FlowOwnerSummary {
 
 /** The arguments of {@link getFlowOwners}: which flow. */
 export interface GetFlowOwnersArgs {
+  /** The environment of the flow. */
   environmentId: string;
+  /** The flow (a GUID). */
   flowId: string;
 }
 

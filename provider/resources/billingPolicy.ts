@@ -297,14 +297,21 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
 
   /** The billing policy id (also the resource id). */
   declare readonly billingPolicyId: pulumi.Output<string>;
+  /** The policy's name, as the service reports it. */
   declare readonly name: pulumi.Output<string>;
+  /** The policy's Power Platform geography. */
   declare readonly location: pulumi.Output<string>;
+  /** `Enabled` or `Disabled`, as the service reports it. */
   declare readonly status: pulumi.Output<BillingPolicyStatus>;
+  /** The Azure subscription and resource group billed. */
   declare readonly billingInstrument: pulumi.Output<{ subscriptionId: string; resourceGroup: string }>;
   /** The id the API gives the billing instrument (an Azure resource id). */
   declare readonly billingInstrumentId: pulumi.Output<string>;
+  /** The policy's type as the service reports it (e.g. `TenantOwned`). */
   declare readonly type: pulumi.Output<string>;
+  /** When the policy was created (ISO 8601), as the service reports it. */
   declare readonly createdOn: pulumi.Output<string | undefined>;
+  /** When the policy last changed (ISO 8601), as the service reports it. */
   declare readonly lastModifiedOn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {

@@ -153,7 +153,9 @@ export const billingPolicyEnvironmentHandler: ResourceHandler<BillingPolicyEnvir
 export class BillingPolicyEnvironment extends pulumi.dynamic.Resource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:BillingPolicyEnvironment";
 
+  /** The billing policy of the link. */
   declare readonly billingPolicyId: pulumi.Output<string>;
+  /** The environment the policy bills. */
   declare readonly environmentId: pulumi.Output<string>;
 
   constructor(name: string, args: BillingPolicyEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {

@@ -85,8 +85,11 @@ export interface EnvironmentInputs {
 
 /** The Dataverse database as the service reports it: the `dataverse` output of an {@link Environment}. */
 export interface EnvironmentDataverseOutputs extends EnvironmentDataverseInputs {
+  /** The `<domainName>.crm*.dynamics.com` host name. */
   domainName: string;
+  /** The database's URL, e.g. `https://contoso.crm.dynamics.com/`. */
   instanceUrl: string;
+  /** The Dataverse version, e.g. `9.2.24044.00206`. */
   version: string;
 }
 
@@ -548,16 +551,25 @@ export class Environment extends pulumi.dynamic.Resource {
 
   /** The environment id (also the resource id). */
   declare readonly environmentId: pulumi.Output<string>;
+  /** The display name, as the service reports it. */
   declare readonly displayName: pulumi.Output<string>;
+  /** The description (`""` when none). */
   declare readonly description: pulumi.Output<string>;
+  /** The Power Platform geography. */
   declare readonly location: pulumi.Output<string>;
+  /** The environment type, as the service reports it. */
   declare readonly environmentSku: pulumi.Output<string>;
+  /** The Azure region the environment runs in (chosen by the service when not declared). */
   declare readonly azureRegion: pulumi.Output<string>;
+  /** The Entra security group restricting access, when known. */
   declare readonly securityGroupId: pulumi.Output<string | undefined>;
+  /** The Dataverse database (instance URL, version, domain…), absent without one. */
   declare readonly dataverse: pulumi.Output<EnvironmentDataverseOutputs | undefined>;
+  /** The BAP provisioning state (`Succeeded` once created). */
   declare readonly provisioningState: pulumi.Output<string>;
   /** The management state (`Ready`, …). */
   declare readonly state: pulumi.Output<string>;
+  /** When the environment was created (ISO 8601). */
   declare readonly createdTime: pulumi.Output<string>;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {

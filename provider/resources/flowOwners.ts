@@ -24,6 +24,7 @@ export type FlowOwnerRole = (typeof flowOwnerRoles)[number];
 export interface FlowOwnerArgs {
   /** The Entra object id of the user, group or service principal (a GUID). */
   principalId: pulumi.Input<string>;
+  /** What `principalId` names: `User`, `Group` or `ServicePrincipal`. */
   principalType: pulumi.Input<FlowOwnerPrincipalType>;
   /** `CanEdit` (co-owner, the default) or `CanView`. */
   role?: pulumi.Input<FlowOwnerRole>;
@@ -45,8 +46,11 @@ export interface FlowOwnersArgs {
 
 /** One co-owner or viewer after `check`: GUID in lower case, role defaulted to `CanEdit`. */
 export interface FlowOwner {
+  /** The Entra object id, in lower case. */
   principalId: string;
+  /** `User`, `Group` or `ServicePrincipal`. */
   principalType: FlowOwnerPrincipalType;
+  /** `CanEdit` or `CanView`. */
   role: FlowOwnerRole;
 }
 
@@ -301,7 +305,9 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
 export class FlowOwners extends pulumi.dynamic.Resource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:FlowOwners";
 
+  /** The environment of the flow. */
   declare readonly environmentId: pulumi.Output<string>;
+  /** The flow whose co-owners and viewers are managed. */
   declare readonly flowId: pulumi.Output<string>;
   /** The co-owners and viewers, sorted by principalId. */
   declare readonly owners: pulumi.Output<FlowOwner[]>;
