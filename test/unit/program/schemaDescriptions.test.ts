@@ -59,6 +59,15 @@ describe("tenant schema descriptions", () => {
     expect(description!.trim().length).toBeGreaterThan(10);
   });
 
+  // Editors disagree on which description wins when a property and the definition it refers
+  // to both have one (JSON Schema draft-07 ignores $ref siblings): never let them compete.
+  test.each(allProperties(schema).filter(([, p]) => typeof p.$ref === "string" && typeof p.description === "string").map(([pointer, p]) => [pointer, p.$ref as string] as const))(
+    "%s has its own description and refers to %s, which has none",
+    (_pointer, ref) => {
+      expect(resolve(ref).description).toBeUndefined();
+    },
+  );
+
   test.each(fieldPointers)("%s says what changing it does", (pointer) => {
     expect(descriptionOf(resolve(`#${pointer}`))).toMatch(/replaces|in place|no effect|never replaced/i);
   });
