@@ -1,6 +1,8 @@
 /**
  * @powerplatform-iac/provider: Pulumi resources and data functions for Power Platform
  * tenant administration.
+ *
+ * @module @powerplatform-iac/provider
  */
 export { BillingPolicy, billingPolicyLocations, billingPolicyStatuses } from "./resources/billingPolicy";
 export type { BillingPolicyArgs, BillingInstrumentArgs, BillingPolicyStatus } from "./resources/billingPolicy";

@@ -5,6 +5,8 @@
  *
  * A resource kind `FooBar` lives in `resources/fooBar.ts`, which exports
  * `fooBarHandler`; only the modules of the kinds in use are loaded.
+ *
+ * @module @powerplatform-iac/provider/runtime
  */
 import type { ResourceHandler } from "./resources/handler";
 import { withTimeouts } from "./resources/timeouts";
@@ -22,6 +24,11 @@ type AnyHandler = ResourceHandler<any, any>;
 
 const loaded = new Map<string, AnyHandler>();
 
+/**
+ * The handler of a resource kind (e.g. `Environment`), loaded on first use and wrapped with the
+ * shared timeouts, progress, kind mark and stub-change rules; the dynamic provider's stub calls it
+ * by name.
+ */
 export function handlerFor(kind: string): AnyHandler {
   let handler = loaded.get(kind);
   if (!handler) {

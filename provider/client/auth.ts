@@ -27,6 +27,7 @@ export interface GetTokenOptions {
   signal?: AbortSignal;
 }
 
+/** Gives bearer tokens per scope (the client asks once per surface and caches). */
 export interface TokenProvider {
   /** A bearer token for the scope (e.g. "https://api.powerplatform.com/.default"). */
   getToken(scope: string, options?: GetTokenOptions): Promise<string>;

@@ -10,6 +10,7 @@ export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? Object.assign(new Error("The operation was aborted"), { name: "AbortError" });
 }
 
+/** The real clock: Date.now and setTimeout. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>

@@ -21,10 +21,14 @@
  * crm.microsoftdynamics.us (GCC High), crm.appsplatform.us (DoD), crm.dynamics.cn (China).
  */
 
+/** The three API surfaces: the Power Platform API, BAP (environments) and Power Automate (flows). */
 export type Surface = "powerplatform" | "bap" | "flow";
+/** Every {@link Surface}. */
 export const SURFACES: readonly Surface[] = ["powerplatform", "bap", "flow"] as const;
 
+/** The sovereign clouds the client knows: commercial (`public`), GCC (`usgov`), GCC High, DoD and China. */
 export type CloudName = "public" | "usgov" | "usgovhigh" | "dod" | "china";
+/** Every {@link CloudName}. */
 export const CLOUD_NAMES: readonly CloudName[] = ["public", "usgov", "usgovhigh", "dod", "china"] as const;
 
 export interface SurfaceEndpoint {
@@ -46,6 +50,10 @@ export interface SurfaceEndpoint {
  */
 export type DataverseHostPattern = RegExp;
 
+/**
+ * Where a cloud's services live: authority host, each surface's endpoint and token scope, Dataverse
+ * hosts.
+ */
 export interface CloudDefinition {
   readonly name: CloudName;
   readonly description: string;
@@ -60,6 +68,10 @@ export interface CloudDefinition {
 const instanceHost = (suffix: string): RegExp =>
   new RegExp(`^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.api)?\\.${suffix.replace(/\./g, "\\.")}$`, "i");
 
+/**
+ * The endpoints and token scopes of each cloud, from Microsoft's documentation (see the comment at
+ * the top of this file).
+ */
 export const CLOUDS: Readonly<Record<CloudName, CloudDefinition>> = {
   public: {
     name: "public",
@@ -148,6 +160,10 @@ const CLOUD_ALIASES: Readonly<Record<string, CloudName>> = {
   mooncake: "china",
 };
 
+/**
+ * The {@link CloudName} of a configured value, accepting aliases (`gcc`, `gcchigh`, `mooncake`, …)
+ * in any case; throws on an unknown cloud.
+ */
 export function parseCloudName(value: string): CloudName {
   const key = value.trim().toLowerCase().replace(/[\s_-]/g, "");
   const name = CLOUD_ALIASES[key];

@@ -7,6 +7,7 @@ import { CLOUDS, type CloudName, parseCloudName, type Surface, SURFACES } from "
 import { ConfigurationError } from "./errors";
 import { type PipelineSettings, readPipelineSettings } from "./pipelineCredentials";
 
+/** Which credential authenticates the client; `auto` chooses from the settings present. */
 export type CredentialKind =
   | "auto"
   | "clientSecret"
@@ -40,7 +41,9 @@ export interface PollOptions {
   maxIntervalMs?: number;
 }
 
+/** Client settings; each one not given is read from the environment (`AZURE_*`, `POWERPLATFORM_*`). */
 export interface ClientOptions {
+  /** The cloud (default `public`, or POWERPLATFORM_CLOUD); aliases accepted, see {@link parseCloudName}. */
   cloud?: CloudName | string;
   /** Endpoint overrides per surface (token scopes stay those of the cloud). */
   endpoints?: Partial<Record<Surface, string>>;
@@ -125,6 +128,7 @@ export interface CredentialSettings {
   pipeline?: PipelineSettings;
 }
 
+/** The resolved configuration a client runs with: every default applied, every URL validated. */
 export interface ClientConfig {
   cloud: CloudName;
   /** Base URL per surface, no trailing slash (may carry a base path). */
@@ -166,6 +170,10 @@ const ENDPOINT_ENV: Readonly<Record<Surface, string>> = {
   flow: "POWERPLATFORM_FLOW_URL",
 };
 
+/**
+ * True for `localhost`, `*.localhost`, 127.0.0.0/8 and ::1: the only hosts plain http:// may be
+ * used with.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   if (h === "localhost" || h.endsWith(".localhost")) return true;
@@ -238,6 +246,10 @@ function resolveSafety(o: SafetyOptions, env: Readonly<Record<string, string | u
   };
 }
 
+/**
+ * Merges `options` over the environment into a {@link ClientConfig}; throws a ConfigurationError
+ * naming the setting on a bad value.
+ */
 export function resolveConfig(options: ClientOptions = {}): ClientConfig {
   const env = options.env ?? process.env;
   const cloudRaw = nonEmpty(options.cloud) ?? nonEmpty(env.POWERPLATFORM_CLOUD) ?? "public";

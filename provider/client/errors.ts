@@ -6,6 +6,7 @@
  */
 import { redact, safeUrlPath } from "./redact";
 
+/** What a {@link PowerPlatformError} records about the failed call (all redacted). */
 export interface ErrorDetails {
   status?: number;
   code?: string;
@@ -21,6 +22,10 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * The base of the client's errors: status, service code, request and correlation ids, method and
+ * path; never a token or secret.
+ */
 export class PowerPlatformError extends Error {
   override readonly name: string = "PowerPlatformError";
   readonly status?: number;
@@ -79,9 +84,11 @@ export function withServiceIds(message: string, details: Pick<ErrorDetails, "req
   return ids.length ? `${message} (${ids.join(", ")})` : message;
 }
 
+/** HTTP 404: the object does not exist. */
 export class NotFoundError extends PowerPlatformError {
   override readonly name: string = "NotFoundError";
 }
+/** HTTP 409: the object's state forbids the call (another operation may be running, see `retryable`). */
 export class ConflictError extends PowerPlatformError {
   override readonly name: string = "ConflictError";
   /** True for conflicts that clear by themselves (another lifecycle operation running). */
@@ -89,12 +96,15 @@ export class ConflictError extends PowerPlatformError {
     return RETRYABLE_CONFLICT_CODES.has(this.code ?? "");
   }
 }
+/** HTTP 429 after the retries: the service throttles; `retryAfterMs` says how long it asked to wait. */
 export class ThrottledError extends PowerPlatformError {
   override readonly name: string = "ThrottledError";
 }
+/** HTTP 401 or 403: no valid token, or the identity lacks the role. */
 export class AuthError extends PowerPlatformError {
   override readonly name: string = "AuthError";
 }
+/** HTTP 400 or 422: the service refused the request's content. */
 export class ValidationError extends PowerPlatformError {
   override readonly name: string = "ValidationError";
 }
@@ -154,6 +164,7 @@ export class DeadlineExceededError extends PowerPlatformError {
 export class DlpViolationError extends PowerPlatformError {
   override readonly name: string = "DlpViolationError";
 }
+/** The service's error code when a data loss prevention policy blocks a flow. */
 export const DLP_VIOLATION_CODE = "DlpViolation";
 
 /** The response did not have the expected shape. */
@@ -233,6 +244,7 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
   return Math.max(0, t - nowMs);
 }
 
+/** The response that {@link errorFromResponse} turns into an error. */
 export interface ResponseErrorInput {
   status: number;
   headers?: Record<string, unknown>;
@@ -276,6 +288,7 @@ export function errorFromResponse(r: ResponseErrorInput): PowerPlatformError {
   return new PowerPlatformError(text, details);
 }
 
+/** True when `e` is a {@link NotFoundError}. */
 export function isNotFound(e: unknown): e is NotFoundError {
   return e instanceof NotFoundError;
 }

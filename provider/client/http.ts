@@ -17,6 +17,7 @@ import { USER_AGENT } from "./version";
 
 export type QueryValue = string | number | boolean | undefined | null;
 
+/** One request of {@link HttpClient.request}: where, what, and which statuses are success. */
 export interface RequestOptions {
   /** A surface, or "dataverse" (an absolute instance URL; the token is for `{origin}/.default`). */
   surface: RequestTarget;
@@ -39,6 +40,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** An accepted response, JSON parsed. */
 export interface HttpResponse<T = unknown> {
   status: number;
   headers: Record<string, string>;
@@ -76,6 +78,7 @@ export interface LogEntry {
   elapsedMs?: number;
   phase?: "start" | "poll" | "end";
 }
+/** Receives the client's {@link LogEntry} events (already redacted). */
 export type Logger = (entry: LogEntry) => void;
 
 export interface HttpClientDeps {
@@ -104,6 +107,10 @@ export function withRequestContext(error: unknown, method: string, url: string):
   return error;
 }
 
+/**
+ * Sends requests to a surface with a token, retries what may be retried, and turns any other status
+ * into a typed error.
+ */
 export class HttpClient {
   readonly config: ClientConfig;
   readonly clock: Clock;

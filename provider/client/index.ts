@@ -5,6 +5,8 @@
  *   const client = createClient({ cloud: "public" });
  *   const policies = await client.billingPolicies.list();
  *   client.close();
+ *
+ * @module @powerplatform-iac/provider/client
  */
 import { type CachingTokenProviderOptions, createTokenProvider, type TokenProvider, type TokenSource } from "./auth";
 import type { Clock } from "./clock";
@@ -20,6 +22,7 @@ import { environmentsApi } from "./api/environments";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
 
+/** Options of {@link createClient}: the {@link ClientOptions} plus what tests and embedders inject. */
 export interface CreateClientOptions extends ClientOptions {
   /** A credential to use instead of the one chosen from the environment (anything with getToken). */
   tokenCredential?: TokenSource;
@@ -36,6 +39,10 @@ export interface CreateClientOptions extends ClientOptions {
   tokenCache?: CachingTokenProviderOptions;
 }
 
+/**
+ * The client: one typed API per service area over one HTTP client (auth, retry, polling, redacted
+ * logging).
+ */
 export interface PowerPlatformClient {
   readonly config: ClientConfig;
   readonly http: HttpClient;
@@ -52,6 +59,10 @@ export interface PowerPlatformClient {
   close(): void;
 }
 
+/**
+ * Creates a client from `options` merged over the environment (`AZURE_*`, `POWERPLATFORM_*`):
+ * credentials, cloud, endpoints, retry and polling. Call `close()` when done.
+ */
 export function createClient(options: CreateClientOptions = {}): PowerPlatformClient {
   const config = resolveConfig(options);
   const tokens =

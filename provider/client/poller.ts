@@ -43,6 +43,7 @@ function errorFields(e: unknown): { code?: string; message?: string } {
 
 /** appmanagement operations: `{status: NotStarted|Running|Succeeded|Failed|Canceled, statusMessage, error}`. */
 export const APPMANAGEMENT_TERMINAL_STATES = ["Succeeded", "Failed", "Canceled", "Cancelled"] as const;
+/** How to read an appmanagement (application install) operation. */
 export const AppManagementOperation: OperationKind = {
   name: "application package install",
   succeeded: ["Succeeded"],
@@ -72,6 +73,7 @@ export const BAP_MAX_POLL_MS = 30_000;
 export function bapLifecyclePollInterval(n: number): number {
   return Math.min(BAP_MAX_POLL_MS, Math.round(BAP_FIRST_POLL_MS * 1.5 ** Math.max(0, n)));
 }
+/** How to read a BAP lifecycle operation (environment create, delete, type change). */
 export const BapLifecycleOperation: OperationKind = {
   name: "environment lifecycle operation",
   succeeded: ["Succeeded"],
@@ -101,6 +103,10 @@ export const BapLifecycleOperation: OperationKind = {
 
 /** Billing policies: the resource itself, `status` Enabled|Disabled (done) vs Provisioning (running) | ProvisioningFailed. */
 export const BILLING_POLICY_TERMINAL_STATES = ["Enabled", "Disabled", "ProvisioningFailed"] as const;
+/**
+ * How to read a billing policy being provisioned: the policy itself, polled until Enabled, Disabled
+ * or ProvisioningFailed.
+ */
 export const BillingPolicyProvisioning: OperationKind = {
   name: "billing policy provisioning",
   succeeded: ["Enabled", "Disabled"],
@@ -136,6 +142,7 @@ export interface PollOptions<TBody> {
   onProgress?: (status: string | undefined, body: TBody | undefined) => void;
 }
 
+/** How a long-running operation ended: the last body and status read. */
 export interface PollResult<TBody> {
   body: TBody | undefined;
   status?: string;
@@ -166,6 +173,11 @@ export function pollInterval(
   return Math.min(o.maxIntervalMs, Math.max(o.minIntervalMs, v));
 }
 
+/**
+ * Polls a long-running operation until the kind says it succeeded (resolves) or failed
+ * (OperationFailedError), honouring Retry-After and the deadline (DeadlineExceededError, with the
+ * URL to resume from).
+ */
 export async function pollOperation<TBody = unknown>(o: PollOptions<TBody>): Promise<PollResult<TBody>> {
   const clock = o.clock ?? systemClock;
   const kind = o.kind;

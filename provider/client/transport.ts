@@ -17,6 +17,7 @@ import { PROXY_TUNNEL_ERROR, ProxyTunnelAgent } from "./tunnel";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/** One HTTP request as the transport sends it (headers complete, token included). */
 export interface TransportRequest {
   method: HttpMethod;
   /** Absolute URL including the query string. */
@@ -28,6 +29,7 @@ export interface TransportRequest {
   signal?: AbortSignal;
 }
 
+/** What came back: status, headers, parsed body. */
 export interface TransportResponse {
   status: number;
   /** Lower-cased header names. */
@@ -36,6 +38,7 @@ export interface TransportResponse {
   data: unknown;
 }
 
+/** The wire: sends one request, nothing more (no retry, no auth); tests inject fakes. */
 export interface Transport {
   send(request: TransportRequest): Promise<TransportResponse>;
   /** Releases sockets. */

@@ -1,40 +1,61 @@
 /**
  * The drift report and its three renderings: for a person (text), for a CI job
  * summary or pull-request comment (Markdown), and for machines (JSON).
+ *
+ * @module @powerplatform-iac/provider/drift
  */
 import type { PropertyChange } from "./propertyDiff";
 
+/** A resource whose state no longer matches the tenant, with the properties that differ. */
 export interface DriftedResource {
+  /** The resource's Pulumi URN. */
   urn: string;
+  /** The resource kind, e.g. `Environment`. */
   type: string;
+  /** The resource's Pulumi name. */
   name: string;
+  /** The object's id in the tenant. */
   id?: string;
   /** `modified`: properties differ; `deleted`: gone from the tenant. */
   change: "modified" | "deleted";
+  /** The properties that differ: state value and tenant value. */
   properties: PropertyChange[];
 }
 
+/** A policy pack's finding on the refreshed state. */
 export interface PolicyViolation {
+  /** The policy pack's name. */
   policyPack: string;
+  /** The policy's name. */
   policy: string;
+  /** `advisory`, `mandatory` or `remediate`. */
   enforcementLevel: string;
+  /** What the policy says. */
   message: string;
+  /** The resource concerned, when the policy names one. */
   urn?: string;
 }
 
+/** What the drift command found for one stack: the input of every rendering. */
 export interface DriftReport {
+  /** The stack checked. */
   stack: string;
+  /** The Pulumi project of the stack. */
   project: string;
+  /** When the check ran (ISO 8601). */
   checkedAt: string;
   /** Resources in the state that were compared with the tenant. */
   resourcesChecked: number;
+  /** The resources that drifted (empty: no drift). */
   drifted: DriftedResource[];
   /** Policy violations of the refreshed state, when a policy pack was given. */
   policyViolations: PolicyViolation[];
 }
 
+/** The drift command's exit codes: 0 no drift, 1 the check could not run, 2 drift found. */
 export const exitCodes = { noDrift: 0, couldNotCheck: 1, driftFound: 2 } as const;
 
+/** True when at least one resource drifted (policy violations alone are no drift). */
 export function hasDrift(report: DriftReport): boolean {
   return report.drifted.length > 0;
 }
@@ -49,6 +70,7 @@ function shortType(type: string): string {
   return type.split(":").pop() ?? type;
 }
 
+/** The report for a person at a terminal. */
 export function renderText(report: DriftReport): string {
   const lines: string[] = [];
   if (!hasDrift(report)) {
@@ -105,6 +127,10 @@ export function markdownCode(text: string): string {
 
 const cell = markdownText;
 
+/**
+ * The report as Markdown for a CI job summary or a pull-request comment; tenant data is escaped so
+ * it renders as plain text.
+ */
 export function renderMarkdown(report: DriftReport): string {
   const lines: string[] = [];
   if (!hasDrift(report)) {
@@ -137,6 +163,7 @@ export function renderMarkdown(report: DriftReport): string {
   return lines.join("\n") + "\n";
 }
 
+/** The report as JSON for machines, with a `status` of `drift` or `no-drift`. */
 export function renderJson(report: DriftReport): string {
   return JSON.stringify({ ...report, status: hasDrift(report) ? "drift" : "no-drift" }, null, 2) + "\n";
 }

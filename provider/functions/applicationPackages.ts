@@ -1,15 +1,26 @@
 import type { ApplicationPackage } from "../client/api/types";
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/**
+ * An application package as {@link getApplicationPackages} returns it (from the tenant catalog, or
+ * installed in an environment).
+ */
 export interface ApplicationPackageSummary {
+  /** The package's unique name, what `ApplicationInstall` takes. */
   uniqueName: string;
+  /** The application's id. */
   applicationId?: string;
+  /** The application's name. */
   applicationName?: string;
+  /** The package's display name. */
   localizedName?: string;
+  /** The publisher. */
   publisherName?: string;
+  /** The package version. */
   version?: string;
   /** In an environment: None, Installed, Installing, InstallFailed, … */
   state?: string;
+  /** Why the last install failed, if it did. */
   errorMessage?: string;
 }
 
@@ -27,6 +38,7 @@ function summarize(pkg: ApplicationPackage): ApplicationPackageSummary {
   };
 }
 
+/** The arguments of {@link getApplicationPackages}: without `environmentId`, the tenant catalog. */
 export interface GetApplicationPackagesArgs {
   /** The packages of this environment, with their install state; without it, the tenant catalog. */
   environmentId?: string;
@@ -34,6 +46,10 @@ export interface GetApplicationPackagesArgs {
   state?: string;
 }
 
+/**
+ * The application packages of the tenant catalog, or of one environment with their install state,
+ * optionally only those in one state.
+ */
 export async function getApplicationPackages(
   args: GetApplicationPackagesArgs = {},
   options?: FunctionOptions,
@@ -43,4 +59,5 @@ export async function getApplicationPackages(
   return found.map(summarize).filter((p) => !args.state || p.state === args.state);
 }
 
+/** {@link getApplicationPackages} taking Pulumi Inputs and returning an Output. */
 export const getApplicationPackagesOutput = liftToOutput(getApplicationPackages);

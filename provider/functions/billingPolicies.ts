@@ -1,15 +1,25 @@
 import type { BillingPolicy } from "../client/api/types";
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** A billing policy as {@link getBillingPolicies} returns it, billing instrument flattened. */
 export interface BillingPolicySummary {
+  /** The policy id. */
   billingPolicyId: string;
+  /** The policy's name. */
   name: string;
+  /** The Power Platform geography. */
   location: string;
+  /** `Enabled`, `Disabled`, or `Provisioning`/`ProvisioningFailed` while created. */
   status: string;
+  /** The Azure subscription billed. */
   subscriptionId: string;
+  /** The subscription's resource group holding the billing instrument. */
   resourceGroup: string;
+  /** The billing instrument's Azure resource id. */
   billingInstrumentId?: string;
+  /** When the policy was created (ISO 8601). */
   createdOn?: string;
+  /** When the policy last changed (ISO 8601). */
   lastModifiedOn?: string;
 }
 
@@ -27,8 +37,11 @@ function summarize(policy: BillingPolicy): BillingPolicySummary {
   };
 }
 
+/** Filters of {@link getBillingPolicies}; both are optional and combine with AND. */
 export interface GetBillingPoliciesArgs {
+  /** Only policies in this geography. */
   location?: string;
+  /** Only policies with this status (`Enabled`, `Disabled`). */
   status?: string;
 }
 
@@ -40,7 +53,9 @@ export async function getBillingPolicies(args: GetBillingPoliciesArgs = {}, opti
     .filter((p) => !args.status || p.status === args.status);
 }
 
+/** The arguments of {@link getBillingPolicyEnvironments}. */
 export interface GetBillingPolicyEnvironmentsArgs {
+  /** The billing policy (a GUID). */
   billingPolicyId: string;
 }
 
@@ -50,5 +65,7 @@ export async function getBillingPolicyEnvironments(args: GetBillingPolicyEnviron
   return links.map((link) => link.environmentId).sort();
 }
 
+/** {@link getBillingPolicies} taking Pulumi Inputs and returning an Output. */
 export const getBillingPoliciesOutput = liftToOutput(getBillingPolicies);
+/** {@link getBillingPolicyEnvironments} taking Pulumi Inputs and returning an Output. */
 export const getBillingPolicyEnvironmentsOutput = liftToOutput(getBillingPolicyEnvironments);

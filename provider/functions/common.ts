@@ -11,7 +11,12 @@ let shared: PowerPlatformClient | undefined;
 
 /** Options every data function takes: a client to use instead of one from the environment. */
 export interface FunctionOptions {
+  /** A client to use (e.g. one made with `createClient` from `@powerplatform-iac/provider/client`). */
   client?: PowerPlatformClient;
+  /**
+   * Options for a new client, when `client` is not given; by default one shared client configured
+   * from the environment.
+   */
   clientOptions?: CreateClientOptions;
 }
 

@@ -1,13 +1,20 @@
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** A connection as {@link getConnections} returns it. */
 export interface ConnectionSummary {
+  /** The connection's name. */
   connectionId: string;
+  /** The display name. */
   displayName?: string;
+  /** The connector it belongs to (the last segment of its API id). */
   connectorId?: string;
+  /** When it was created (ISO 8601). */
   createdTime?: string;
 }
 
+/** The arguments of {@link getConnections}: which environment. */
 export interface GetConnectionsArgs {
+  /** The environment (a GUID, or `Default-<tenant id>`). */
   environmentId: string;
 }
 
@@ -21,4 +28,5 @@ export async function getConnections(args: GetConnectionsArgs, options?: Functio
   }));
 }
 
+/** {@link getConnections} taking Pulumi Inputs and returning an Output. */
 export const getConnectionsOutput = liftToOutput(getConnections);

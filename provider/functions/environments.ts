@@ -1,21 +1,38 @@
 import type { Environment } from "../client/api/types";
 import { clientFor, type FunctionOptions, liftToOutput } from "./common";
 
+/** An environment as {@link getEnvironments} returns it: the admin (BAP) view, flattened. */
 export interface EnvironmentSummary {
+  /** The environment id (a GUID, or `Default-<tenant id>`). */
   environmentId: string;
+  /** The display name. */
   displayName: string;
+  /** The description, when there is one. */
   description?: string;
+  /** The Power Platform geography. */
   location: string;
+  /** The Azure region. */
   azureRegion?: string;
+  /** The type: `Production`, `Sandbox`, `Trial`, `Developer`, `Default`, `Teams`… */
   environmentSku: string;
+  /** True for the tenant's default environment. */
   isDefault: boolean;
+  /** The BAP provisioning state. */
   provisioningState?: string;
+  /** The management state (`Ready`, …). */
   state?: string;
+  /** The billing policy that bills it, if any. */
   billingPolicyId?: string;
+  /** Its Dataverse database, if it has one. */
   dataverse?: { domainName?: string; instanceUrl?: string; version?: string; languageCode?: number; securityGroupId?: string };
+  /** When it was created (ISO 8601). */
   createdTime?: string;
 }
 
+/**
+ * Flattens the service's environment record into an {@link EnvironmentSummary} (the drift command
+ * and the data functions share it).
+ */
 export function summarizeEnvironment(environment: Environment): EnvironmentSummary {
   const p = environment.properties;
   const dataverse = p.linkedEnvironmentMetadata;
@@ -45,6 +62,7 @@ export function summarizeEnvironment(environment: Environment): EnvironmentSumma
   };
 }
 
+/** Filters of {@link getEnvironments}; all are optional and combine with AND. */
 export interface GetEnvironmentsArgs {
   /** Only environments of these SKUs (e.g. ["Production", "Sandbox"]). */
   environmentSkus?: string[];
@@ -64,4 +82,5 @@ export async function getEnvironments(args: GetEnvironmentsArgs = {}, options?: 
     .filter((e) => !pattern || pattern.test(e.displayName));
 }
 
+/** {@link getEnvironments} taking Pulumi Inputs and returning an Output. */
 export const getEnvironmentsOutput = liftToOutput(getEnvironments);

@@ -15,6 +15,7 @@ const terminalOperationStatuses = ["Succeeded", "Failed", "Canceled", "Cancelled
 /** Longest accepted `operationTimeoutMinutes` (one day). */
 export const maxOperationTimeoutMinutes = 1440;
 
+/** The arguments of an {@link ApplicationInstall}; `check` refuses any other name. */
 export interface ApplicationInstallArgs {
   /** The environment (a GUID) to install into; it must have a Dataverse database. Changing it replaces the resource. */
   environmentId: pulumi.Input<string>;
@@ -400,14 +401,21 @@ export const applicationInstallHandler = applicationInstallHandlerWith(async () 
 export class ApplicationInstall extends pulumi.dynamic.Resource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:ApplicationInstall";
 
+  /** The environment the package is installed into. */
   declare readonly environmentId: pulumi.Output<string>;
+  /** The package's unique name in the tenant catalog. */
   declare readonly uniqueName: pulumi.Output<string>;
+  /** How long one `pulumi up` waits for the install, as declared. */
   declare readonly operationTimeoutMinutes: pulumi.Output<number | undefined>;
   /** The package's state in the environment (`Installed`, or what an out-of-band change made it). */
   declare readonly state: pulumi.Output<string>;
+  /** The application's id in the catalog. */
   declare readonly applicationId: pulumi.Output<string>;
+  /** The application's name in the catalog. */
   declare readonly applicationName: pulumi.Output<string>;
+  /** The package's display name in the catalog. */
   declare readonly localizedName: pulumi.Output<string>;
+  /** The package version installed (or being installed). */
   declare readonly version: pulumi.Output<string>;
   /** The install operation's URL (absent when an installed package was adopted). */
   declare readonly operationUrl: pulumi.Output<string | undefined>;

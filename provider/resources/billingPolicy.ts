@@ -9,7 +9,12 @@ import { adoptAfterUnknownOutcome, type Candidate, claimObject, ourPrincipal, re
 import { readConfirmingGone } from "./confirmGone";
 import type { PowerPlatformClient } from "../client";
 
+/**
+ * The statuses a billing policy can have: `Enabled` bills its environments, `Disabled` stops
+ * billing them.
+ */
 export const billingPolicyStatuses = ["Enabled", "Disabled"] as const;
+/** `Enabled` or `Disabled` (see {@link billingPolicyStatuses}). */
 export type BillingPolicyStatus = (typeof billingPolicyStatuses)[number];
 
 /**
@@ -43,6 +48,7 @@ export const billingPolicyLocations = [
   "china",
 ] as const;
 
+/** The Azure subscription and resource group that pay for a billing policy's environments. */
 export interface BillingInstrumentArgs {
   /** The Azure subscription billed for the environments linked to the policy (a GUID). Changing it replaces the policy. */
   subscriptionId: pulumi.Input<string>;
@@ -50,6 +56,7 @@ export interface BillingInstrumentArgs {
   resourceGroup: pulumi.Input<string>;
 }
 
+/** The arguments of a {@link BillingPolicy}; `check` refuses any other name. */
 export interface BillingPolicyArgs {
   /** Display name: 1-100 letters, digits, hyphens or underscores. Updated in place. */
   name: pulumi.Input<string>;
@@ -57,6 +64,7 @@ export interface BillingPolicyArgs {
   location: pulumi.Input<string>;
   /** `Enabled` (default) or `Disabled`. Updated in place. */
   status?: pulumi.Input<BillingPolicyStatus>;
+  /** The Azure subscription and resource group billed. Changing either replaces the policy. */
   billingInstrument: pulumi.Input<BillingInstrumentArgs>;
   /**
    * Adopt an existing billing policy with this id instead of creating one: `create`
@@ -354,14 +362,21 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
 
   /** The billing policy id (also the resource id). */
   declare readonly billingPolicyId: pulumi.Output<string>;
+  /** The policy's name, as the service reports it. */
   declare readonly name: pulumi.Output<string>;
+  /** The policy's Power Platform geography. */
   declare readonly location: pulumi.Output<string>;
+  /** `Enabled` or `Disabled`, as the service reports it. */
   declare readonly status: pulumi.Output<BillingPolicyStatus>;
+  /** The Azure subscription and resource group billed. */
   declare readonly billingInstrument: pulumi.Output<{ subscriptionId: string; resourceGroup: string }>;
   /** The id the API gives the billing instrument (an Azure resource id). */
   declare readonly billingInstrumentId: pulumi.Output<string>;
+  /** The policy's type as the service reports it (e.g. `TenantOwned`). */
   declare readonly type: pulumi.Output<string>;
+  /** When the policy was created (ISO 8601), as the service reports it. */
   declare readonly createdOn: pulumi.Output<string | undefined>;
+  /** When the policy last changed (ISO 8601), as the service reports it. */
   declare readonly lastModifiedOn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {

@@ -9,6 +9,7 @@ import { readConfirmingGone } from "./confirmGone";
 import { NotFoundError } from "../client/errors";
 import type { BillingPolicy as BillingPolicyDto, Environment as EnvironmentDto } from "../client/api/types";
 
+/** The arguments of a {@link BillingPolicyEnvironment}: the two ends of the link. */
 export interface BillingPolicyEnvironmentArgs {
   /** The billing policy (a GUID). Changing it replaces the link. */
   billingPolicyId: pulumi.Input<string>;
@@ -176,7 +177,9 @@ export const billingPolicyEnvironmentHandler: ResourceHandler<BillingPolicyEnvir
 export class BillingPolicyEnvironment extends pulumi.dynamic.Resource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:BillingPolicyEnvironment";
 
+  /** The billing policy of the link. */
   declare readonly billingPolicyId: pulumi.Output<string>;
+  /** The environment the policy bills. */
   declare readonly environmentId: pulumi.Output<string>;
 
   constructor(name: string, args: BillingPolicyEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {

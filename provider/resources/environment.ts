@@ -11,7 +11,9 @@ import { DeadlineExceededError } from "../client/errors";
 import { billingPolicyLocations } from "./billingPolicy";
 import type { Environment as EnvironmentDto, EnvironmentCreateRequest, EnvironmentPatchRequest } from "../client/api/types";
 
+/** The environment types (`environmentSku`) an environment can be created with. */
 export const environmentSkus = ["Production", "Sandbox", "Trial", "Developer"] as const;
+/** `Production`, `Sandbox`, `Trial` or `Developer` (see {@link environmentSkus}). */
 export type EnvironmentSkuName = (typeof environmentSkus)[number];
 
 /** Power Platform geographies an environment can be created in. */
@@ -26,6 +28,7 @@ export function skuChangesInPlace(from: string, to: string): boolean {
   return (from === "Sandbox" && to === "Production") || (from === "Production" && to === "Sandbox") || (from === "Trial" && to === "Production");
 }
 
+/** The Dataverse database of an {@link Environment} (its `dataverse` argument). */
 export interface EnvironmentDataverseArgs {
   /** Base language (LCID), default 1033. Changing it replaces the environment. */
   languageCode?: pulumi.Input<number>;
@@ -39,6 +42,7 @@ export interface EnvironmentDataverseArgs {
   templates?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+/** The arguments of an {@link Environment}; `check` refuses any other name. */
 export interface EnvironmentArgs {
   /** Display name. Updated in place. */
   displayName: pulumi.Input<string>;
@@ -82,9 +86,13 @@ export interface EnvironmentInputs {
   adoptId?: string;
 }
 
+/** The Dataverse database as the service reports it: the `dataverse` output of an {@link Environment}. */
 export interface EnvironmentDataverseOutputs extends EnvironmentDataverseInputs {
+  /** The `<domainName>.crm*.dynamics.com` host name. */
   domainName: string;
+  /** The database's URL, e.g. `https://contoso.crm.dynamics.com/`. */
   instanceUrl: string;
+  /** The Dataverse version, e.g. `9.2.24044.00206`. */
   version: string;
 }
 
@@ -646,16 +654,25 @@ export class Environment extends pulumi.dynamic.Resource {
 
   /** The environment id (also the resource id). */
   declare readonly environmentId: pulumi.Output<string>;
+  /** The display name, as the service reports it. */
   declare readonly displayName: pulumi.Output<string>;
+  /** The description (`""` when none). */
   declare readonly description: pulumi.Output<string>;
+  /** The Power Platform geography. */
   declare readonly location: pulumi.Output<string>;
+  /** The environment type, as the service reports it. */
   declare readonly environmentSku: pulumi.Output<string>;
+  /** The Azure region the environment runs in (chosen by the service when not declared). */
   declare readonly azureRegion: pulumi.Output<string>;
+  /** The Entra security group restricting access, when known. */
   declare readonly securityGroupId: pulumi.Output<string | undefined>;
+  /** The Dataverse database (instance URL, version, domain…), absent without one. */
   declare readonly dataverse: pulumi.Output<EnvironmentDataverseOutputs | undefined>;
+  /** The BAP provisioning state (`Succeeded` once created). */
   declare readonly provisioningState: pulumi.Output<string>;
   /** The management state (`Ready`, …). */
   declare readonly state: pulumi.Output<string>;
+  /** When the environment was created (ISO 8601). */
   declare readonly createdTime: pulumi.Output<string>;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {

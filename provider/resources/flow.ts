@@ -13,6 +13,7 @@ import { readConfirmingGone } from "./confirmGone";
 
 /** The states a flow can be put in through start/stop (`Suspended` is set by the service only). */
 export const flowStates = ["Started", "Stopped"] as const;
+/** `Started` or `Stopped` (see {@link flowStates}). */
 export type FlowStateName = (typeof flowStates)[number];
 
 // ---------- helpers shared by Flow, FlowState and FlowOwners ----------
@@ -58,6 +59,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
 
 // ---------- Flow ----------
 
+/** The arguments of a {@link Flow}; `check` refuses any other name. */
 export interface FlowArgs {
   /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the flow. */
   environmentId: pulumi.Input<string>;
@@ -444,9 +446,13 @@ export class Flow extends pulumi.dynamic.Resource {
 
   /** The flow id (its name in the API; also the resource id). */
   declare readonly flowId: pulumi.Output<string>;
+  /** The environment of the flow. */
   declare readonly environmentId: pulumi.Output<string>;
+  /** The display name, as the service reports it. */
   declare readonly displayName: pulumi.Output<string>;
+  /** The flow's definition (Logic Apps workflow definition language). */
   declare readonly definition: pulumi.Output<Record<string, unknown>>;
+  /** The connection references the definition uses, by name. */
   declare readonly connectionReferences: pulumi.Output<Record<string, unknown> | undefined>;
   /** `Started`, `Stopped` or `Suspended`. */
   declare readonly state: pulumi.Output<string>;
@@ -454,7 +460,9 @@ export class Flow extends pulumi.dynamic.Resource {
   declare readonly definitionReadable: pulumi.Output<boolean>;
   /** Why the service turned the flow off (`None` when it did not), e.g. `CompanyDlpViolation`. */
   declare readonly suspensionReason: pulumi.Output<string | undefined>;
+  /** When the flow was created (ISO 8601). */
   declare readonly createdTime: pulumi.Output<string | undefined>;
+  /** When the flow last changed (ISO 8601). */
   declare readonly lastModifiedTime: pulumi.Output<string | undefined>;
   /** The Entra object id of the flow's creator (its `Owner`). */
   declare readonly creatorId: pulumi.Output<string>;

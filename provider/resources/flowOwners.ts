@@ -9,19 +9,29 @@ import { checkEnvironmentId, flowListed } from "./flow";
 import { readConfirmingGone } from "./confirmGone";
 import type { FlowModifyPermissionsRequest, FlowPermission } from "../client/api/types";
 
+/** The kinds of Entra principal a flow can be shared with. */
 export const flowPrincipalTypes = ["User", "Group", "ServicePrincipal"] as const;
+/** `User`, `Group` or `ServicePrincipal` (see {@link flowPrincipalTypes}). */
 export type FlowOwnerPrincipalType = (typeof flowPrincipalTypes)[number];
+/**
+ * The roles {@link FlowOwners} manages: `CanEdit` (co-owner) and `CanView` (viewer); the creator's
+ * `Owner` is never managed.
+ */
 export const flowOwnerRoles = ["CanEdit", "CanView"] as const;
+/** `CanEdit` or `CanView` (see {@link flowOwnerRoles}). */
 export type FlowOwnerRole = (typeof flowOwnerRoles)[number];
 
+/** One co-owner or viewer of a flow, as declared in {@link FlowOwnersArgs.owners}. */
 export interface FlowOwnerArgs {
   /** The Entra object id of the user, group or service principal (a GUID). */
   principalId: pulumi.Input<string>;
+  /** What `principalId` names: `User`, `Group` or `ServicePrincipal`. */
   principalType: pulumi.Input<FlowOwnerPrincipalType>;
   /** `CanEdit` (co-owner, the default) or `CanView`. */
   role?: pulumi.Input<FlowOwnerRole>;
 }
 
+/** The arguments of a {@link FlowOwners}: the flow, and every co-owner and viewer it must have. */
 export interface FlowOwnersArgs {
   /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the resource. */
   environmentId: pulumi.Input<string>;
@@ -35,9 +45,13 @@ export interface FlowOwnersArgs {
   owners: pulumi.Input<pulumi.Input<FlowOwnerArgs>[]>;
 }
 
+/** One co-owner or viewer after `check`: GUID in lower case, role defaulted to `CanEdit`. */
 export interface FlowOwner {
+  /** The Entra object id, in lower case. */
   principalId: string;
+  /** `User`, `Group` or `ServicePrincipal`. */
   principalType: FlowOwnerPrincipalType;
+  /** `CanEdit` or `CanView`. */
   role: FlowOwnerRole;
 }
 
@@ -321,7 +335,9 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
 export class FlowOwners extends pulumi.dynamic.Resource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:FlowOwners";
 
+  /** The environment of the flow. */
   declare readonly environmentId: pulumi.Output<string>;
+  /** The flow whose co-owners and viewers are managed. */
   declare readonly flowId: pulumi.Output<string>;
   /** The co-owners and viewers, sorted by principalId. */
   declare readonly owners: pulumi.Output<FlowOwner[]>;

@@ -13,6 +13,7 @@ import type { Flow as FlowDto } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
 import { DlpViolationError } from "../client/errors";
 
+/** The arguments of a {@link FlowState}: which flow, and the state it must be in. */
 export interface FlowStateArgs {
   /** The environment of the flow (a GUID, or `Default-<tenant id>`). Changing it replaces the resource. */
   environmentId: pulumi.Input<string>;
@@ -192,12 +193,15 @@ export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs
 export class FlowState extends pulumi.dynamic.Resource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:FlowState";
 
+  /** The environment of the flow. */
   declare readonly environmentId: pulumi.Output<string>;
+  /** The flow whose state is managed. */
   declare readonly flowId: pulumi.Output<string>;
   /** `Started`, `Stopped` or `Suspended`. */
   declare readonly state: pulumi.Output<string>;
   /** The state the flow had when it became managed; restored on delete. */
   declare readonly initialState: pulumi.Output<string>;
+  /** The flow's display name, as the service reports it. */
   declare readonly flowDisplayName: pulumi.Output<string>;
 
   constructor(name: string, args: FlowStateArgs, opts?: pulumi.CustomResourceOptions) {

@@ -14,12 +14,14 @@ export interface ApiContext {
   http: HttpClient;
 }
 
+/** Options of every API call: cancellation and correlation. */
 export interface CallOptions {
   signal?: AbortSignal;
   /** Correlation id shared by all requests of one logical operation. */
   correlationId?: string;
 }
 
+/** Options of the calls that wait for a long-running operation: deadline and poll interval. */
 export interface WaitOptions extends CallOptions {
   /**
    * Absolute deadline, ms since epoch. The earlier of this and the enclosing operation

@@ -4,6 +4,7 @@
  * more, which pass through untouched.
  */
 
+/** One page of a list reply: the items and the link to the next page, if any. */
 export interface ListResponse<T> {
   value: T[];
   "@odata.nextLink"?: string | null;
@@ -11,8 +12,13 @@ export interface ListResponse<T> {
 
 // ---------- Licensing: billing policies (Power Platform API) ----------
 
+/**
+ * A billing policy's status as the service reports it (`Provisioning` and `ProvisioningFailed`
+ * while it is being created).
+ */
 export type BillingPolicyStatus = "Enabled" | "Disabled" | "Provisioning" | "ProvisioningFailed" | (string & {});
 
+/** Who created or last changed an object (Power Platform API). */
 export interface PrincipalRef {
   id: string;
   type?: string;
@@ -20,12 +26,14 @@ export interface PrincipalRef {
   tenantId?: string | null;
 }
 
+/** The Azure subscription and resource group that pay for a billing policy. */
 export interface BillingInstrument {
   id?: string;
   subscriptionId: string;
   resourceGroup: string;
 }
 
+/** A pay-as-you-go billing policy (Power Platform API, `/licensing/billingPolicies`). */
 export interface BillingPolicy {
   id: string;
   name: string;
@@ -39,6 +47,7 @@ export interface BillingPolicy {
   lastModifiedBy?: PrincipalRef;
 }
 
+/** The body of POST `/licensing/billingPolicies`. */
 export interface BillingPolicyCreateRequest {
   name: string;
   location: string;
@@ -52,6 +61,7 @@ export interface BillingPolicyUpdateRequest {
   status?: "Enabled" | "Disabled";
 }
 
+/** One environment billed by a billing policy (GET `/licensing/billingPolicies/{id}/environments`). */
 export interface BillingPolicyEnvironmentLink {
   billingPolicyId: string;
   environmentId: string;
@@ -59,6 +69,7 @@ export interface BillingPolicyEnvironmentLink {
 
 // ---------- appmanagement: application packages (Power Platform API) ----------
 
+/** The state of an application package in an environment (appmanagement API). */
 export type ApplicationPackageState =
   | "None"
   | "Installed"
@@ -72,6 +83,7 @@ export type ApplicationPackageState =
   | "NotInstalled"
   | (string & {});
 
+/** Why an application package's install failed, as the appmanagement API reports it. */
 export interface ApplicationPackageErrorDetails {
   /** A number in the service's recorded failures (a string in older replies). */
   errorCode?: string | number;
@@ -82,6 +94,10 @@ export interface ApplicationPackageErrorDetails {
   type?: string;
 }
 
+/**
+ * An application package of the tenant catalog or of an environment (appmanagement API,
+ * `applicationPackages`).
+ */
 export interface ApplicationPackage {
   id?: string;
   uniqueName: string;
@@ -109,8 +125,10 @@ export interface ApplicationPackage {
   supportedCountries?: string[];
 }
 
+/** The status of an appmanagement operation (an install). */
 export type AppOperationStatus = "NotStarted" | "Running" | "Succeeded" | "Failed" | "Canceled" | (string & {});
 
+/** An install operation of the appmanagement API, as polled. */
 export interface ApplicationPackageOperation {
   operationId?: string;
   id?: string;
@@ -137,6 +155,7 @@ export interface InstallStarted {
 
 // ---------- Power Platform API: flow runs ----------
 
+/** A flow run from the Power Platform API (`/powerautomate/environments/{env}/flowRuns`). */
 export interface PowerAutomateFlowRun {
   name?: string;
   id?: string;
@@ -154,8 +173,10 @@ export interface PowerAutomateFlowRun {
 
 // ---------- BAP: environments ----------
 
+/** An environment's type as the BAP API reports it (also `Default` and `Teams`, which cannot be created). */
 export type EnvironmentSku = "Production" | "Sandbox" | "Trial" | "Developer" | "Default" | "Teams" | (string & {});
 
+/** Who created, changed or asked for something in the BAP API. */
 export interface EnvironmentPrincipal {
   id?: string;
   displayName?: string | null;
@@ -165,6 +186,7 @@ export interface EnvironmentPrincipal {
   userPrincipalName?: string;
 }
 
+/** An environment's Dataverse database, as the BAP API reports it. */
 export interface LinkedEnvironmentMetadata {
   resourceId?: string;
   friendlyName?: string;
@@ -186,6 +208,7 @@ export interface LinkedEnvironmentMetadata {
   [k: string]: unknown;
 }
 
+/** The `properties` of a BAP environment. */
 export interface EnvironmentProperties {
   tenantId?: string;
   azureRegion?: string;
@@ -222,6 +245,10 @@ export interface EnvironmentProperties {
   [k: string]: unknown;
 }
 
+/**
+ * An environment (BAP API, `/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments`);
+ * `name` is its id.
+ */
 export interface Environment {
   id: string;
   type?: string;
@@ -230,6 +257,7 @@ export interface Environment {
   properties: EnvironmentProperties;
 }
 
+/** The body of POST `/providers/Microsoft.BusinessAppPlatform/environments`. */
 export interface EnvironmentCreateRequest {
   location: string;
   properties: {
@@ -250,6 +278,7 @@ export interface EnvironmentCreateRequest {
   };
 }
 
+/** The body of PATCH on an admin environment: display name and description. */
 export interface EnvironmentPatchRequest {
   properties: {
     displayName?: string;
@@ -258,8 +287,10 @@ export interface EnvironmentPatchRequest {
   };
 }
 
+/** The state of a BAP lifecycle operation. */
 export type LifecycleState = "NotStarted" | "Running" | "Succeeded" | "Failed" | (string & {});
 
+/** A BAP lifecycle operation (environment create, delete, type change), as polled. */
 export interface LifecycleOperation {
   id: string;
   links?: {
@@ -298,8 +329,10 @@ export interface EnvironmentCreateResult {
 
 // ---------- Power Automate (flow) ----------
 
+/** A flow's state: `Suspended` is set by the service only (e.g. a DLP violation). */
 export type FlowState = "Started" | "Stopped" | "Suspended" | (string & {});
 
+/** A connection a flow uses, by its name in the flow's definition. */
 export interface FlowConnectionReference {
   connectionName?: string;
   displayName?: string;
@@ -308,6 +341,7 @@ export interface FlowConnectionReference {
   connectionReferenceLogicalName?: string;
 }
 
+/** A cloud flow (Power Automate API, `/providers/Microsoft.ProcessSimple`); `name` is its id. */
 export interface Flow {
   name: string;
   id?: string;
@@ -332,6 +366,7 @@ export interface Flow {
   };
 }
 
+/** The body of POST `…/environments/{env}/flows` (maker path). */
 export interface FlowCreateRequest {
   properties: {
     displayName: string;
@@ -341,13 +376,17 @@ export interface FlowCreateRequest {
   };
 }
 
+/** The body of PATCH `…/flows/{flow}`. */
 export interface FlowUpdateRequest {
   properties: { displayName?: string; state?: FlowState; definition?: unknown; [k: string]: unknown };
 }
 
+/** A role on a flow: `Owner` (the creator), `CanEdit` (co-owner) or `CanView` (viewer). */
 export type FlowRoleName = "Owner" | "CanEdit" | "CanView" | (string & {});
+/** The kind of Entra principal a flow is shared with. */
 export type FlowPrincipalType = "User" | "Group" | "ServicePrincipal" | (string & {});
 
+/** One principal's role on a flow (`…/flows/{flow}/permissions`). */
 export interface FlowPermission {
   name?: string;
   id: string;
@@ -360,11 +399,16 @@ export interface FlowPermission {
   };
 }
 
+/**
+ * The body of POST `…/flows/{flow}/modifyPermissions`: roles to put and permissions (by id) to
+ * delete, in one call.
+ */
 export interface FlowModifyPermissionsRequest {
   put?: Array<{ properties: { principal: { id: string; type: FlowPrincipalType }; roleName: FlowRoleName } }>;
   delete?: Array<{ id: string }>;
 }
 
+/** A run of a flow (Power Automate API, `…/flows/{flow}/runs`). */
 export interface FlowRun {
   name: string;
   id?: string;
@@ -379,6 +423,7 @@ export interface FlowRun {
   };
 }
 
+/** An environment as the Power Automate API lists it (`/providers/Microsoft.ProcessSimple/environments`). */
 export interface FlowEnvironment {
   name: string;
   location?: string;
@@ -396,12 +441,14 @@ export interface FlowEnvironment {
   };
 }
 
+/** A connector available in an environment (`…/environments/{env}/apis`). */
 export interface Connector {
   name: string;
   id?: string;
   properties?: { displayName?: string; iconUri?: string; isCustomApi?: boolean; tier?: string; [k: string]: unknown };
 }
 
+/** A connection in an environment (`…/environments/{env}/connections`). */
 export interface Connection {
   name: string;
   id?: string;
@@ -414,6 +461,7 @@ export interface Connection {
   };
 }
 
+/** The reply of POST `…/flows/{flow}/listCallbackUrl`: the URL that triggers an HTTP-triggered flow. */
 export interface CallbackUrlResponse {
   response?: { value?: string; method?: string; basePath?: string; [k: string]: unknown };
   value?: string;
