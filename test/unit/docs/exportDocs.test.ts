@@ -11,8 +11,11 @@ const providerDir = path.resolve(__dirname, "..", "..", "..", "provider");
 
 /** provider/package.json's JavaScript entry points, as their TypeScript sources (e.g. `client/index.ts`). */
 function entryPoints(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(providerDir, "package.json"), "utf8")) as { exports: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(providerDir, "package.json"), "utf8")) as {
+    exports: Record<string, string | { types?: string; default?: string; require?: string }>;
+  };
   return Object.values(pkg.exports)
+    .map((target) => (typeof target === "string" ? target : (target.default ?? target.require ?? "")))
     .filter((target) => target.endsWith(".js"))
     .map((target) => target.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts"));
 }
