@@ -78,3 +78,10 @@ describe("example READMEs", () => {
     });
   });
 });
+
+
+// The README's quickstart block is examples/quickstart.sh, which test/e2e/readmeQuickstart runs as written.
+test("the README shows the quickstart block the end-to-end test runs, verbatim", () => {
+  const block = fs.readFileSync(path.join(examplesDir, "quickstart.sh"), "utf8");
+  expect(fs.readFileSync(path.join(examplesDir, "..", "README.md"), "utf8")).toContain("```sh\n" + block + "```");
+});
