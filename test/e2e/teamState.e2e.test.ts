@@ -90,11 +90,11 @@ describe("a team's state on Azure Blob Storage (Azurite)", () => {
 
   test("two ups of one stack at once: the second is refused by the lock, the first completes, nothing lost", async () => {
     const first = await checkout("examples/billing-policy");
-    await first.initStack("shared", { policyName: "team-shared", location: "unitedstates" });
+    await first.initStack("locked", { policyName: "team-shared", location: "unitedstates" });
     // The second machine has the same repository: the same stack config file.
     const second = await checkout("examples/billing-policy");
-    fs.copyFileSync(path.join(first.dir, "Pulumi.shared.yaml"), path.join(second.dir, "Pulumi.shared.yaml"));
-    await second.pulumiOk(["stack", "select", "shared"]);
+    fs.copyFileSync(path.join(first.dir, "Pulumi.locked.yaml"), path.join(second.dir, "Pulumi.locked.yaml"));
+    await second.pulumiOk(["stack", "select", "locked"]);
 
     // The first up holds the stack while its billing policy provisions: it is held in
     // Provisioning until the second up has been turned away, then released.
@@ -107,7 +107,7 @@ describe("a team's state on Azure Blob Storage (Azurite)", () => {
     expect(policy.status).toBe("Provisioning");
     const held = await locks();
     expect(held).toHaveLength(1);
-    expect(held[0]).toMatch(/^\.pulumi\/locks\/organization\/example-billing-policy\/shared\/[^/]+\.json$/);
+    expect(held[0]).toMatch(/^\.pulumi\/locks\/organization\/example-billing-policy\/locked\/[^/]+\.json$/);
 
     await control.clearRequests();
     const refused = await second.pulumi(["up", "--yes", "--skip-preview"]);
