@@ -10,7 +10,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../commandLine";
 import { detectDrift } from "./detect";
 import { exitCodes, hasDrift, renderJson, renderMarkdown, renderText } from "./report";
 
@@ -20,36 +20,22 @@ const usage = `usage: powerplatform-drift --stack NAME [--cwd DIR] [--format tex
 exit codes: 0 no drift, 2 drift found, 1 could not check`;
 
 export async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", short: "s" },
-        cwd: { type: "string", default: process.cwd() },
-        format: { type: "string", default: "text" },
-        "policy-pack": { type: "string", multiple: true },
-        "policy-pack-config": { type: "string", multiple: true },
-        "markdown-file": { type: "string" },
-        "json-file": { type: "string" },
-        verbose: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
-    return exitCodes.couldNotCheck;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return exitCodes.noDrift;
-  }
-  const stack = values.stack ?? process.env.PULUMI_STACK;
-  if (!stack) {
-    process.stderr.write(`--stack is required (or set PULUMI_STACK)\n${usage}\n`);
-    return exitCodes.couldNotCheck;
-  }
+  const line = parseCommandLine(
+    argv,
+    {
+      cwd: { type: "string", default: process.cwd() },
+      format: { type: "string", default: "text" },
+      "policy-pack": { type: "string", multiple: true },
+      "policy-pack-config": { type: "string", multiple: true },
+      "markdown-file": { type: "string" },
+      "json-file": { type: "string" },
+      verbose: { type: "boolean", default: false },
+    },
+    usage,
+    { help: exitCodes.noDrift, usageError: exitCodes.couldNotCheck },
+  );
+  if ("exit" in line) return line.exit;
+  const { values, stack } = line;
   const renderers = { text: renderText, markdown: renderMarkdown, json: renderJson } as const;
   const render = renderers[values.format as keyof typeof renderers];
   if (!render) {

@@ -13,7 +13,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../commandLine";
 import { createClient } from "../client";
 import { clientOptionsFromStackConfig, type StackConfigSource } from "../resources/stackConfig";
 import { exportKinds, type ExportKind, readTenantForExport } from "./readTenant";
@@ -58,35 +58,20 @@ function schemaPathFor(out: string, cwd: string): string | undefined {
 }
 
 export async function main(argv: string[], cwd = process.cwd()): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", short: "s" },
-        out: { type: "string", short: "o" },
-        force: { type: "boolean", default: false },
-        "stack-config": { type: "boolean", default: false },
-        environment: { type: "string", short: "e", multiple: true },
-        kinds: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
-    return 1;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const stack = values.stack ?? process.env.PULUMI_STACK;
-  if (!stack) {
-    process.stderr.write(`--stack is required (or set PULUMI_STACK)\n${usage}\n`);
-    return 1;
-  }
+  const line = parseCommandLine(
+    argv,
+    {
+      out: { type: "string", short: "o" },
+      force: { type: "boolean", default: false },
+      "stack-config": { type: "boolean", default: false },
+      environment: { type: "string", short: "e", multiple: true },
+      kinds: { type: "string" },
+    },
+    usage,
+    { help: 0, usageError: 1 },
+  );
+  if ("exit" in line) return line.exit;
+  const { values, stack } = line;
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
     process.stderr.write(`--stack must be a stack name (letters, digits, _, . and -), got ${JSON.stringify(stack)}\n`);
     return 1;

@@ -19,7 +19,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../commandLine";
 import { createClient } from "../client";
 import { applyDecisions, type Decision, planRecovery, readCheckpoint } from "./plan";
 
@@ -61,32 +61,18 @@ function describe(d: Decision): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        stack: { type: "string", short: "s" },
-        cwd: { type: "string", default: process.cwd() },
-        "within-minutes": { type: "string", default: "360" },
-        "dry-run": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
-    return 1;
-  }
-  if (values.help) {
-    process.stdout.write(`${usage}\n`);
-    return 0;
-  }
-  const stack = values.stack ?? process.env.PULUMI_STACK;
-  if (!stack) {
-    process.stderr.write(`--stack is required (or set PULUMI_STACK)\n${usage}\n`);
-    return 1;
-  }
+  const line = parseCommandLine(
+    argv,
+    {
+      cwd: { type: "string", default: process.cwd() },
+      "within-minutes": { type: "string", default: "360" },
+      "dry-run": { type: "boolean", default: false },
+    },
+    usage,
+    { help: 0, usageError: 1 },
+  );
+  if ("exit" in line) return line.exit;
+  const { values, stack } = line;
   const within = Number(values["within-minutes"]);
   if (!Number.isFinite(within) || within <= 0) {
     process.stderr.write(`--within-minutes must be a positive number (got ${values["within-minutes"]})\n`);

@@ -7,27 +7,13 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { repoRoot, requireEngine } from "./harness";
+import { alive, repoRoot, replaced, requireEngine } from "./harness";
 
 const examplesDir = path.join(repoRoot, "examples");
 const examples = fs
   .readdirSync(examplesDir)
   .filter((name) => fs.existsSync(path.join(examplesDir, name, "Pulumi.yaml")))
   .sort();
-
-function replaced(text: string, pattern: RegExp, by: string): string {
-  expect(text).toMatch(pattern);
-  return text.replace(pattern, by);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("example READMEs, run as pasted", () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pp-example-readmes-"));

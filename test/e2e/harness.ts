@@ -215,3 +215,19 @@ export async function startTestEmulator(): Promise<{ emulator: RunningEmulator; 
   const emulator = await startEmulator({ port: 0, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "pp-e2e-emulator-")) });
   return { emulator, control: new EmulatorControl(emulator.url, emulator.caCertPath) };
 }
+
+/** Replaces every match of `pattern` in a documented shell block, failing when there is none (the block changed: update the test). */
+export function replaced(text: string, pattern: RegExp, by: string): string {
+  expect(text).toMatch(pattern);
+  return text.replace(pattern, by);
+}
+
+/** Whether a process with this pid is still running. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -10,24 +10,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { repoRoot, requireEngine } from "./harness";
+import { alive, repoRoot, replaced, requireEngine } from "./harness";
 
 const block = fs.readFileSync(path.join(repoRoot, "examples", "quickstart.sh"), "utf8");
-
-/** Replaces every match of `pattern`, failing when there is none (the block changed: update the test). */
-function replaced(text: string, pattern: RegExp, by: string): string {
-  expect(text).toMatch(pattern);
-  return text.replace(pattern, by);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("README quickstart", () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pp-quickstart-"));
