@@ -342,7 +342,10 @@ let catalogCache: Obj[] | undefined;
 function catalogFromFixtures(): Obj[] {
   if (!catalogCache) {
     const dir = path.join(__dirname, "data");
-    const tenant = JSON.parse(fs.readFileSync(path.join(dir, "catalog.json"), "utf8")).value as Obj[];
+    // The tenant catalog is the one the real service returned (245 packages in one response),
+    // kept once, with the other recordings.
+    const recorded = path.join(__dirname, "..", "conformance", "recorded", "application-packages", "tenant", "get_tenant_applications.json");
+    const tenant = JSON.parse(fs.readFileSync(recorded, "utf8")).value as Obj[];
     const envPkgs = JSON.parse(fs.readFileSync(path.join(dir, "environment-packages.json"), "utf8")) as Obj[];
     const byName = new Map(envPkgs.map((p) => [p.uniqueName, p]));
     catalogCache = tenant.map((p) => {
