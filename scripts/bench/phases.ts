@@ -34,6 +34,8 @@ export interface BenchRow {
   peakMemoryMiB: number | null;
   /** Bytes of `pulumi stack export` per managed resource after the phase (only after phases that write state). */
   stateBytesPerResource: number | null;
+  /** Mean bytes of one managed resource's own entry in that export (its inputs, outputs and serialized provider). */
+  resourceEntryBytes: number | null;
   exitCode: number;
 }
 
@@ -84,11 +86,12 @@ export function driftMeasured(project: PulumiProject, stack: string): Promise<Me
  * Bytes of the stack's exported state per managed resource: the whole `pulumi stack
  * export` (as stored: secrets stay encrypted) divided by the resources of our provider.
  */
-export async function stateBytesPerResource(project: PulumiProject): Promise<{ bytes: number; resources: number }> {
+export async function stateBytesPerResource(project: PulumiProject): Promise<{ bytes: number; resources: number; entryBytes: number }> {
   const text = (await project.pulumiOk(["stack", "export"])).stdout;
   const deployment = JSON.parse(text) as { deployment?: { resources?: Array<{ type: string }> } };
-  const managed = (deployment.deployment?.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")).length;
-  return { bytes: Buffer.byteLength(text), resources: managed };
+  const managed = (deployment.deployment?.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+  const entryBytes = managed.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r)), 0);
+  return { bytes: Buffer.byteLength(text), resources: managed.length, entryBytes };
 }
 
 /** Measures one phase: clears the request log, runs it, counts the API calls, appends the row. */
@@ -105,9 +108,11 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
   const byMethod: Record<string, number> = {};
   for (const r of api) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
   let statePerResource: number | null = null;
+  let entryBytes: number | null = null;
   if (options.measureState) {
     const state = await stateBytesPerResource(ctx.project);
     statePerResource = state.resources > 0 ? Math.round(state.bytes / state.resources) : null;
+    entryBytes = state.resources > 0 ? Math.round(state.entryBytes / state.resources) : null;
   }
   const floorSeconds = options.floor && options.floor.seconds > 0 ? options.floor.seconds : null;
   const row: BenchRow = {
@@ -125,6 +130,7 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
     ratio: floorSeconds === null ? null : seconds / floorSeconds,
     peakMemoryMiB: result.peakRssBytes === null ? null : result.peakRssBytes / 2 ** 20,
     stateBytesPerResource: statePerResource,
+    resourceEntryBytes: entryBytes,
     exitCode: result.code,
   };
   ctx.rows.push(row);
@@ -132,7 +138,7 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
     `${ctx.scenario}: ${phase} ${seconds.toFixed(1)} s, ${row.apiCalls} API calls` +
       (floorSeconds === null ? "" : `, floor ${floorSeconds.toFixed(2)} s (${row.ratio!.toFixed(2)}×)`) +
       (row.peakMemoryMiB === null ? "" : `, peak ${row.peakMemoryMiB.toFixed(0)} MiB`) +
-      (statePerResource === null ? "" : `, ${statePerResource} B state/resource`) +
+      (statePerResource === null ? "" : `, ${statePerResource} B state/resource (own entry ${entryBytes} B)`) +
       "\n",
   );
   return row;
