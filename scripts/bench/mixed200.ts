@@ -93,6 +93,9 @@ export async function runMixed200(options: { latencyMs: number; operationMs: num
   await withWorkspace({ name: "bench-mixed200", indexTs: programIndex(created) }, async (workspace) => {
     const { control, project } = workspace;
     await seedFlows(control, seeded);
+    // The seeded tenant has 10 GB of database capacity (1 GB per Production/Sandbox
+    // environment with Dataverse, some taken by the seed): room for the 10 of this tenant.
+    await control.request("PATCH", "objects/tenant", { databaseCapacityMb: 100 * 1024 });
     await setPace(control, options.latencyMs, options.operationMs);
     await initTenantStack(project, "bench", tenant);
     const ctx = phaseContext("mixed200", workspace, { ...options, resources: graph.length }, rows);
