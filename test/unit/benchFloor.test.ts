@@ -2,7 +2,9 @@
  * The critical-path floor of `npm run bench` (scripts/bench/floor.ts): the longest chain
  * of sequential calls × latency + operation durations, in either direction of the graph.
  */
+import { phaseFloor, tenantGraph } from "../../scripts/bench/apiMinimum";
 import { criticalPathFloor, type FloorNode } from "../../scripts/bench/floor";
+import { mixedTenant } from "../../scripts/bench/mixed200";
 
 const node = (name: string, calls: number, operationMs: number, dependsOn: string[] = []): FloorNode => ({ name, calls, operationMs, dependsOn });
 
@@ -58,5 +60,41 @@ describe("criticalPathFloor", () => {
     expect(() => criticalPathFloor([node("a", 1, 0, ["b"]), node("b", 1, 0, ["a"])], 50)).toThrow(/cycle/);
     expect(() => criticalPathFloor([node("a", 1, 0), node("a", 1, 0)], 50)).toThrow(/twice/);
     expect(() => criticalPathFloor([node("a", 1, 0)], -1)).toThrow(/non-negative/);
+  });
+});
+
+describe("the floor of a tenant file's resources", () => {
+  test("wires installs, links and flows to what they take inputs from, as declareTenant does", () => {
+    const graph = tenantGraph({
+      environments: { sales: { dataverse: {}, applications: ["Forms"] }, lab: {} },
+      billingPolicies: { payg: { environments: ["sales", "e1000000-0000-4000-8000-000000000001"] } },
+      flows: { report: { environment: "lab", state: "Started", owners: [] }, other: { environment: "e1000000-0000-4000-8000-000000000001", state: "Stopped" } },
+    });
+    expect(graph).toEqual([
+      { kind: "EnvironmentWithDataverse", name: "Environment/sales" },
+      { kind: "ApplicationInstall", name: "ApplicationInstall/sales--Forms", dependsOn: ["Environment/sales"] },
+      { kind: "Environment", name: "Environment/lab" },
+      { kind: "BillingPolicy", name: "BillingPolicy/payg" },
+      { kind: "BillingPolicyEnvironment", name: "BillingPolicyEnvironment/payg--sales", dependsOn: ["BillingPolicy/payg", "Environment/sales"] },
+      { kind: "BillingPolicyEnvironment", name: "BillingPolicyEnvironment/payg--e1000000-0000-4000-8000-000000000001", dependsOn: ["BillingPolicy/payg"] },
+      { kind: "FlowState", name: "FlowState/report", dependsOn: ["Environment/lab"] },
+      { kind: "FlowOwners", name: "FlowOwners/report", dependsOn: ["Environment/lab"] },
+      { kind: "FlowState", name: "FlowState/other", dependsOn: [] },
+    ]);
+  });
+
+  test("the mixed tenant of issue 9: 200 resources; create floor = Dataverse environment then install", () => {
+    const { graph } = mixedTenant();
+    expect(graph).toHaveLength(200);
+    const create = phaseFloor(graph, "create", 50, 5000);
+    // environment with Dataverse: 5 calls + 5 s; install: 3 calls + 5 s
+    expect(create.seconds).toBeCloseTo(8 * 0.05 + 10, 6);
+    expect(create.chain).toEqual(["Environment/env-0", "ApplicationInstall/env-0--MicrosoftFormsPro"]);
+    // reads are independent: the environment with Dataverse and its currency read
+    expect(phaseFloor(graph, "read", 50, 5000).seconds).toBeCloseTo(0.1, 6);
+    // the link is removed before its environment is deleted (DELETE + operation + GET)
+    const destroy = phaseFloor(graph, "delete", 50, 5000);
+    expect(destroy.seconds).toBeCloseTo(3 * 0.05 + 5, 6);
+    expect(destroy.chain).toEqual(["BillingPolicyEnvironment/policy-0--env-0", "Environment/env-0"]);
   });
 });
