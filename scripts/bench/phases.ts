@@ -3,6 +3,7 @@
  * the critical-path floor (floor.ts) and the ratio, peak memory of the process tree
  * (processTree.ts) and, after phases that write state, state bytes per resource.
  */
+import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { EmulatorControl, PulumiProject } from "../../test/e2e/harness";
@@ -37,6 +38,10 @@ export interface BenchRow {
   /** Mean bytes of one managed resource's own entry in that export (its inputs, outputs and serialized provider). */
   resourceEntryBytes: number | null;
   exitCode: number;
+  /** The machine's 1-minute load average when the phase ended (other work on the machine slows every figure). */
+  loadAverage: number;
+  /** CPU cores of the machine. */
+  cores: number;
 }
 
 /** How long one phase may run before its process tree is killed. */
@@ -132,6 +137,8 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
     stateBytesPerResource: statePerResource,
     resourceEntryBytes: entryBytes,
     exitCode: result.code,
+    loadAverage: os.loadavg()[0],
+    cores: os.cpus().length,
   };
   ctx.rows.push(row);
   process.stderr.write(
@@ -139,7 +146,7 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
       (floorSeconds === null ? "" : `, floor ${floorSeconds.toFixed(2)} s (${row.ratio!.toFixed(2)}×)`) +
       (row.peakMemoryMiB === null ? "" : `, peak ${row.peakMemoryMiB.toFixed(0)} MiB`) +
       (statePerResource === null ? "" : `, ${statePerResource} B state/resource (own entry ${entryBytes} B)`) +
-      "\n",
+      `, load ${row.loadAverage.toFixed(1)} on ${row.cores} cores\n`,
   );
   return row;
 }
