@@ -119,9 +119,10 @@ function checkGroup(c: InputChecker, value: Record<string, unknown>, at: string,
     const property = `${at}.${name}`;
     const expected = group[name];
     if (expected === undefined) {
-      const near = nearestName(name, known);
-      const other = near ? undefined : elsewhere(name);
-      const hint = near ? ` (did you mean ${at}.${near}?)` : other ? ` (did you mean settings.${other}?)` : "";
+      // The exact name in another group first (a setting declared at the wrong level), else the nearest here.
+      const other = elsewhere(name);
+      const near = other ? undefined : nearestName(name, known);
+      const hint = other ? ` (did you mean settings.${other}?)` : near ? ` (did you mean ${at}.${near}?)` : "";
       c.fail(property, `${resourceName}: unknown setting ${property}${hint}; known here: ${known.join(", ") || "none"}`);
       continue;
     }
