@@ -180,3 +180,19 @@ describe("TenantSettings against a fake client", () => {
     expect(updated.outs.initialSettings).toEqual({ disableTrialEnvironmentCreationByNonAdminUsers: false, disableEnvironmentCreationByNonAdminUsers: false });
   });
 });
+
+describe("getTenantSettings", () => {
+  // Imported here: the data function calls the client it is given, never the resources' one.
+  const { getTenantSettings } = jest.requireActual("../../../provider/functions") as typeof import("../../../provider/functions");
+  const client = { tenantSettings: { get: async () => recorded() } } as unknown as import("../../../provider/client").PowerPlatformClient;
+
+  test("returns the whole object, or only the settings and groups named, in the service's nesting", async () => {
+    expect(await getTenantSettings({}, { client })).toEqual(recorded());
+    expect(
+      await getTenantSettings({ paths: ["disableTrialEnvironmentCreationByNonAdminUsers", "powerPlatform.governance.policy", "powerPlatform.nothing"] }, { client }),
+    ).toEqual({
+      disableTrialEnvironmentCreationByNonAdminUsers: false,
+      powerPlatform: { governance: { policy: { enableDesktopFlowDataPolicyManagement: false } } },
+    });
+  });
+});
