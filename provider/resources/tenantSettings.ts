@@ -4,7 +4,7 @@ import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isReservedName, isUnknown, nearestName } from "./validation";
 import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./handler";
-import { clientFromEnvironment } from "./runtimeSupport";
+import { clientFromEnvironment, keepIdOnFailure } from "./runtimeSupport";
 import { knownTenantSettings, tenantSettingPaths, type TenantSettingGroup, type TenantSettingType } from "./tenantSettingNames";
 import type { PowerPlatformClient } from "../client";
 import type { TenantSettingsObject } from "../client/api/tenantSettings";
@@ -219,8 +219,12 @@ export const tenantSettingsHandler: ResourceHandler<TenantSettingsInputs, Tenant
     // Recorded by check before anything changed (see TenantSettingsInputs.initialSettings).
     const initial = settingsAt(inputs.initialSettings ?? {}, desired.keys());
     for (const [p, v] of settingsAt(current, desired.keys())) if (!initial.has(p)) initial.set(p, v);
-    const after = await applySettings(client, current, desired);
-    return { id: tenantSettingsId, outs: outputsFrom(after, desired.keys(), initial) };
+    // The settings object always exists: when the update fails (or its answer is lost), the
+    // resource is kept with the values before and the next `up` updates it, never losing them.
+    return keepIdOnFailure(tenantSettingsId, outputsFrom(current, desired.keys(), initial), async () => {
+      const after = await applySettings(client, current, desired);
+      return { id: tenantSettingsId, outs: outputsFrom(after, desired.keys(), initial) };
+    });
   },
 
   async read(id, props): Promise<ReadResult<TenantSettingsInputs, TenantSettingsOutputs>> {

@@ -196,3 +196,42 @@ describe("getTenantSettings", () => {
     });
   });
 });
+
+describe("TenantSettings across failures and interrupted runs", () => {
+  test("an update that fails (or whose answer is lost) keeps the resource, with the values before, so the next up updates it", async () => {
+    tenant();
+    const { inputs } = await tenantSettingsHandler.check({}, declared());
+    fakeTenantSettings.update.mockRejectedValueOnce(new Error("socket hang up"));
+    const error = (await tenantSettingsHandler.create(inputs!).catch((e: unknown) => e)) as { id?: string; properties?: TenantSettingsOutputs; message: string };
+    expect(error.message).toBe("socket hang up");
+    expect(error.id).toBe("tenant-settings");
+    expect(error.properties).toEqual({
+      settings: { disableTrialEnvironmentCreationByNonAdminUsers: false, powerPlatform: { governance: { disableDeveloperEnvironmentCreationByNonAdminUsers: false } } },
+      initialSettings: inputs!.initialSettings,
+    });
+    // The next up: check carries the recorded values over, diff proposes the update.
+    const next = await tenantSettingsHandler.check(inputs as unknown as Record<string, unknown>, declared());
+    expect(next.inputs?.initialSettings).toEqual(inputs!.initialSettings);
+    expect((await tenantSettingsHandler.diff("tenant-settings", error.properties!, next.inputs!)).changes).toBe(true);
+  });
+
+  test("a killed run's pending create is imported by the recovery command, and its read keeps the values before", async () => {
+    const { planRecovery } = jest.requireActual("../../../provider/recover/plan") as typeof import("../../../provider/recover/plan");
+    const urn = "urn:pulumi:dev::tenant::pulumi-nodejs:dynamic/powerplatform:TenantSettings::tenant-settings";
+    const t = tenant();
+    const { inputs } = await tenantSettingsHandler.check({}, declared());
+    await fakeTenantSettings.update(declared().settings); // the killed run's update went through
+    const decisions = await planRecovery([{ urn, type: "pulumi-nodejs:dynamic/powerplatform:TenantSettings", inputs: inputs as unknown as Record<string, unknown> }], [], {
+      client: {} as never,
+      withinMs: 3_600_000,
+      now: Date.now(),
+    });
+    expect(decisions).toEqual([expect.objectContaining({ action: "import", urn, id: "tenant-settings" })]);
+    // After the import, the resource's outputs are its pending inputs; refresh reads it.
+    const read = await tenantSettingsHandler.read("tenant-settings", inputs as unknown as TenantSettingsOutputs);
+    expect(read.props.initialSettings).toEqual(inputs!.initialSettings);
+    expect(read.props.settings).toEqual(declared().settings);
+    await tenantSettingsHandler.delete("tenant-settings", read.props);
+    expect(flattenSettings(t.now())).toEqual(flattenSettings(recorded()));
+  });
+});
