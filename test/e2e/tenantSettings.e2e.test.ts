@@ -147,6 +147,19 @@ describe("TenantSettings on the real engine", () => {
     await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
   });
 
+  test("the policy pack: trial and developer creation left open fails tenant-settings-restrict-environment-creation before any change", async () => {
+    const pack = ["--policy-pack", path.join(repoRoot, "policies")];
+    await setDeclared(declared);
+    expect((await project.pulumi(["preview", ...pack])).code).toBe(0);
+    await setDeclared({ ...declared, disableTrialEnvironmentCreationByNonAdminUsers: false });
+    await control.clearRequests();
+    const up = await project.pulumi(["up", "--yes", ...pack]);
+    expect(up.code).not.toBe(0);
+    expect(up.output).toMatch(/\[mandatory\].*tenant-settings-restrict-environment-creation/);
+    expect(up.output).toContain("disableTrialEnvironmentCreationByNonAdminUsers is false");
+    expect(calls(await control.apiRequests()).filter((c) => c.endsWith("updateTenantSettings"))).toEqual([]);
+  });
+
   test("bad input fails at preview, naming every field, with zero API calls", async () => {
     await setDeclared({ disableTrialEnvironmentCreationByNonAdminUser: true, walkMeOptOut: "yes", powerPlatform: { governance: { disableAdminDigests: true } } });
     await control.clearRequests();
