@@ -8,6 +8,7 @@
  * (there is no adoptId: the object always exists); the policy rule blocks an up; bad input
  * fails with zero API calls, and a second TenantSettings fails the program with no change.
  */
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { RunningEmulator } from "../emulator/server";
 import { recordedBody } from "../conformance/recordings";
@@ -181,4 +182,36 @@ describe("TenantSettings on the real engine", () => {
     // The first one may already be checked (its check reads the values before) when the second fails the program: no update.
     expect(calls(await control.apiRequests()).filter((c) => !c.endsWith("listTenantSettings"))).toEqual([]);
   });
+
+  test("killed right after the update: after cancel and powerplatform-recover, destroy still restores the values before", async () => {
+    await project.pulumiOk(["config", "set", "second", "false"]);
+    await setDeclared(declared);
+    await control.request("PATCH", "objects/tenantSettings", before);
+    // The update is held 6 s and then applied; the run is killed while it waits.
+    await control.request("POST", "faults", { method: "POST", path: "updateTenantSettings$", delayMs: 6000 });
+    await control.clearRequests();
+    const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], { cwd: project.dir, env: project.env, detached: true, stdio: "ignore" });
+    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // check's and create's reads are answered: the update is on its way.
+    for (let i = 0; i < 600 && calls(await control.apiRequests()).length < 2; i++) await sleep(200);
+    await sleep(1000);
+    process.kill(-child.pid!, "SIGKILL");
+    await exited;
+    for (let i = 0; i < 100 && (await settingsNow()).disableTrialEnvironmentCreationByNonAdminUsers !== true; i++) await sleep(200);
+    expect((await settingsNow()).disableTrialEnvironmentCreationByNonAdminUsers).toBe(true); // the killed run's update went through
+
+    await project.pulumiOk(["cancel", "--yes"]);
+    const recovered = await runCommand("node", [path.join(repoRoot, "provider", "bin", "powerplatform-recover.js"), "--stack", "e2e", "--cwd", project.dir], {
+      cwd: project.dir,
+      env: project.env,
+    });
+    expect({ code: recovered.code, output: recovered.output }).toMatchObject({ code: 0 });
+    await project.pulumiOk(["up", "--yes", "--skip-preview"]);
+    expect(await project.outputs()).toEqual({ managed: declared, initialSettings: before });
+    await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
+    const now = await settingsNow();
+    expect(now.disableTrialEnvironmentCreationByNonAdminUsers).toBe(false);
+    expect(now.powerPlatform.governance.disableDeveloperEnvironmentCreationByNonAdminUsers).toBe(false);
+  }, 240_000);
 });
