@@ -145,12 +145,13 @@ function checkInputs(news: Record<string, unknown>): CheckResult<TenantSettingsI
   const settings = c.object(news.settings, "settings", { required: true });
   if (settings) {
     checkGroup(c, settings, "settings", knownTenantSettings);
-    if (c.failures.length === 0 && flattenSettings(settings).size === 0)
+    if (c.failures.length === 0 && [...flattenSettings(settings).values()].every((v) => v === null))
       c.fail("settings", `${resourceName}: settings names no setting; name at least one (e.g. disableTrialEnvironmentCreationByNonAdminUsers)`);
   }
   if (c.failures.length > 0) return { failures: c.failures };
   // Settings still unknown (computed by other resources) pass through as they are.
-  const value = isUnknown(news.settings) ? news.settings : nestSettings(flattenSettings(settings));
+  // A setting given as null is not declared (not managed), like one left out.
+  const value = isUnknown(news.settings) ? news.settings : nestSettings([...flattenSettings(settings)].filter(([, v]) => v !== null));
   return { inputs: { settings: value as TenantSettingsObject } };
 }
 

@@ -235,3 +235,13 @@ describe("TenantSettings across failures and interrupted runs", () => {
     expect(flattenSettings(t.now())).toEqual(flattenSettings(recorded()));
   });
 });
+
+describe("TenantSettings check: null", () => {
+  test("a setting given as null is not declared (not managed); settings of nulls only name no setting", async () => {
+    tenant();
+    const result = await tenantSettingsHandler.check({}, { settings: { walkMeOptOut: null, disableTrialEnvironmentCreationByNonAdminUsers: true } });
+    expect(result.inputs?.settings).toEqual({ disableTrialEnvironmentCreationByNonAdminUsers: true });
+    const none = await tenantSettingsHandler.check({}, { settings: { walkMeOptOut: null } });
+    expect(none.failures).toEqual([expect.objectContaining({ property: "settings", reason: expect.stringContaining("names no setting") })]);
+  });
+});
