@@ -22,6 +22,7 @@ export const resourceKinds = [
   "Flow",
   "FlowState",
   "FlowOwners",
+  "TenantSettings",
 ] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
@@ -38,6 +39,7 @@ export const types: { readonly [K in ResourceKind]: string } = {
   Flow: typeToken("Flow"),
   FlowState: typeToken("FlowState"),
   FlowOwners: typeToken("FlowOwners"),
+  TenantSettings: typeToken("TenantSettings"),
 };
 
 /** The kind of a type token of the provider, or undefined for anything else. */
@@ -206,4 +208,9 @@ export interface FlowOwnersProps {
   environmentId: string;
   flowId: string;
   owners: FlowOwner[];
+}
+
+/** Inputs (and outputs) of TenantSettings: the managed settings, nested as the service nests them. */
+export interface TenantSettingsProps {
+  settings: Record<string, unknown>;
 }

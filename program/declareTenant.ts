@@ -11,6 +11,8 @@ import type { LifecycleSpec, TenantFile } from "./tenantFile";
 export const resourceNames = {
   install: (environmentKey: string, uniqueName: string) => `${environmentKey}--${uniqueName}`,
   link: (policyKey: string, environmentRef: string) => `${policyKey}--${environmentRef}`,
+  /** The one TenantSettings of a tenant file. */
+  tenantSettings: "tenant-settings",
 };
 
 /** Every resource the tenant file declares, as `<Kind>/<Pulumi name>`, without registering anything. */
@@ -28,6 +30,7 @@ export function declaredResources(tenant: TenantFile): string[] {
     if (spec.state) names.push(`FlowState/${key}`);
     if (spec.owners) names.push(`FlowOwners/${key}`);
   }
+  if (tenant.tenantSettings) names.push(`TenantSettings/${resourceNames.tenantSettings}`);
   return names.sort();
 }
 
@@ -43,6 +46,8 @@ export interface DeclaredTenant {
   installs: powerplatform.ApplicationInstall[];
   flowStates: Record<string, powerplatform.FlowState>;
   flowOwners: Record<string, powerplatform.FlowOwners>;
+  /** The tenant settings, when the file has the section. */
+  tenantSettings?: powerplatform.TenantSettings;
 }
 
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
@@ -89,7 +94,13 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     if (spec.owners) flowOwners[key] = new powerplatform.FlowOwners(key, { ...target, owners: spec.owners }, options);
   }
 
-  return { billingPolicies, environments, links, installs, flowStates, flowOwners };
+  let tenantSettings: powerplatform.TenantSettings | undefined;
+  if (tenant.tenantSettings) {
+    const { protect, retainOnDelete, ...settings } = tenant.tenantSettings;
+    tenantSettings = new powerplatform.TenantSettings(resourceNames.tenantSettings, { settings: settings as powerplatform.TenantSettingsTree }, lifecycle({ protect, retainOnDelete }));
+  }
+
+  return { billingPolicies, environments, links, installs, flowStates, flowOwners, ...(tenantSettings ? { tenantSettings } : {}) };
 }
 
 /** What the stack outputs: a summary of what is managed, by key. */
@@ -103,5 +114,6 @@ export function summarize(declared: DeclaredTenant) {
     applicationInstalls: pulumi.all(declared.installs.map((i) => pulumi.all([i.uniqueName, i.state]).apply(([n, s]) => `${n}: ${s}`))),
     flowStates: byKey(declared.flowStates, (f) => f.state),
     flowOwners: byKey(declared.flowOwners, (f) => f.owners.apply((o) => o.length)),
+    ...(declared.tenantSettings ? { tenantSettings: declared.tenantSettings.settings } : {}),
   };
 }

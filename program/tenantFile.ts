@@ -53,10 +53,20 @@ export interface FlowSpec extends LifecycleSpec {
   owners?: FlowOwnerSpec[];
 }
 
+/**
+ * The tenant-wide settings to manage, nested as the service nests them (only those named are
+ * managed), plus the entry's lifecycle options.
+ */
+export interface TenantSettingsSpec extends LifecycleSpec {
+  [setting: string]: unknown;
+}
+
 export interface TenantFile {
   billingPolicies: Record<string, BillingPolicySpec>;
   environments: Record<string, EnvironmentSpec>;
   flows: Record<string, FlowSpec>;
+  /** The tenant settings section (absent: the settings are not managed). */
+  tenantSettings?: TenantSettingsSpec;
 }
 
 export interface TenantFileProblem {
@@ -184,8 +194,17 @@ function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
       seen.add(id);
     });
   }
+  if (tenant.tenantSettings && !Object.entries(tenant.tenantSettings).some(([k, v]) => k !== "protect" && k !== "retainOnDelete" && namesASetting(v))) {
+    problems.push({ path: "/tenantSettings", rule: "reference", message: "tenantSettings names no setting: nothing to manage (name at least one, e.g. disableTrialEnvironmentCreationByNonAdminUsers: true)" });
+  }
   problems.push(...duplicateProblems(tenant));
   return problems;
+}
+
+/** A setting value, or a group that names at least one. */
+function namesASetting(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  return typeof v === "object" && !Array.isArray(v) ? Object.values(v).some(namesASetting) : true;
 }
 
 /**
@@ -262,7 +281,7 @@ export function parseTenantFile(text: string, file: string): TenantFile {
   // that one run reports both kinds (a malformed entry is left to its schema problem).
   const tenant: TenantFile =
     schemaProblems.length === 0
-      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {} }
+      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {}, ...(data.tenantSettings ? { tenantSettings: data.tenantSettings } : {}) }
       : wellFormedPart(withoutInvalidValues(data, schemaProblems));
   const problems = [...schemaProblems, ...referenceProblems(tenant).map((p) => ({ ...p, ...position(p.path) }))].filter(
     (p, i, all) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i,
@@ -321,7 +340,7 @@ function wellFormedPart(data: unknown): TenantFile {
     const owners = Array.isArray(f.owners) ? f.owners.filter((o): o is Loose => isObject(o) && typeof o.principalId === "string") : f.owners === undefined ? undefined : [];
     flows[key] = { ...f, environment: stringOrUndefined(f.environment)!, flowId: stringOrUndefined(f.flowId)!, owners } as FlowSpec;
   }
-  return { billingPolicies, environments, flows };
+  return { billingPolicies, environments, flows, ...(isObject(root.tenantSettings) ? { tenantSettings: root.tenantSettings as TenantSettingsSpec } : {}) };
 }
 
 export function loadTenantFile(file: string, baseDir: string): TenantFile {

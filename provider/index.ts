@@ -20,3 +20,7 @@ export type { FlowStateArgs } from "./resources/flowState";
 export { FlowOwners, flowPrincipalTypes, flowOwnerRoles } from "./resources/flowOwners";
 export type { FlowOwnersArgs, FlowOwnerArgs, FlowOwner, FlowOwnerPrincipalType, FlowOwnerRole } from "./resources/flowOwners";
 export { nearestName } from "./resources/validation";
+export { TenantSettings } from "./resources/tenantSettings";
+export type { TenantSettingsArgs, TenantSettingsTree, TenantSettingValue } from "./resources/tenantSettings";
+export { knownTenantSettings, tenantSettingPaths } from "./resources/tenantSettingNames";
+export type { TenantSettingGroup, TenantSettingType } from "./resources/tenantSettingNames";

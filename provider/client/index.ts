@@ -21,6 +21,7 @@ import { dataverseApi } from "./api/dataverse";
 import { environmentsApi } from "./api/environments";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
+import { tenantSettingsApi } from "./api/tenantSettings";
 
 /** Options of {@link createClient}: the {@link ClientOptions} plus what tests and embedders inject. */
 export interface CreateClientOptions extends ClientOptions {
@@ -55,6 +56,8 @@ export interface PowerPlatformClient {
   readonly connections: ReturnType<typeof connectionsApi>;
   /** The Dataverse Web API of an environment (at its instance URL). */
   readonly dataverse: ReturnType<typeof dataverseApi>;
+  /** The tenant-wide settings object (BAP listTenantSettings / updateTenantSettings). */
+  readonly tenantSettings: ReturnType<typeof tenantSettingsApi>;
   /** Releases keep-alive sockets. */
   close(): void;
 }
@@ -82,6 +85,7 @@ export function createClient(options: CreateClientOptions = {}): PowerPlatformCl
     connectors: connectorsApi(ctx),
     connections: connectionsApi(ctx),
     dataverse: dataverseApi(ctx),
+    tenantSettings: tenantSettingsApi(ctx),
     close: () => http.close(),
   };
 }
@@ -109,3 +113,4 @@ export { systemClock, type Clock } from "./clock";
 export type { CallOptions, WaitOptions } from "./api/common";
 export { environmentIdOf } from "./api/environments";
 export * from "./api/types";
+export type { TenantSettingsObject, TenantSettingsValue } from "./api/tenantSettings";

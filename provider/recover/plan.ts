@@ -12,6 +12,8 @@
  *   FlowState's pending inputs carry the state the flow had before, so `destroy` still
  *   restores it).
  * - BillingPolicyEnvironment: imported when the link exists, cleared otherwise.
+ * - TenantSettings: always imported (the settings object always exists; its pending inputs
+ *   carry the values the settings had before).
  * - any other kind: cleared (its next create checks the tenant itself).
  *
  * The decisions are applied to the checkpoint itself (`applyDecisions`: an imported
@@ -26,6 +28,7 @@ import { environmentCandidate, matchingEnvironments, type EnvironmentInputs } fr
 import { flowCandidate, matchingFlows, type FlowInputs } from "../resources/flow";
 import { type Candidate, describeCandidates, provablyOurs } from "../resources/ownership";
 import { isNotFound } from "../resources/runtimeSupport";
+import { tenantSettingsId } from "../resources/tenantSettings";
 
 export interface PendingCreate {
   urn: string;
@@ -158,6 +161,11 @@ export async function planRecovery(pending: PendingCreate[], resources: StateRes
           ? { action: "import", urn: p.urn, id: `${i.billingPolicyId}/${i.environmentId}`, reason: "the link exists" }
           : { action: "clear", urn: p.urn, reason: "the link does not exist" },
       );
+      continue;
+    }
+    if (kind === "TenantSettings") {
+      // The settings object always exists; the pending inputs carry the values it had before.
+      decisions.push({ action: "import", urn: p.urn, id: tenantSettingsId, reason: "the tenant's settings always exist (the pending inputs keep the values they had before, so destroy still restores them)" });
       continue;
     }
     decisions.push({ action: "clear", urn: p.urn, reason: `${kind}: its next create checks the tenant itself` });

@@ -198,6 +198,24 @@ describe("recorded responses replayed through the client", () => {
     expect(error).toMatchObject({ code: "FlowNotFound" });
   });
 
+  // ---------- tenant settings ----------
+  // Source: microsoft/terraform-provider-power-platform tenant_settings tests (see sources.json "tenantSettings.*").
+  test("tenantSettings.list → tenantSettings.get (a POST that changes nothing)", async () => {
+    const { client, transport } = play(["tenantSettings.list"]);
+    const settings = await client.tenantSettings.get();
+    expect(settings).toEqual(recordedBody("tenantSettings.list"));
+    expect(transport.requests[0]!.method).toBe("POST");
+    expect(transport.requests[0]!.url).toContain("api-version=2023-06-01");
+  });
+
+  test("tenantSettings.update → tenantSettings.update (partial body, the whole object back)", async () => {
+    const { client, transport } = play(["tenantSettings.update"]);
+    const after = await client.tenantSettings.update({ powerPlatform: { teamsIntegration: { shareWithColleaguesUserLimit: 10001 } } });
+    expect((after.powerPlatform as { teamsIntegration: unknown }).teamsIntegration).toEqual({ shareWithColleaguesUserLimit: 10001 });
+    expect(Object.keys(after)).toEqual(Object.keys(recordedBody("tenantSettings.update")));
+    expect(transport.requests[0]!.method).toBe("POST");
+  });
+
   afterAll(() => {
     // Every recording is replayed above, or listed (with its reason) as not read by the client.
     const all = Object.keys(recordingIndex()).sort();

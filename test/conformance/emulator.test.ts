@@ -82,6 +82,7 @@ const ALLOWED: Record<string, Allowance[]> = {
   currencies: [],
   flow: [],
   permissions: [],
+  tenantSettings: [],
 };
 
 function expectLike(res: Res, samples: unknown[], allowed: Allowance[]) {
@@ -391,5 +392,26 @@ describe("emulator vs recorded flows", () => {
     expect(r.status).toBe(recording("flows.notFound").response.status);
     expectLike(r, [recordedBody("flows.notFound")], ALLOWED.error);
     expect(r.json.error.code).toBe("FlowNotFound");
+  });
+});
+
+// ---------- tenant settings ----------
+// Recordings tenantSettings.list, tenantSettings.update (microsoft/terraform-provider-power-platform tenant_settings tests).
+describe("emulator vs recorded tenant settings", () => {
+  const settingsSamples = () => [recordedBody("tenantSettings.list"), recordedBody("tenantSettings.update")];
+
+  test("POST …/listTenantSettings: 200 and the whole object in the recorded shape", async () => {
+    const r = await kit.api("POST", `${BAP}/listTenantSettings?${BAPV}`);
+    expect(r.status).toBe(recording("tenantSettings.list").response.status);
+    expectLike(r, settingsSamples(), ALLOWED.tenantSettings);
+  });
+
+  test("POST …/scopes/admin/updateTenantSettings with a partial body: 200, the whole object, only the named setting changed", async () => {
+    const before = (await kit.api("POST", `${BAP}/listTenantSettings?${BAPV}`)).json;
+    const r = await kit.api("POST", `${BAP}/scopes/admin/updateTenantSettings?${BAPV}`, { powerPlatform: { teamsIntegration: { shareWithColleaguesUserLimit: 10001 } } });
+    expect(r.status).toBe(recording("tenantSettings.update").response.status);
+    expectLike(r, settingsSamples(), ALLOWED.tenantSettings);
+    expect(r.json).toEqual({ ...before, powerPlatform: { ...before.powerPlatform, teamsIntegration: { shareWithColleaguesUserLimit: 10001 } } });
+    expect((await kit.api("POST", `${BAP}/listTenantSettings?${BAPV}`)).json).toEqual(r.json);
   });
 });

@@ -19,6 +19,7 @@ import { environmentHandler } from "../../provider/resources/environment";
 import { flowHandler } from "../../provider/resources/flow";
 import { flowOwnersHandler } from "../../provider/resources/flowOwners";
 import { flowStateHandler } from "../../provider/resources/flowState";
+import { flattenSettings, tenantSettingsHandler } from "../../provider/resources/tenantSettings";
 import { recordedBody } from "./recordings";
 import { replay, served, type Served } from "./replay";
 
@@ -225,6 +226,32 @@ describe("Flow, FlowState, FlowOwners: recorded flows read and diffed", () => {
     };
     const { read, againstRead, againstDeclared } = await refreshThenDiff(flowOwnersHandler, FLOW2, { ...declared }, declared);
     expect(read.props.creatorId).toBe("fe36f75e-c103-410b-a18a-2bf6df06ac3a");
+    expect(againstRead).toMatchObject(NO_CHANGE);
+    expect(againstDeclared).toMatchObject(NO_CHANGE);
+  });
+});
+
+// ---------- TenantSettings ----------
+// Recordings: tenantSettings.list, tenantSettings.update (microsoft/terraform-provider-power-platform tenant_settings tests).
+describe("TenantSettings: the recorded settings objects read and diffed", () => {
+  test.each(["tenantSettings.list", "tenantSettings.update"])("%s, every setting declared with its recorded value: no replace, no update", async (id) => {
+    const body = recordedBody(id);
+    use([served(id, { url: "https://api.bap.microsoft.com/providers/Microsoft.BusinessAppPlatform/listTenantSettings?api-version=2023-06-01" })]);
+    const declared = { settings: body };
+    const { read, againstRead, againstDeclared } = await refreshThenDiff(tenantSettingsHandler, "tenant-settings", { settings: body, initialSettings: body }, declared);
+    // Every setting, as recorded (an empty group such as powerPages: {} names no setting).
+    expect(flattenSettings(read.props.settings)).toEqual(flattenSettings(body));
+    expect(againstRead).toMatchObject(NO_CHANGE);
+    expect(againstDeclared).toMatchObject(NO_CHANGE);
+  });
+
+  test("a few settings declared (the governance ones): no replace, no update; the others are not part of the state", async () => {
+    use(["tenantSettings.list"]);
+    const declared = {
+      settings: { disableTrialEnvironmentCreationByNonAdminUsers: false, powerPlatform: { governance: { disableDeveloperEnvironmentCreationByNonAdminUsers: false, additionalAdminDigestEmailRecipients: "test1@test.com;test2@test.com" } } },
+    };
+    const { read, againstRead, againstDeclared } = await refreshThenDiff(tenantSettingsHandler, "tenant-settings", { ...declared, initialSettings: declared.settings }, declared);
+    expect(read.props.settings).toEqual(declared.settings);
     expect(againstRead).toMatchObject(NO_CHANGE);
     expect(againstDeclared).toMatchObject(NO_CHANGE);
   });

@@ -4,8 +4,9 @@ import type { Reply } from "./http";
 import type { Emulator } from "./server";
 import { buildEnvironment, buildFlow, buildPermission, buildPolicy, deepMerge, DEFAULT_SETTINGS, newId, nowIso, Obj, removeEnvironment, Settings, tick } from "./state";
 import { SEED } from "./seed";
+import { tenantSettingsOf } from "./surfaces/tenantSettings";
 
-const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "tenant"] as const;
+const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "tenant", "tenantSettings"] as const;
 type Kind = (typeof KINDS)[number];
 
 const bad = (message: string, status = 400): Reply => ({ status, body: { error: { code: "InvalidControlRequest", message } } });
@@ -159,6 +160,13 @@ export function handleControl(emu: Emulator, method: string, path: string, body:
       if (method === "GET") return { status: 200, body: s().tenant };
       if (method === "PATCH" || method === "PUT") { if (method === "PUT") s().tenant = body; else deepMerge(s().tenant, body ?? {}); emu.changed(); return { status: 200, body: s().tenant }; }
       return bad("tenant supports GET, PUT, PATCH", 405);
+    }
+    // The tenant settings object (one per tenant): edited by hand as in the admin center.
+    if (kind === "tenantSettings") {
+      const settings = tenantSettingsOf(s());
+      if (method === "GET") return { status: 200, body: settings };
+      if (method === "PATCH") { if (!body || typeof body !== "object") return bad("body must be a JSON object"); deepMerge(settings, body); emu.changed(); return { status: 200, body: settings }; }
+      return bad("tenantSettings supports GET and PATCH", 405);
     }
     const coll = s()[kind] as Record<string, any>;
     const id = om[2] ? decodeURIComponent(om[2]) : undefined;

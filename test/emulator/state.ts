@@ -24,6 +24,8 @@ export interface TenantState {
   flowRuns: Record<string, Obj>;
   connectors: Record<string, Obj>;
   connections: Record<string, Obj>;
+  /** The tenant-wide settings object (surfaces/tenantSettings.ts); absent in states saved before it existed. */
+  tenantSettings?: Obj;
 }
 
 export interface Settings {
@@ -367,6 +369,13 @@ function catalogFromFixtures(): Obj[] {
   return JSON.parse(JSON.stringify(catalogCache));
 }
 
+let tenantSettingsCache: string | undefined;
+/** The tenant settings object the real service returned (kept once, with the other recordings): the seed. */
+export function recordedTenantSettings(): Obj {
+  tenantSettingsCache ??= fs.readFileSync(path.join(__dirname, "..", "conformance", "recorded", "tenant-settings", "list", "post_list_tenant_settings.json"), "utf8");
+  return JSON.parse(tenantSettingsCache);
+}
+
 export function emptyState(): TenantState {
   return {
     version: 1,
@@ -383,6 +392,7 @@ export function emptyState(): TenantState {
     flowRuns: {},
     connectors: Object.fromEntries(CONNECTORS.map((c) => [c.name, c])),
     connections: {},
+    tenantSettings: recordedTenantSettings(),
   };
 }
 

@@ -10,6 +10,8 @@ import { environmentHandler } from "../../../provider/resources/environment";
 import { billingPolicyHandler } from "../../../provider/resources/billingPolicy";
 import { flowStateHandler } from "../../../provider/resources/flowState";
 import { flowOwnersHandler } from "../../../provider/resources/flowOwners";
+import { tenantSettingsHandler } from "../../../provider/resources/tenantSettings";
+import { tenantSettingPaths } from "../../../provider/resources/tenantSettingNames";
 import type { ResourceHandler } from "../../../provider/resources/handler";
 
 type Node = Record<string, unknown>;
@@ -152,7 +154,31 @@ const cases: Case[] = [
   { pointer: `${FLOW}/owners/items/properties/principalId`, says: IN_PLACE, effect: "in place", handler: flowOwnersHandler, base: flowOwners, change: owner({ principalId: OTHER }) },
   { pointer: `${FLOW}/owners/items/properties/principalType`, says: IN_PLACE, effect: "in place", handler: flowOwnersHandler, base: flowOwners, change: owner({ principalType: "Group" }) },
   { pointer: `${FLOW}/owners/items/properties/role`, says: IN_PLACE, effect: "in place", handler: flowOwnersHandler, base: flowOwners, change: owner({ role: "CanView" }) },
+  ...tenantSettingsCases(),
 ];
+
+/** Every setting and group of the tenantSettings section: a changed value is updated in place. */
+function tenantSettingsCases(): Case[] {
+  const TS = "/definitions/tenantSettings";
+  const nested = (dotted: string, value: unknown): Node => dotted.split(".").reduceRight<Node>((inner, name) => ({ [name]: inner }), value as Node);
+  const sample = { boolean: [false, true], number: [10, 20], string: ["a", "b"] } as const;
+  const cases: Case[] = [];
+  const groups = new Set<string>();
+  for (const [dotted, type] of tenantSettingPaths()) {
+    const [before, after] = sample[type];
+    const names = dotted.split(".");
+    names.slice(0, -1).forEach((_, i) => groups.add(names.slice(0, i + 1).join(".")));
+    const pointer = `${TS}/properties/${names.join("/properties/")}`;
+    cases.push({ pointer, says: IN_PLACE, effect: "in place", handler: tenantSettingsHandler, base: { settings: nested(dotted, before) }, change: { settings: nested(dotted, after) } });
+  }
+  for (const group of [...groups, "powerPlatform.powerPages"]) {
+    const pointer = `${TS}/properties/${group.split(".").join("/properties/")}`;
+    // A setting of the group starts being managed (powerPages has none known: a setting next to it).
+    const [dotted, type] = tenantSettingPaths().find(([p]) => p.startsWith(`${group}.`)) ?? ["powerPlatform.search.disableDocsSearch", "boolean"];
+    cases.push({ pointer, says: IN_PLACE, effect: "in place", handler: tenantSettingsHandler, base: { settings: { walkMeOptOut: false } }, change: { settings: { walkMeOptOut: false, ...nested(dotted, sample[type][1]) } } });
+  }
+  return cases;
+}
 
 /**
  * Fields that are no input of the object's own resource: each is its own resource (links,
@@ -167,6 +193,8 @@ const notInTheDiff: Record<string, RegExp> = {
   [`${ENV}/retainOnDelete`]: /updates only the Pulumi state, in place/,
   [`${FLOW}/protect`]: /updates only the Pulumi state, in place/,
   [`${FLOW}/retainOnDelete`]: /updates only the Pulumi state, in place/,
+  ["/definitions/tenantSettings/properties/protect"]: /updates only the Pulumi state, in place/,
+  ["/definitions/tenantSettings/properties/retainOnDelete"]: /updates only the Pulumi state, in place/,
 };
 
 async function checked(handler: ResourceHandler<any, any>, inputs: Node) {
