@@ -20,3 +20,6 @@ export type { FlowStateArgs } from "./resources/flowState";
 export { FlowOwners, flowPrincipalTypes, flowOwnerRoles } from "./resources/flowOwners";
 export type { FlowOwnersArgs, FlowOwnerArgs, FlowOwner, FlowOwnerPrincipalType, FlowOwnerRole } from "./resources/flowOwners";
 export { nearestName } from "./resources/validation";
+export { ManagedEnvironment, limitSharingModes, solutionCheckerModes, managedProtectionLevels } from "./resources/managedEnvironment";
+export type { ManagedEnvironmentArgs, LimitSharingMode, SolutionCheckerMode } from "./resources/managedEnvironment";
+export { solutionCheckerRules } from "./resources/solutionCheckerRules";

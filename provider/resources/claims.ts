@@ -15,7 +15,8 @@ export type ClaimedAspect =
   | "installation of package"
   | "definition of flow"
   | "on/off state of flow"
-  | "co-owners of flow";
+  | "co-owners of flow"
+  | "managed-environment configuration of environment";
 
 const holders = new Map<string, string>();
 
