@@ -18,6 +18,7 @@ export function declaredResources(tenant: TenantFile): string[] {
   const names: string[] = [];
   for (const [key, spec] of Object.entries(tenant.environments)) {
     names.push(`Environment/${key}`);
+    if (spec.managed) names.push(`ManagedEnvironment/${key}`);
     for (const app of spec.applications ?? []) names.push(`ApplicationInstall/${resourceNames.install(key, app)}`);
   }
   for (const [key, spec] of Object.entries(tenant.billingPolicies)) {
@@ -43,15 +44,25 @@ export interface DeclaredTenant {
   installs: powerplatform.ApplicationInstall[];
   flowStates: Record<string, powerplatform.FlowState>;
   flowOwners: Record<string, powerplatform.FlowOwners>;
+  managedEnvironments: Record<string, powerplatform.ManagedEnvironment>;
 }
 
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
   const environments: DeclaredTenant["environments"] = {};
   const installs: DeclaredTenant["installs"] = [];
+  const managedEnvironments: DeclaredTenant["managedEnvironments"] = {};
   for (const [key, spec] of Object.entries(tenant.environments)) {
-    const { applications, protect, retainOnDelete, ...args } = spec;
+    const { applications, managed, protect, retainOnDelete, ...args } = spec;
     const environment = new powerplatform.Environment(key, args, lifecycle({ protect, retainOnDelete }));
     environments[key] = environment;
+    if (managed) {
+      // A retained environment keeps its managed-environment configuration too.
+      managedEnvironments[key] = new powerplatform.ManagedEnvironment(
+        key,
+        { ...managed, environmentId: environment.environmentId },
+        { parent: environment, ...(retainOnDelete ? { retainOnDelete: true } : {}) },
+      );
+    }
     for (const uniqueName of applications ?? []) {
       installs.push(
         new powerplatform.ApplicationInstall(resourceNames.install(key, uniqueName), { environmentId: environment.environmentId, uniqueName }, { parent: environment }),
@@ -89,7 +100,7 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     if (spec.owners) flowOwners[key] = new powerplatform.FlowOwners(key, { ...target, owners: spec.owners }, options);
   }
 
-  return { billingPolicies, environments, links, installs, flowStates, flowOwners };
+  return { billingPolicies, environments, links, installs, flowStates, flowOwners, managedEnvironments };
 }
 
 /** What the stack outputs: a summary of what is managed, by key. */
@@ -103,5 +114,6 @@ export function summarize(declared: DeclaredTenant) {
     applicationInstalls: pulumi.all(declared.installs.map((i) => pulumi.all([i.uniqueName, i.state]).apply(([n, s]) => `${n}: ${s}`))),
     flowStates: byKey(declared.flowStates, (f) => f.state),
     flowOwners: byKey(declared.flowOwners, (f) => f.owners.apply((o) => o.length)),
+    managedEnvironments: byKey(declared.managedEnvironments, (m) => m.protectionLevel),
   };
 }
