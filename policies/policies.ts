@@ -20,6 +20,7 @@ import {
 import { billingPolicyNameConvention, environmentDisplayNameConvention } from "./rules/naming";
 import { resourcesUnderTheirOwnType } from "./rules/identity";
 import { productionEnvironmentsProtected } from "./rules/protection";
+import { productionEnvironmentsManaged } from "./rules/managedEnvironments";
 import { failSafeOnUnknown } from "./unknownValues";
 
 /** Every rule, each with the unknownAtPreview setting (unknownValues.ts). */
@@ -39,4 +40,5 @@ export const policies: Policies = [
   criticalFlowsStarted,
   environmentDisplayNameConvention,
   billingPolicyNameConvention,
+  productionEnvironmentsManaged,
 ].map(failSafeOnUnknown);

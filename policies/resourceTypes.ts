@@ -22,6 +22,7 @@ export const resourceKinds = [
   "Flow",
   "FlowState",
   "FlowOwners",
+  "ManagedEnvironment",
 ] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
@@ -38,6 +39,7 @@ export const types: { readonly [K in ResourceKind]: string } = {
   Flow: typeToken("Flow"),
   FlowState: typeToken("FlowState"),
   FlowOwners: typeToken("FlowOwners"),
+  ManagedEnvironment: typeToken("ManagedEnvironment"),
 };
 
 /** The kind of a type token of the provider, or undefined for anything else. */
