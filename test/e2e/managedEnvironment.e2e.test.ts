@@ -19,6 +19,7 @@ interface Governance {
 const SANDBOX = SEED.environments.sandbox; // Contoso Sandbox EU, with Dataverse
 const TRIAL = SEED.environments.trial; // no Dataverse
 const GOVERNANCE_PATH = "/governanceConfiguration";
+const withoutPolls = <T extends { path: string }>(requests: T[]) => requests.filter((r) => !r.path.includes("/lifecycleOperations/"));
 
 describe("ManagedEnvironment on the real engine", () => {
   let emulator: RunningEmulator;
@@ -65,6 +66,8 @@ describe("ManagedEnvironment on the real engine", () => {
     const requests = await control.apiRequests();
     expect(requests.filter((r) => r.method === "POST")).toEqual([expect.objectContaining({ path: expect.stringContaining(GOVERNANCE_PATH), status: 202 })]);
     expect(requests.some((r) => r.path.includes("/lifecycleOperations/"))).toBe(true);
+    // The README's figures: GET (check: the configuration to restore) + GET + POST + the operation's polls + GET.
+    expect(withoutPolls(requests).map((r) => r.method)).toEqual(["GET", "GET", "POST", "GET"]);
   });
 
   test("refresh --expect-no-changes passes right after up, with one GET", async () => {
@@ -103,8 +106,7 @@ describe("ManagedEnvironment on the real engine", () => {
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
     const requests = await control.apiRequests();
-    expect(requests.filter((r) => r.method === "POST")).toHaveLength(1);
-    expect(requests.filter((r) => r.method !== "POST" && r.method !== "GET")).toHaveLength(0);
+    expect(withoutPolls(requests).map((r) => r.method)).toEqual(["GET", "POST", "GET"]);
     expect((await governanceOf(SANDBOX)).settings?.extendedSettings.solutionCheckerMode).toBe("block");
   });
 
@@ -140,8 +142,9 @@ describe("ManagedEnvironment on the real engine", () => {
     await control.clearRequests();
     await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
     expect(await governanceOf(SANDBOX)).toEqual({ protectionLevel: "Basic" });
-    const posts = (await control.apiRequests()).filter((r) => r.method === "POST");
-    expect(posts).toEqual([expect.objectContaining({ path: expect.stringContaining(GOVERNANCE_PATH), status: 202 })]);
+    const requests = await control.apiRequests();
+    expect(requests.filter((r) => r.method === "POST")).toEqual([expect.objectContaining({ path: expect.stringContaining(GOVERNANCE_PATH), status: 202 })]);
+    expect(withoutPolls(requests).map((r) => r.method)).toEqual(["GET", "POST", "GET"]);
   });
 
   test("an environment managed before is taken over, and destroy gives it back its own settings", async () => {
