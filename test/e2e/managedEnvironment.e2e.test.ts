@@ -8,7 +8,8 @@
  * turns the features off.
  */
 import type { RunningEmulator } from "../emulator/server";
-import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
+import * as path from "node:path";
+import { EmulatorControl, PulumiProject, repoRoot, runCommand, startTestEmulator } from "./harness";
 import { SEED } from "../emulator/seed";
 
 interface Governance {
@@ -87,6 +88,29 @@ describe("ManagedEnvironment on the real engine", () => {
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
     expect((await governanceOf(SANDBOX)).settings?.extendedSettings).toMatchObject({ solutionCheckerMode: "warn", maxLimitUserSharing: "20" });
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
+  });
+
+  test("the drift command reports the hand-made changes per property", async () => {
+    await control.request("PATCH", `objects/environments/${SANDBOX}`, {
+      properties: { governanceConfiguration: { settings: { extendedSettings: { solutionCheckerMode: "none", makerOnboardingMarkdown: "edited in the admin center" } } } },
+    });
+    const drift = await runCommand("node", [path.join(repoRoot, "provider", "bin", "powerplatform-drift.js"), "--stack", "e2e", "--cwd", project.dir, "--format", "json"], {
+      cwd: project.dir,
+      env: project.env,
+    });
+    expect(drift.code).toBe(2);
+    const report = JSON.parse(drift.stdout);
+    expect(report.drifted).toEqual([
+      expect.objectContaining({
+        type: "pulumi-nodejs:dynamic/powerplatform:ManagedEnvironment",
+        change: "modified",
+        properties: [
+          { path: "makerOnboardingMarkdown", before: "Welcome! Read the maker guidelines before you build.", after: "edited in the admin center" },
+          { path: "solutionCheckerMode", before: "Warn", after: "None" },
+        ],
+      }),
+    ]);
+    await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
   });
 
   test("features turned off by hand show as protectionLevel drift, and up turns them on again", async () => {
