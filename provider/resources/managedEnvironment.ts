@@ -335,6 +335,7 @@ async function withInitialGovernance(olds: Record<string, unknown>, result: Chec
   }
 }
 
+/** The ManagedEnvironment implementation the dynamic provider's stub calls (runtime.ts loads it by kind name). */
 export const managedEnvironmentHandler: ResourceHandler<ManagedEnvironmentInputs, ManagedEnvironmentOutputs> = {
   async check(olds, news) {
     return withInitialGovernance(olds, checkInputs(news));

@@ -73,6 +73,10 @@ export function environmentGroupOf(env: Environment): string | undefined {
   return typeof group?.id === "string" && group.id ? group.id : undefined;
 }
 
+/**
+ * The managed-environment calls over one HTTP client: read the configuration (from the
+ * environment), set it, and set it then wait for its lifecycle operation.
+ */
 export function managedEnvironmentsApi(ctx: ApiContext, environments: EnvironmentsApi) {
   const api = {
     /** The environment's governance configuration, from the environment GET (404 → NotFoundError). */
