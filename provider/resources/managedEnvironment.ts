@@ -143,7 +143,7 @@ function checkInputs(news: Record<string, unknown>): CheckResult<ManagedEnvironm
   const limitSharingMode = c.oneOf(news.limitSharingMode, "limitSharingMode", limitSharingModes, "NoLimit");
   const groupSharingDisabled = c.boolean(news.groupSharingDisabled, "groupSharingDisabled", false);
   const maxLimitUserSharing = checkInteger(c, news.maxLimitUserSharing, "maxLimitUserSharing", -1);
-  if (maxLimitUserSharing !== -1 && news.groupSharingDisabled === false) {
+  if (maxLimitUserSharing !== -1 && !isUnknown(news.groupSharingDisabled) && groupSharingDisabled !== true) {
     c.fail(
       "maxLimitUserSharing",
       `${resourceName}: maxLimitUserSharing limits sharing only when sharing with security groups is excluded: set groupSharingDisabled: true, or maxLimitUserSharing: -1`,

@@ -83,6 +83,7 @@ describe("ManagedEnvironment check", () => {
     ["maxLimitUserSharing", { maxLimitUserSharing: 0 }, "must be -1 (no limit) or a whole number"],
     ["maxLimitUserSharing", { maxLimitUserSharing: 2.5 }, "must be -1 (no limit) or a whole number"],
     ["maxLimitUserSharing", { maxLimitUserSharing: 10, groupSharingDisabled: false }, "set groupSharingDisabled: true"],
+    ["maxLimitUserSharing", { maxLimitUserSharing: 10 }, "set groupSharingDisabled: true"],
     ["groupSharingDisabled", { groupSharingDisabled: "yes" }, "must be true or false"],
     ["solutionCheckerRuleOverrides", { solutionCheckerRuleOverrides: "meta-remove-dup-reg" }, "must be a list of rule names"],
     ["solutionCheckerRuleOverrides[0]", { solutionCheckerRuleOverrides: ["meta-remove-dup-regs"] }, "did you mean meta-remove-dup-reg?"],
@@ -97,7 +98,7 @@ describe("ManagedEnvironment check", () => {
   });
 
   test("reports every bad field at once, with no API call", async () => {
-    const result = await managedEnvironmentHandler.check({}, { environmentId: "x", solutionCheckerMode: "Strict", maxLimitUserSharing: -5 });
+    const result = await managedEnvironmentHandler.check({}, { environmentId: "x", solutionCheckerMode: "Strict", maxLimitUserSharing: -5, groupSharingDisabled: true });
     expect(result.failures?.map((f) => f.property).sort()).toEqual(["environmentId", "maxLimitUserSharing", "solutionCheckerMode"]);
     expect(fakeManaged.get).not.toHaveBeenCalled();
   });
