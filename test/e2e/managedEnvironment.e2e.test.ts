@@ -195,3 +195,37 @@ describe("ManagedEnvironment on the real engine", () => {
     expect(await governanceOf(TRIAL)).toEqual({ protectionLevel: "Basic" });
   });
 });
+
+describe("ManagedEnvironment create with a lost answer", () => {
+  let emulator: RunningEmulator;
+  let control: EmulatorControl;
+  let project: PulumiProject;
+
+  beforeAll(async () => {
+    ({ emulator, control } = await startTestEmulator());
+    await control.request("PUT", "settings", { environmentOperationMs: 300 });
+    project = PulumiProject.create("examples/managed-environment", emulator.env);
+    await project.initStack("lost", { environmentId: SEED.environments.production });
+  }, 120_000);
+
+  afterAll(async () => {
+    project?.cleanup();
+    await emulator?.stop();
+  });
+
+  test("the create's POST applied but its answer lost: the POST (a set, not an add) is sent again, and one resource manages the one configuration", async () => {
+    await control.request("POST", "faults", { method: "POST", path: GOVERNANCE_PATH, dropResponse: true, times: 1 });
+    await control.clearRequests();
+    await project.pulumiOk(["up", "--yes", "--skip-preview"]);
+    const posts = (await control.apiRequests()).filter((r) => r.method === "POST").map((r) => r.status);
+    // The first answer never arrived (status 0 in the log); the repeat sets the same configuration.
+    expect(posts).toEqual([0, 202]);
+    const env = await control.request<{ properties: { governanceConfiguration: Governance } }>("GET", `objects/environments/${SEED.environments.production}`);
+    expect(env.properties.governanceConfiguration.protectionLevel).toBe("Standard");
+    const resources = JSON.parse(await project.stackExport()).deployment.resources.filter((r: { type: string }) => r.type.endsWith(":ManagedEnvironment"));
+    expect(resources).toHaveLength(1);
+    await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
+    await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
+    expect((await control.request<{ properties: { governanceConfiguration: Governance } }>("GET", `objects/environments/${SEED.environments.production}`)).properties.governanceConfiguration).toEqual({ protectionLevel: "Basic" });
+  });
+});
