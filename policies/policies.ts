@@ -21,6 +21,7 @@ import { billingPolicyNameConvention, environmentDisplayNameConvention } from ".
 import { resourcesUnderTheirOwnType } from "./rules/identity";
 import { productionEnvironmentsProtected } from "./rules/protection";
 import { tenantSettingsRestrictEnvironmentCreation } from "./rules/tenantSettings";
+import { productionEnvironmentsManaged } from "./rules/managedEnvironments";
 import { failSafeOnUnknown } from "./unknownValues";
 
 /** Every rule, each with the unknownAtPreview setting (unknownValues.ts). */
@@ -41,4 +42,5 @@ export const policies: Policies = [
   environmentDisplayNameConvention,
   billingPolicyNameConvention,
   tenantSettingsRestrictEnvironmentCreation,
+  productionEnvironmentsManaged,
 ].map(failSafeOnUnknown);

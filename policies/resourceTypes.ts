@@ -23,6 +23,7 @@ export const resourceKinds = [
   "FlowState",
   "FlowOwners",
   "TenantSettings",
+  "ManagedEnvironment",
 ] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
@@ -40,6 +41,7 @@ export const types: { readonly [K in ResourceKind]: string } = {
   FlowState: typeToken("FlowState"),
   FlowOwners: typeToken("FlowOwners"),
   TenantSettings: typeToken("TenantSettings"),
+  ManagedEnvironment: typeToken("ManagedEnvironment"),
 };
 
 /** The kind of a type token of the provider, or undefined for anything else. */

@@ -20,6 +20,7 @@ export function declaredResources(tenant: TenantFile): string[] {
   const names: string[] = [];
   for (const [key, spec] of Object.entries(tenant.environments)) {
     names.push(`Environment/${key}`);
+    if (spec.managed) names.push(`ManagedEnvironment/${key}`);
     for (const app of spec.applications ?? []) names.push(`ApplicationInstall/${resourceNames.install(key, app)}`);
   }
   for (const [key, spec] of Object.entries(tenant.billingPolicies)) {
@@ -48,15 +49,25 @@ export interface DeclaredTenant {
   flowOwners: Record<string, powerplatform.FlowOwners>;
   /** The tenant settings, when the file has the section. */
   tenantSettings?: powerplatform.TenantSettings;
+  managedEnvironments: Record<string, powerplatform.ManagedEnvironment>;
 }
 
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
   const environments: DeclaredTenant["environments"] = {};
   const installs: DeclaredTenant["installs"] = [];
+  const managedEnvironments: DeclaredTenant["managedEnvironments"] = {};
   for (const [key, spec] of Object.entries(tenant.environments)) {
-    const { applications, protect, retainOnDelete, ...args } = spec;
+    const { applications, managed, protect, retainOnDelete, ...args } = spec;
     const environment = new powerplatform.Environment(key, args, lifecycle({ protect, retainOnDelete }));
     environments[key] = environment;
+    if (managed) {
+      // A retained environment keeps its managed-environment configuration too.
+      managedEnvironments[key] = new powerplatform.ManagedEnvironment(
+        key,
+        { ...managed, environmentId: environment.environmentId },
+        { parent: environment, ...(retainOnDelete ? { retainOnDelete: true } : {}) },
+      );
+    }
     for (const uniqueName of applications ?? []) {
       installs.push(
         new powerplatform.ApplicationInstall(resourceNames.install(key, uniqueName), { environmentId: environment.environmentId, uniqueName }, { parent: environment }),
@@ -100,7 +111,7 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     tenantSettings = new powerplatform.TenantSettings(resourceNames.tenantSettings, { settings: settings as powerplatform.TenantSettingsTree }, lifecycle({ protect, retainOnDelete }));
   }
 
-  return { billingPolicies, environments, links, installs, flowStates, flowOwners, ...(tenantSettings ? { tenantSettings } : {}) };
+  return { billingPolicies, environments, links, installs, flowStates, flowOwners, managedEnvironments, ...(tenantSettings ? { tenantSettings } : {}) };
 }
 
 /** What the stack outputs: a summary of what is managed, by key. */
@@ -115,5 +126,6 @@ export function summarize(declared: DeclaredTenant) {
     flowStates: byKey(declared.flowStates, (f) => f.state),
     flowOwners: byKey(declared.flowOwners, (f) => f.owners.apply((o) => o.length)),
     ...(declared.tenantSettings ? { tenantSettings: declared.tenantSettings.settings } : {}),
+    managedEnvironments: byKey(declared.managedEnvironments, (m) => m.protectionLevel),
   };
 }

@@ -38,6 +38,21 @@ export interface EnvironmentSpec extends LifecycleSpec {
   dataverse?: { languageCode?: number; currencyCode?: string; domainName?: string; securityGroupId?: string; templates?: string[] };
   applications?: string[];
   adoptId?: string;
+  /** Managed-environment features and their settings (a ManagedEnvironment resource). */
+  managed?: ManagedSpec;
+}
+
+/** The settings of a managed environment: the ManagedEnvironment arguments but the environment. */
+export interface ManagedSpec {
+  limitSharingMode?: "NoLimit" | "ExcludeSharingToSecurityGroups";
+  groupSharingDisabled?: boolean;
+  maxLimitUserSharing?: number;
+  usageInsightsDisabled?: boolean;
+  solutionCheckerMode?: "None" | "Warn" | "Block";
+  suppressValidationEmails?: boolean;
+  solutionCheckerRuleOverrides?: string[];
+  makerOnboardingMarkdown?: string;
+  makerOnboardingUrl?: string;
 }
 
 export interface FlowOwnerSpec {
@@ -177,6 +192,23 @@ function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
         path: `/environments/${key}/applications`,
         rule: "reference",
         message: `applications need an environment with Dataverse: add a dataverse section to environment "${key}"`,
+      });
+    }
+  }
+  for (const [key, env] of Object.entries(tenant.environments)) {
+    if (env.managed && !env.dataverse) {
+      problems.push({
+        path: `/environments/${key}/managed`,
+        rule: "reference",
+        message: `managed environments require Dataverse: add a dataverse section to environment "${key}"`,
+      });
+    }
+    const limit = env.managed?.maxLimitUserSharing;
+    if (limit !== undefined && limit !== -1 && env.managed?.groupSharingDisabled !== true) {
+      problems.push({
+        path: `/environments/${key}/managed/maxLimitUserSharing`,
+        rule: "reference",
+        message: `a sharing limit applies only when sharing with security groups is excluded: set groupSharingDisabled: true, or maxLimitUserSharing: -1`,
       });
     }
   }

@@ -24,3 +24,6 @@ export { TenantSettings } from "./resources/tenantSettings";
 export type { TenantSettingsArgs, TenantSettingsTree, TenantSettingValue } from "./resources/tenantSettings";
 export { knownTenantSettings, tenantSettingPaths } from "./resources/tenantSettingNames";
 export type { TenantSettingGroup, TenantSettingType } from "./resources/tenantSettingNames";
+export { ManagedEnvironment, limitSharingModes, solutionCheckerModes, managedProtectionLevels } from "./resources/managedEnvironment";
+export type { ManagedEnvironmentArgs, LimitSharingMode, SolutionCheckerMode } from "./resources/managedEnvironment";
+export { solutionCheckerRules } from "./resources/solutionCheckerRules";

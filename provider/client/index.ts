@@ -19,6 +19,7 @@ import { connectionsApi } from "./api/connections";
 import { connectorsApi } from "./api/connectors";
 import { dataverseApi } from "./api/dataverse";
 import { environmentsApi } from "./api/environments";
+import { managedEnvironmentsApi } from "./api/managedEnvironments";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
 import { tenantSettingsApi } from "./api/tenantSettings";
@@ -49,6 +50,8 @@ export interface PowerPlatformClient {
   readonly http: HttpClient;
   readonly billingPolicies: ReturnType<typeof billingPoliciesApi>;
   readonly environments: ReturnType<typeof environmentsApi>;
+  /** Managed environments: an environment's governance configuration. */
+  readonly managedEnvironments: ReturnType<typeof managedEnvironmentsApi>;
   readonly applicationPackages: ReturnType<typeof applicationPackagesApi>;
   readonly flows: ReturnType<typeof flowsApi>;
   readonly flowRuns: ReturnType<typeof flowRunsApi>;
@@ -74,11 +77,13 @@ export function createClient(options: CreateClientOptions = {}): PowerPlatformCl
   const transport = options.transport ?? createAxiosTransport();
   const http = new HttpClient({ config, tokens, transport, clock: options.clock, logger: options.logger, random: options.random });
   const ctx = { http };
+  const environments = environmentsApi(ctx);
   return {
     config,
     http,
     billingPolicies: billingPoliciesApi(ctx),
-    environments: environmentsApi(ctx),
+    environments,
+    managedEnvironments: managedEnvironmentsApi(ctx, environments),
     applicationPackages: applicationPackagesApi(ctx),
     flows: flowsApi(ctx),
     flowRuns: flowRunsApi(ctx),

@@ -11,6 +11,7 @@ import { getApplicationPackages } from "../functions/applicationPackages";
 import { getBillingPolicies, getBillingPolicyEnvironments, type BillingPolicySummary } from "../functions/billingPolicies";
 import { getEnvironments, type EnvironmentSummary } from "../functions/environments";
 import { getFlowOwners, getFlows, type FlowSummary } from "../functions/flows";
+import { getManagedEnvironments, type ManagedEnvironmentSummary } from "../functions/managedEnvironments";
 import { KeyAllocator } from "./keys";
 
 export const exportKinds = ["billingPolicies", "environments", "flows"] as const;
@@ -56,6 +57,8 @@ export interface ExportedEnvironment {
   securityGroupId?: string;
   dataverse?: { languageCode: number; currencyCode: string; domainName?: string };
   applications?: string[];
+  /** The managed-environment settings, when the environment is managed (not through an environment group). */
+  managed?: Partial<NonNullable<ManagedEnvironmentSummary["settings"]>>;
   adoptId: string;
   protect?: boolean;
   retainOnDelete: boolean;
@@ -148,13 +151,14 @@ export async function readTenantForExport(settings: ExportSettings = {}, options
   const keyOfEnvironment = new Map<string, string>();
   if (kinds.has("environments")) {
     const keys = new KeyAllocator("env");
+    const managedById = new Map((await getManagedEnvironments({ managed: true }, options)).map((m) => [m.environmentId.toLowerCase(), m]));
     for (const env of selected) {
       const problem = environmentProblem(env);
       if (problem) {
         skipped.push(`environment ${env.environmentId} "${env.displayName}": ${problem}`);
         continue;
       }
-      const spec = await environmentSpec(env, options, skipped);
+      const spec = await environmentSpec(env, options, skipped, managedById.get(env.environmentId.toLowerCase()));
       if (!spec) continue;
       const key = keys.allocate(env.displayName);
       keyOfEnvironment.set(env.environmentId.toLowerCase(), key);
@@ -226,7 +230,12 @@ export async function readTenantForExport(settings: ExportSettings = {}, options
  * Environment resource reads it; when it cannot be read, the environment is skipped:
  * a guessed currency would make the next `up` replace the environment.
  */
-async function environmentSpec(env: EnvironmentSummary, options: FunctionOptions, skipped: string[]): Promise<ExportedEnvironment | undefined> {
+async function environmentSpec(
+  env: EnvironmentSummary,
+  options: FunctionOptions,
+  skipped: string[],
+  managed?: ManagedEnvironmentSummary,
+): Promise<ExportedEnvironment | undefined> {
   let dataverse: ExportedEnvironment["dataverse"];
   let applications: string[] = [];
   if (env.dataverse) {
@@ -252,6 +261,11 @@ async function environmentSpec(env: EnvironmentSummary, options: FunctionOptions
     applications = (await getApplicationPackages({ environmentId: env.environmentId, state: "Installed" }, options)).map((p) => p.uniqueName);
   }
   const securityGroupId = env.dataverse?.securityGroupId?.toLowerCase();
+  // An environment in a group has the group's configuration: it is not declared on the environment.
+  if (managed?.environmentGroupId) {
+    skipped.push(`environment ${env.environmentId} "${env.displayName}": its managed-environment settings come from environment group ${managed.environmentGroupId}, so they are not exported with it`);
+  }
+  const managedSettings = managed && !managed.environmentGroupId && dataverse && managed.settings ? withoutDefaults(managed.settings) : undefined;
   return {
     displayName: env.displayName,
     ...(env.description ? { description: env.description } : {}),
@@ -261,10 +275,29 @@ async function environmentSpec(env: EnvironmentSummary, options: FunctionOptions
     ...(securityGroupId ? { securityGroupId } : {}),
     ...(dataverse ? { dataverse } : {}),
     ...(applications.length > 0 ? { applications: [...new Set(applications)].sort() } : {}),
+    ...(managedSettings ? { managed: managedSettings } : {}),
     adoptId: env.environmentId.toLowerCase(),
     ...(adoptedDefaults.protectSkus.includes(env.environmentSku) ? { protect: true } : {}),
     retainOnDelete: adoptedDefaults.retainOnDelete,
   };
+}
+
+/** The settings a ManagedEnvironment applies when they are not declared: left out of the file. */
+const managedDefaults: Record<string, unknown> = {
+  limitSharingMode: "NoLimit",
+  groupSharingDisabled: false,
+  maxLimitUserSharing: -1,
+  usageInsightsDisabled: false,
+  solutionCheckerMode: "None",
+  suppressValidationEmails: false,
+  makerOnboardingMarkdown: "",
+  makerOnboardingUrl: "",
+};
+
+function withoutDefaults(settings: NonNullable<ManagedEnvironmentSummary["settings"]>): ExportedEnvironment["managed"] {
+  return Object.fromEntries(
+    Object.entries(settings).filter(([name, value]) => (Array.isArray(value) ? value.length > 0 : managedDefaults[name] !== value)),
+  ) as ExportedEnvironment["managed"];
 }
 
 const principalTypes = ["User", "Group", "ServicePrincipal"] as const;

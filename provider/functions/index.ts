@@ -7,3 +7,4 @@ export * from "./connectors";
 export * from "./connections";
 export type { FunctionOptions } from "./common";
 export * from "./tenantSettings";
+export * from "./managedEnvironments";

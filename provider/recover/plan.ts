@@ -14,6 +14,9 @@
  * - BillingPolicyEnvironment: imported when the link exists, cleared otherwise.
  * - TenantSettings: always imported (the settings object always exists; its pending inputs
  *   carry the values the settings had before).
+ * - ManagedEnvironment: its id is the environment's: imported when the environment exists
+ *   (its pending inputs carry the configuration the environment had before, so `destroy`
+ *   still puts that back rather than what the interrupted run applied).
  * - any other kind: cleared (its next create checks the tenant itself).
  *
  * The decisions are applied to the checkpoint itself (`applyDecisions`: an imported
@@ -147,6 +150,15 @@ export async function planRecovery(pending: PendingCreate[], resources: StateRes
         found
           ? { action: "import", urn: p.urn, id: flowId, reason: `flow ${flowId} exists (its id is the resource's)` }
           : { action: "clear", urn: p.urn, reason: `flow ${flowId} does not exist` },
+      );
+      continue;
+    }
+    if (kind === "ManagedEnvironment" && environmentId) {
+      const found = await exists(() => ctx.client.environments.get(environmentId));
+      decisions.push(
+        found
+          ? { action: "import", urn: p.urn, id: environmentId, reason: `environment ${environmentId} exists (its id is the resource's)` }
+          : { action: "clear", urn: p.urn, reason: `environment ${environmentId} does not exist` },
       );
       continue;
     }

@@ -16,7 +16,8 @@ export type ClaimedAspect =
   | "definition of flow"
   | "on/off state of flow"
   | "co-owners of flow"
-  | "tenant settings";
+  | "tenant settings"
+  | "managed-environment configuration of environment";
 
 const holders = new Map<string, string>();
 

@@ -7,7 +7,7 @@
 import { ConflictError, NotFoundError, OperationFailedError } from "../../provider/client/errors";
 import { environmentIdOf } from "../../provider/client/api/environments";
 import { recordedBody, recordingIndex } from "./recordings";
-import { replay } from "./replay";
+import { replay, served } from "./replay";
 
 const ENV = "00000000-0000-0000-0000-000000000001";
 const used = new Set<string>();
@@ -214,6 +214,51 @@ describe("recorded responses replayed through the client", () => {
     expect((after.powerPlatform as { teamsIntegration: unknown }).teamsIntegration).toEqual({ shareWithColleaguesUserLimit: 10001 });
     expect(Object.keys(after)).toEqual(Object.keys(recordedBody("tenantSettings.update")));
     expect(transport.requests[0]!.method).toBe("POST");
+  });
+
+  // ---------- managed environments ----------
+  // Source: microsoft/terraform-provider-power-platform managed_environment tests (see sources.json "managedEnvironments.*").
+  test("managedEnvironments.enable (202, regional Location) → lifecycle → getManaged: managedEnvironments.setAndWait", async () => {
+    const { client, transport, served } = play(["managedEnvironments.enable", "managedEnvironments.enableLifecycle", "managedEnvironments.getManaged"]);
+    const { governance } = await client.managedEnvironments.setAndWait(ENV, { protectionLevel: "Standard", settings: { extendedSettings: { solutionCheckerMode: "none" } } });
+    expect(governance.protectionLevel).toBe("Standard");
+    expect(governance.settings?.extendedSettings).toMatchObject({ maxLimitUserSharing: "10", limitSharingMode: "excludeSharingToSecurityGroups" });
+    expect(served).toEqual(["managedEnvironments.enable", "managedEnvironments.enableLifecycle", "managedEnvironments.getManaged"]);
+    expect(transport.requests[0]!.url).toContain("/environments/00000000-0000-0000-0000-000000000001/governanceConfiguration?api-version=2021-04-01");
+    expect(new URL(transport.requests[1]!.url).host).toBe("europe.api.bap.microsoft.com");
+  });
+
+  test("managedEnvironments.enable409 (empty body) while the environment is not in a group: waited out, then managedEnvironments.enable", async () => {
+    const { client, served } = play(["managedEnvironments.enable409", "managedEnvironments.getNoDataverse", "managedEnvironments.enable"]);
+    const change = await client.managedEnvironments.set(ENV, { protectionLevel: "Standard" });
+    expect(change.httpStatus).toBe(202);
+    expect(served).toEqual(["managedEnvironments.enable409", "managedEnvironments.getNoDataverse", "managedEnvironments.enable"]);
+  });
+
+  test("managedEnvironments.enable409 for an environment already configured so: done, not repeated", async () => {
+    const { client, transport } = play(["managedEnvironments.enable409", "managedEnvironments.getManaged"]);
+    const change = await client.managedEnvironments.set(ENV, { protectionLevel: "Standard" }, { isApplied: (g) => g.protectionLevel === "Standard" });
+    expect(change.httpStatus).toBe(409);
+    expect(transport.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  test("managedEnvironments.enable409 for an environment in a group (parentEnvironmentGroup): a final ConflictError naming the group", async () => {
+    const inGroup = recordedBody("managedEnvironments.getManaged");
+    inGroup.properties.parentEnvironmentGroup = { id: "11111111-1111-1111-1111-111111111111" };
+    // The recorded managed environment with the group of get_environment_in_group.json (the in-group body itself is not copied here).
+    used.add("managedEnvironments.enable409");
+    const { client, transport } = replay(["managedEnvironments.enable409", served("managedEnvironments.getManaged", { body: inGroup })]);
+    const error = await client.managedEnvironments.set(ENV, { protectionLevel: "Standard" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toContain("is in an environment group (11111111-1111-1111-1111-111111111111)");
+    expect(transport.requests.filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  test("managedEnvironments.getNoDataverse → managedEnvironments.get: Basic, no Dataverse", async () => {
+    const { client } = play(["managedEnvironments.getNoDataverse"]);
+    const { environment, governance } = await client.managedEnvironments.get(ENV);
+    expect(governance).toEqual({ protectionLevel: "Basic" });
+    expect(environment.properties.linkedEnvironmentMetadata).toBeUndefined();
   });
 
   afterAll(() => {

@@ -415,3 +415,61 @@ describe("emulator vs recorded tenant settings", () => {
     expect((await kit.api("POST", `${BAP}/listTenantSettings?${BAPV}`)).json).toEqual(r.json);
   });
 });
+
+// ---------- managed environments ----------
+// Recordings managedEnvironments.* (microsoft/terraform-provider-power-platform managed_environment tests).
+describe("emulator vs recorded managed environments", () => {
+  const governancePath = (id: string) => `${BAP}/environments/${id}/governanceConfiguration?api-version=2021-04-01`;
+  const lifecyclePath = /^\/providers\/Microsoft\.BusinessAppPlatform\/lifecycleOperations\/[0-9a-f-]{36}$/i;
+  const recordedGovernance = () => recordedBody("managedEnvironments.getManaged").properties.governanceConfiguration;
+  const onlyGovernance = (r: Res): Res => ({ ...r, json: r.json.properties.governanceConfiguration });
+
+  async function sandboxWithDataverse(): Promise<string> {
+    const env = (await environments()).find((e) => e.properties.linkedEnvironmentMetadata && !e.properties.isDefault && e.properties.environmentSku === "Sandbox");
+    return env.name;
+  }
+
+  test("an environment that is not managed reads {protectionLevel: Basic}, like managedEnvironments.getNoDataverse", async () => {
+    const env = (await environments()).find((e) => !e.properties.linkedEnvironmentMetadata);
+    const r = await kit.api("GET", `${BAP}/scopes/admin/environments/${env.name}?${BAPV}`);
+    expect(r.json.properties.governanceConfiguration).toEqual(recordedBody("managedEnvironments.getNoDataverse").properties.governanceConfiguration);
+  });
+
+  test("POST governanceConfiguration: 202, no body, regional Location, no Retry-After; the operation and the managed environment like the recordings", async () => {
+    const id = await sandboxWithDataverse();
+    const r = await kit.api("POST", governancePath(id), recordedGovernance());
+    expect(r.status).toBe(recording("managedEnvironments.enable").response.status);
+    expectEmpty(r);
+    expect(r.headers.get("retry-after")).toBeNull();
+    const location = r.headers.get("location");
+    expectOperationUrl(location, lifecyclePath, "2023-06-01");
+    const op = await until(() => kit.api("GET", location!), (x) => ["Succeeded", "Failed"].includes(x.json?.state?.id), 10_000);
+    expect(op.status).toBe(recording("managedEnvironments.enableLifecycle").response.status);
+    expectLike(op, [recordedBody("managedEnvironments.enableLifecycle")], ALLOWED.lifecycle);
+    expect(op.json).toMatchObject({ type: { id: "EnableGovernanceConfiguration" }, typeDisplayName: "Enable Managed Environment", state: { id: "Succeeded" } });
+    const env = await kit.api("GET", `${BAP}/scopes/admin/environments/${id}?${BAPV}`);
+    expect(env.status).toBe(recording("managedEnvironments.getManaged").response.status);
+    // The governance configuration key by key (every recorded key required), then the whole environment.
+    expectLike(onlyGovernance(env), [recordedGovernance()], []);
+    expect(env.json.properties.governanceConfiguration).toEqual(recordedGovernance());
+    expectLike(env, [recordedBody("environments.getWithDataverse"), recordedBody("environments.getAfterCreate"), recordedBody("managedEnvironments.getManaged")], ALLOWED.environmentWithDataverse);
+    // The operations it allows now, as recorded for a managed environment.
+    const allowed = env.json.properties.lifecycleOperationsEnforcement.allowedOperations.map((o: { type: { id: string } }) => o.type.id);
+    const refused = env.json.properties.lifecycleOperationsEnforcement.disallowedOperations.map((o: { type: { id: string } }) => o.type.id);
+    expect(allowed).toEqual(expect.arrayContaining(["DisableGovernanceConfiguration", "UpdateGovernanceConfiguration"]));
+    expect(refused).toContain("EnableGovernanceConfiguration");
+    expect(allowed).not.toContain("EnableGovernanceConfiguration");
+  });
+
+  test("a second POST while the first one's operation runs: 409 with an empty body, like managedEnvironments.enable409", async () => {
+    const id = await sandboxWithDataverse();
+    const first = await kit.api("POST", governancePath(id), { protectionLevel: "Basic" });
+    expect(first.status).toBe(202);
+    const second = await kit.api("POST", governancePath(id), { protectionLevel: "Basic" });
+    expect(second.status).toBe(recording("managedEnvironments.enable409").response.status);
+    expectEmpty(second);
+    await until(() => kit.api("GET", first.headers.get("location")!), (x) => x.status === 404 || ["Succeeded", "Failed"].includes(x.json?.state?.id), 10_000);
+    const env = await kit.api("GET", `${BAP}/scopes/admin/environments/${id}?${BAPV}`);
+    expect(env.json.properties.governanceConfiguration).toEqual({ protectionLevel: "Basic" });
+  });
+});

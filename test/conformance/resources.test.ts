@@ -19,6 +19,7 @@ import { environmentHandler } from "../../provider/resources/environment";
 import { flowHandler } from "../../provider/resources/flow";
 import { flowOwnersHandler } from "../../provider/resources/flowOwners";
 import { flowStateHandler } from "../../provider/resources/flowState";
+import { managedEnvironmentHandler } from "../../provider/resources/managedEnvironment";
 import { flattenSettings, tenantSettingsHandler } from "../../provider/resources/tenantSettings";
 import { recordedBody } from "./recordings";
 import { replay, served, type Served } from "./replay";
@@ -149,6 +150,8 @@ describe("Environment: recorded environments read and diffed", () => {
     ["environments.getWithDataverse", "id only"],
     ["environments.getWithoutDataverseMetadata", "state"],
     ["environments.getWithoutDataverseMetadata", "id only"],
+    // A managed environment: the Environment resource ignores its governanceConfiguration (ManagedEnvironment manages it).
+    ["managedEnvironments.getManaged", "state"],
   ];
 
   test.each(cases)("%s, read from %s: no replace, no update", async (id, from) => {
@@ -254,5 +257,41 @@ describe("TenantSettings: the recorded settings objects read and diffed", () => 
     expect(read.props.settings).toEqual(declared.settings);
     expect(againstRead).toMatchObject(NO_CHANGE);
     expect(againstDeclared).toMatchObject(NO_CHANGE);
+  });
+});
+
+// ---------- ManagedEnvironment ----------
+// Recordings: managedEnvironments.getManaged (the environment Microsoft's Terraform provider managed with
+// the declaration below, its Validate_Create_And_Update test) and managedEnvironments.getNoDataverse.
+describe("ManagedEnvironment: the recorded managed environment read and diffed", () => {
+  const ENV = "00000000-0000-0000-0000-000000000001";
+  const bapGet = (id: string): Served => served(id, { url: `https://api.bap.microsoft.com/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/${ENV}` });
+  // The Terraform test's configuration for this environment, in this resource's names.
+  const declared = {
+    environmentId: ENV,
+    usageInsightsDisabled: true,
+    groupSharingDisabled: true,
+    limitSharingMode: "ExcludeSharingToSecurityGroups",
+    maxLimitUserSharing: 10,
+    solutionCheckerMode: "None",
+    suppressValidationEmails: true,
+    solutionCheckerRuleOverrides: ["meta-remove-dup-reg", "meta-avoid-reg-no-attribute"],
+    makerOnboardingUrl: "http://www.example.com",
+    makerOnboardingMarkdown: "this is test markdown",
+  };
+
+  test.each(["state", "id only"] as const)("read from %s: no replace, no update", async (from) => {
+    use([bapGet("managedEnvironments.getManaged")]);
+    const seed = from === "state" ? { ...declared, protectionLevel: "Standard" } : {};
+    const { read, againstRead, againstDeclared } = await refreshThenDiff(managedEnvironmentHandler, ENV, seed, declared);
+    expect(read.props).toMatchObject({ protectionLevel: "Standard", environmentDisplayName: "Example1", solutionCheckerRuleOverrides: ["meta-avoid-reg-no-attribute", "meta-remove-dup-reg"] });
+    expect(againstRead).toMatchObject(NO_CHANGE);
+    expect(againstDeclared).toMatchObject(NO_CHANGE);
+  });
+
+  test("an environment whose features are off (managedEnvironments.getNoDataverse: Basic) proposes turning them on, in place", async () => {
+    use([bapGet("managedEnvironments.getNoDataverse")]);
+    const { againstDeclared } = await refreshThenDiff(managedEnvironmentHandler, ENV, { ...declared, protectionLevel: "Standard" }, declared);
+    expect(againstDeclared).toMatchObject({ changes: true, replaces: [] });
   });
 });

@@ -65,6 +65,10 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
       permission({ id: SEED.group.objectId, type: "Group" }, "CanView"),
       permission({ id: SEED.certificateApp.objectId, type: "ServicePrincipal" }, "CanEdit"),
     ]);
+    // The Production environment is a managed environment (turned on in the admin center).
+    await control.request("PATCH", `objects/environments/${SEED.environments.production}`, {
+      properties: { governanceConfiguration: { protectionLevel: "Standard", settings: { extendedSettings: { solutionCheckerMode: "block", isGroupSharingDisabled: "true", maxLimitUserSharing: "25", limitSharingMode: "excludeSharingToSecurityGroups", excludeEnvironmentFromAnalysis: "false", suppressValidationEmails: "false", solutionCheckerRuleOverrides: "", makerOnboardingUrl: "", makerOnboardingMarkdown: "", includeOnHomepageInsights: "false", disableAiGeneratedDescriptions: "false" } } } },
+    });
     project = PulumiProject.createRootProgram(emulator.env);
     await project.initStack("adopted");
   }, 120_000);
@@ -98,6 +102,8 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
       retainOnDelete: true,
     });
     expect(tenant.environments["contoso-production"]).toMatchObject({ adoptId: SEED.environments.production, protect: true, retainOnDelete: true, applications: [SEED.packages.other] });
+    // Its managed-environment settings, where they differ from a ManagedEnvironment's defaults (adopted with zero writes below).
+    expect(tenant.environments["contoso-production"].managed).toEqual({ limitSharingMode: "ExcludeSharingToSecurityGroups", groupSharingDisabled: true, maxLimitUserSharing: 25, solutionCheckerMode: "Block" });
     expect(tenant.environments["contoso-trial"].dataverse).toBeUndefined();
     expect(tenant.billingPolicies["payg-us"]).toMatchObject({ adoptId: SEED.billingPolicies.us, environments: ["contoso-production"], status: "Enabled", retainOnDelete: true });
     expect(tenant.billingPolicies["payg-europe"]).toMatchObject({ adoptId: SEED.billingPolicies.europe, environments: ["munchen-vertrieb"] });
@@ -127,8 +133,9 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     await project.pulumiOk(["config", "set", "tenantFile", path.join(project.dir, "tenants", "adopted.yaml")]);
     await control.clearRequests();
     const up = await project.pulumiOk(["up", "--yes", "--skip-preview"]);
-    const { managed } = (await project.outputs()) as { managed: { environments: Record<string, { id: string }>; billingLinks: number; applicationInstalls: string[]; flowStates: Record<string, string>; flowOwners: Record<string, number> } };
+    const { managed } = (await project.outputs()) as { managed: { environments: Record<string, { id: string }>; billingLinks: number; applicationInstalls: string[]; flowStates: Record<string, string>; flowOwners: Record<string, number>; managedEnvironments: Record<string, string> } };
     expect(Object.values(managed.environments).map((e) => e.id)).toContain(ids.munich);
+    expect(managed.managedEnvironments).toEqual({ "contoso-production": "Standard" });
     expect(Object.keys(managed.environments)).toHaveLength(6);
     expect(managed.billingLinks).toBe(2);
     expect(managed.applicationInstalls.sort()).toEqual([`${SEED.packages.installable}: Installed`, `${SEED.packages.other}: Installed`]);
@@ -151,7 +158,7 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     doc.deleteIn(["flows", "daily-report-2"]);
     doc.deleteIn(["billingPolicies", "payg-europe", "environments"]);
     fs.writeFileSync(file, doc.toString());
-    // The mass-deletion guard counts forgotten objects too (5 of 19 is more than its 25 %): allowed explicitly.
+    // The mass-deletion guard counts forgotten objects too (5 of 20, at its 25 % limit): allowed explicitly.
     await project.pulumiOk(["config", "set", "allowDeletions", "5"]);
     await control.clearRequests();
     const up = await project.pulumiOk(["up", "--yes", "--skip-preview"]);

@@ -153,6 +153,15 @@ describe("the governance policy pack on the real engine", () => {
       expect(unprotected.output).toContain('Environment "finance" violates production-environments-protected');
     }, 180_000);
 
+    test("a Production environment that is not a managed environment blocks (mandatory)", async () => {
+      await project.pulumiOk(["config", "set", "protect", "true"]);
+      await project.pulumiOk(["config", "set", "managed", "false"]);
+      const unmanaged = await project.pulumi(withPack(["preview"]));
+      expect(unmanaged.code).not.toBe(0);
+      expect(unmanaged.output).toContain('Environment "finance" violates production-environments-managed: the Production environment is not a managed environment.');
+      await project.pulumiOk(["config", "set", "managed", "true"]);
+    }, 120_000);
+
     test("a Trial environment blocks a production stack", async () => {
       await project.pulumiOk(["config", "set", "environmentSku", "Trial"]);
       const preview = await project.pulumi(withPack(["preview"]));

@@ -55,6 +55,7 @@ describe("tenant file applied by the root program", () => {
         applicationInstalls: string[];
         flowStates: Record<string, string>;
         flowOwners: Record<string, number>;
+        managedEnvironments: Record<string, string>;
       };
     };
     expect(managed.billingLinks).toBe(2);
@@ -62,6 +63,7 @@ describe("tenant file applied by the root program", () => {
     expect(managed.applicationInstalls).toEqual(["MicrosoftFormsPro: Installed"]);
     expect(managed.flowStates).toEqual({ "daily-report": "Started", "invoice-approval": "Stopped" });
     expect(managed.flowOwners).toEqual({ "daily-report": 2 });
+    expect(managed.managedEnvironments).toEqual({ sales: "Standard" });
 
     // The link made by key points at the environment created from the same file.
     const links = await control.request<{ value: Array<{ value: { billingPolicyId: string; environmentId: string } }> }>("GET", "objects/billingPolicyLinks");

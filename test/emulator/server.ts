@@ -15,6 +15,7 @@ import { powerPlatformRoutes } from "./surfaces/powerplatform";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
 import { dataverseRoutes } from "./surfaces/dataverse";
+import { managedEnvironmentRoutes } from "./surfaces/managedEnvironments";
 import { tenantSettingsRoutes } from "./surfaces/tenantSettings";
 import { handlePipelineOidc } from "./surfaces/pipelineOidc";
 import { SEED } from "./seed";
@@ -51,7 +52,7 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes, ...tenantSettingsRoutes];
+const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes, ...tenantSettingsRoutes, ...managedEnvironmentRoutes];
 const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data)(\/|$)/i;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

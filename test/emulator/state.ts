@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash, randomUUID } from "node:crypto";
 import { SEED } from "./seed";
+import { applyGovernance } from "./governance";
 import { capacityOf, clusterOf, lifecycleOperationsEnforcementOf, runtimeEndpointsOf, scaleGroupOf } from "./environmentDetails";
 
 export type Obj = Record<string, any>;
@@ -551,6 +552,7 @@ function finishLifecycle(s: TenantState, op: Obj) {
       env.properties.provisioningState = "Succeeded";
       env.properties.states.management.id = "Ready";
       if (env.properties.linkedEnvironmentMetadata) env.properties.linkedEnvironmentMetadata.instanceState = "Ready";
+      if (op._governance) applyGovernance(env, op._governance);
       if (op._newSku) {
         env.properties.environmentSku = op._newSku;
         env.properties.lifecycleOperationsEnforcement = lifecycleOperationsEnforcementOf(op._newSku);
@@ -570,7 +572,7 @@ export function removeEnvironment(s: TenantState, envId: string) {
   for (const [id, c] of Object.entries(s.connections)) if (c._envId === envId) delete s.connections[id];
 }
 
-export function newLifecycleOperation(s: TenantState, envId: string, type: "Create" | "Delete" | "Update" | "ModifySku", settings: Settings, requestedBy: Obj, extra: Obj = {}): Obj {
+export function newLifecycleOperation(s: TenantState, envId: string, type: "Create" | "Delete" | "Update" | "ModifySku" | "EnableGovernanceConfiguration" | "DisableGovernanceConfiguration", settings: Settings, requestedBy: Obj, extra: Obj = {}): Obj {
   const id = newId();
   const start = Date.now();
   const op = {

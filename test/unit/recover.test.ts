@@ -74,3 +74,21 @@ test("applyDecisions turns an import into a resource with the id and the inputs 
   expect(imported).toMatchObject({ id: "f", custom: true, outputs: { __provider: "stub", initialState: "Stopped", flowId: "f" } });
   expect(out.deployment.pending_operations.map((o: { type: string }) => o.type)).toEqual(["updating"]);
 });
+
+test("a ManagedEnvironment's pending create is imported under the environment's id when it exists (its initialGovernance kept), cleared otherwise", async () => {
+  const ENV = "e1000000-0000-4000-8000-000000000001";
+  const env = json(200, { name: ENV, id: `/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/${ENV}`, location: "europe", properties: { displayName: "Sales" } });
+  const gone = json(404, { error: { code: "EnvironmentNotFound", message: "gone" } });
+  const { client } = harness([env, gone]);
+  const { pending, resources } = readCheckpoint(
+    checkpoint([
+      { kind: "ManagedEnvironment", name: "sales", inputs: { environmentId: ENV, protectionLevel: "Standard", initialGovernance: { protectionLevel: "Basic" } } },
+      { kind: "ManagedEnvironment", name: "old", inputs: { environmentId: "e1000000-0000-4000-8000-000000000009", protectionLevel: "Standard" } },
+    ]),
+  );
+  const decisions = await planRecovery(pending, resources, { client, withinMs: 3_600_000, now: Date.now() });
+  expect(decisions.map((d) => [d.action, d.urn, "id" in d ? d.id : undefined])).toEqual([
+    ["import", URN("ManagedEnvironment", "sales"), ENV],
+    ["clear", URN("ManagedEnvironment", "old"), undefined],
+  ]);
+});

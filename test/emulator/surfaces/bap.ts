@@ -18,18 +18,18 @@ const V = ["2023-06-01", "2021-04-01", "2020-10-01", "2020-06-01", "2019-10-01",
 const S = "bap" as const;
 const P = "/providers/Microsoft.BusinessAppPlatform";
 
-function findEnv(ctx: Ctx, id = ctx.params.envId): Obj | undefined {
+export function findEnv(ctx: Ctx, id = ctx.params.envId): Obj | undefined {
   return Object.values(ctx.state.environments).find((x) => x.name.toLowerCase() === id.toLowerCase());
 }
-function getEnv(ctx: Ctx): Obj {
+export function getEnv(ctx: Ctx): Obj {
   return findEnv(ctx) ?? err(404, "EnvironmentNotFound", `The environment '${ctx.params.envId}' could not be found in the tenant '${ctx.state.tenant.id}'.`);
 }
-const requestedBy = (ctx: Ctx) => ({ id: ctx.principal!.objectId, displayName: ctx.principal!.displayName ?? ctx.principal!.type, type: ctx.principal!.type, tenantId: ctx.state.tenant.id });
+export const requestedBy = (ctx: Ctx) => ({ id: ctx.principal!.objectId, displayName: ctx.principal!.displayName ?? ctx.principal!.type, type: ctx.principal!.type, tenantId: ctx.state.tenant.id });
 /** The lifecycle operation's URL on the regional host of the environment's geography. */
-const opLocation = (ctx: Ctx, env: Obj, opId: string) => absoluteUrl(regionalHost(ctx, String(env.location)), `${P}/lifecycleOperations/${opId}?api-version=2023-06-01`);
-const lifecycleRetryAfter = (ctx: Ctx): Record<string, string> => (ctx.settings.lifecycleRetryAfter ? retryAfter(ctx) : {});
+export const opLocation = (ctx: Ctx, env: Obj, opId: string) => absoluteUrl(regionalHost(ctx, String(env.location)), `${P}/lifecycleOperations/${opId}?api-version=2023-06-01`);
+export const lifecycleRetryAfter = (ctx: Ctx): Record<string, string> => (ctx.settings.lifecycleRetryAfter ? retryAfter(ctx) : {});
 
-function activeOperation(ctx: Ctx, env: Obj): Obj | undefined {
+export function activeOperation(ctx: Ctx, env: Obj): Obj | undefined {
   const active = env._activeOperation && ctx.state.lifecycleOperations[env._activeOperation];
   return active && !["Succeeded", "Failed"].includes(active.state.id) ? active : undefined;
 }

@@ -10,6 +10,7 @@ import { environmentHandler } from "../../../provider/resources/environment";
 import { billingPolicyHandler } from "../../../provider/resources/billingPolicy";
 import { flowStateHandler } from "../../../provider/resources/flowState";
 import { flowOwnersHandler } from "../../../provider/resources/flowOwners";
+import { managedEnvironmentHandler } from "../../../provider/resources/managedEnvironment";
 import { tenantSettingsHandler } from "../../../provider/resources/tenantSettings";
 import { tenantSettingPaths } from "../../../provider/resources/tenantSettingNames";
 import type { ResourceHandler } from "../../../provider/resources/handler";
@@ -155,7 +156,32 @@ const cases: Case[] = [
   { pointer: `${FLOW}/owners/items/properties/principalType`, says: IN_PLACE, effect: "in place", handler: flowOwnersHandler, base: flowOwners, change: owner({ principalType: "Group" }) },
   { pointer: `${FLOW}/owners/items/properties/role`, says: IN_PLACE, effect: "in place", handler: flowOwnersHandler, base: flowOwners, change: owner({ role: "CanView" }) },
   ...tenantSettingsCases(),
+  ...managedCases(),
 ];
+
+/** The settings under environments.<key>.managed: each updates the ManagedEnvironment in place. */
+function managedCases(): Case[] {
+  const managed: Node = { environmentId: "e1000000-0000-4000-8000-000000000001", groupSharingDisabled: true, maxLimitUserSharing: 10 };
+  const changes: Record<string, Node> = {
+    limitSharingMode: { limitSharingMode: "ExcludeSharingToSecurityGroups" },
+    groupSharingDisabled: { groupSharingDisabled: false, maxLimitUserSharing: -1 },
+    maxLimitUserSharing: { maxLimitUserSharing: 25 },
+    usageInsightsDisabled: { usageInsightsDisabled: true },
+    solutionCheckerMode: { solutionCheckerMode: "Warn" },
+    suppressValidationEmails: { suppressValidationEmails: true },
+    solutionCheckerRuleOverrides: { solutionCheckerRuleOverrides: ["web-avoid-eval"] },
+    makerOnboardingMarkdown: { makerOnboardingMarkdown: "Welcome" },
+    makerOnboardingUrl: { makerOnboardingUrl: "https://contoso.com/makers" },
+  };
+  return Object.entries(changes).map(([name, change]) => ({
+    pointer: `${ENV}/managed/properties/${name}`,
+    says: IN_PLACE,
+    effect: "in place" as const,
+    handler: managedEnvironmentHandler,
+    base: managed,
+    change,
+  }));
+}
 
 /** Every setting and group of the tenantSettings section: a changed value is updated in place. */
 function tenantSettingsCases(): Case[] {
@@ -187,6 +213,7 @@ function tenantSettingsCases(): Case[] {
 const notInTheDiff: Record<string, RegExp> = {
   [`${POLICY}/environments`]: /the policy itself is updated in place, never replaced/,
   [`${ENV}/applications`]: /The environment is never replaced for this/,
+  [`${ENV}/managed`]: /Every setting is updated in place; the environment is never replaced for this/,
   [`${POLICY}/protect`]: /updates only the Pulumi state, in place/,
   [`${POLICY}/retainOnDelete`]: /updates only the Pulumi state, in place/,
   [`${ENV}/protect`]: /updates only the Pulumi state, in place/,

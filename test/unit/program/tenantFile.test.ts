@@ -25,7 +25,7 @@ describe("tenant file", () => {
   test("a schema error names the path, the line and the rule", () => {
     const problems = problemsOf(demo.replace("environmentSku: Sandbox", "environmentSku: Premium"));
     expect(problems).toEqual([
-      expect.objectContaining({ path: "/environments/support-sandbox/environmentSku", rule: "enum", line: 37, column: 21, message: expect.stringContaining("must be one of Production, Sandbox, Trial, Developer") }),
+      expect.objectContaining({ path: "/environments/support-sandbox/environmentSku", rule: "enum", line: 45, column: 21, message: expect.stringContaining("must be one of Production, Sandbox, Trial, Developer") }),
     ]);
   });
 
@@ -92,5 +92,33 @@ describe("schema and reference problems in one run (issue 10)", () => {
   test("a malformed entry does not stop the reference checks of the others", () => {
     const problems = problemsOf(demo.replace("environments: [sales]", "environments: [marketing]").replace(/flows:\n/, "flows:\n  broken: 42\n"));
     expect(problems.map((p) => `${p.path} ${p.rule}`)).toEqual(["/flows/broken type", "/billingPolicies/payg-us/environments/0 reference"]);
+  });
+});
+
+describe("managed environments in the tenant file", () => {
+  test("the sample's Production environment is managed", () => {
+    const tenant = parseTenantFile(demo, "tenants/demo.yaml");
+    expect(tenant.environments.sales.managed).toMatchObject({ solutionCheckerMode: "Block", maxLimitUserSharing: 20, groupSharingDisabled: true });
+  });
+
+  test("a misspelt setting or value is named, with the nearest known one", () => {
+    const problems = problemsOf(demo.replace("solutionCheckerMode: Block", "solutionCheckerMode: Strict").replace("suppressValidationEmails: true", "suppressValidationMails: true"));
+    expect(problems.map((p) => `${p.path} ${p.rule} ${p.message}`)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/environments\/sales\/managed\/solutionCheckerMode enum must be one of None, Warn, Block/),
+        expect.stringMatching(/^\/environments\/sales\/managed additionalProperties unknown property "suppressValidationMails" \(did you mean "suppressValidationEmails"\?\)/),
+      ]),
+    );
+  });
+
+  test("managed without Dataverse, and a sharing limit without excluding security groups, are refused before anything runs", () => {
+    const broken = demo
+      .replace("    dataverse:\n      languageCode: 1033\n      currencyCode: USD\n      domainName: contoso-sales\n", "")
+      .replace("    applications: [MicrosoftFormsPro]\n", "")
+      .replace("      groupSharingDisabled: true\n", "");
+    expect(problemsOf(broken).map((p) => `${p.path}: ${p.message}`)).toEqual([
+      `/environments/sales/managed: managed environments require Dataverse: add a dataverse section to environment "sales"`,
+      "/environments/sales/managed/maxLimitUserSharing: a sharing limit applies only when sharing with security groups is excluded: set groupSharingDisabled: true, or maxLimitUserSharing: -1",
+    ]);
   });
 });

@@ -13,6 +13,7 @@ import { environmentHandler } from "../../../provider/resources/environment";
 import { canonicalJson, flowHandler, sameJson } from "../../../provider/resources/flow";
 import { flowOwnersHandler } from "../../../provider/resources/flowOwners";
 import { flowStateHandler } from "../../../provider/resources/flowState";
+import { managedEnvironmentHandler } from "../../../provider/resources/managedEnvironment";
 import { keyPulumiCannotCarry, nearestName, unsafeCharacterIn } from "../../../provider/resources/validation";
 import type { ResourceHandler } from "../../../provider/resources/handler";
 
@@ -30,6 +31,7 @@ const valid: Array<[string, ResourceHandler<any, any>, Record<string, unknown>]>
   ["Flow", flowHandler, { environmentId: ENV, displayName: "Report", definition: { triggers: { t: {} } } }],
   ["FlowState", flowStateHandler, { environmentId: ENV, flowId: FLOW, state: "Started" }],
   ["FlowOwners", flowOwnersHandler, { environmentId: ENV, flowId: FLOW, owners: [{ principalId: GROUP, principalType: "Group" }] }],
+  ["ManagedEnvironment", managedEnvironmentHandler, { environmentId: ENV, solutionCheckerMode: "Warn" }],
 ];
 
 const failuresOf = async (handler: ResourceHandler<unknown, unknown>, news: Record<string, unknown>) => (await handler.check({}, news)).failures ?? [];

@@ -24,3 +24,8 @@ if (config.getBoolean("link") ?? true) {
     environmentId: finance.environmentId,
   });
 }
+
+if (config.getBoolean("managed") ?? true) {
+  // The same: during preview the pack matches the ManagedEnvironment to the environment by its dependency.
+  new powerplatform.ManagedEnvironment("finance", { environmentId: finance.environmentId, solutionCheckerMode: "Block" });
+}
