@@ -20,3 +20,24 @@ export type { FlowStateArgs } from "./resources/flowState";
 export { FlowOwners, flowPrincipalTypes, flowOwnerRoles } from "./resources/flowOwners";
 export type { FlowOwnersArgs, FlowOwnerArgs, FlowOwner, FlowOwnerPrincipalType, FlowOwnerRole } from "./resources/flowOwners";
 export { nearestName } from "./resources/validation";
+export {
+  DataLossPreventionPolicy,
+  dlpEnvironmentTypes,
+  dlpConnectorGroups,
+  dlpUrlPatternDataGroups,
+  dlpActionBehaviors,
+  dlpEndpointBehaviors,
+  connectorIdOf,
+} from "./resources/dataLossPreventionPolicy";
+export type {
+  DataLossPreventionPolicyArgs,
+  DlpConnectorArgs,
+  DlpUrlPatternArgs,
+  DlpActionRule,
+  DlpEndpointRule,
+  DlpEnvironmentType,
+  DlpConnectorGroup,
+  DlpUrlPatternDataGroup,
+  DlpConnectorInputs,
+  DlpUrlPatternInputs,
+} from "./resources/dataLossPreventionPolicy";

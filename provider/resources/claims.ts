@@ -15,7 +15,8 @@ export type ClaimedAspect =
   | "installation of package"
   | "definition of flow"
   | "on/off state of flow"
-  | "co-owners of flow";
+  | "co-owners of flow"
+  | "DLP policy";
 
 const holders = new Map<string, string>();
 

@@ -15,6 +15,7 @@ import { powerPlatformRoutes } from "./surfaces/powerplatform";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
 import { dataverseRoutes } from "./surfaces/dataverse";
+import { dlpPolicyRoutes } from "./surfaces/dlpPolicies";
 import { handlePipelineOidc } from "./surfaces/pipelineOidc";
 import { SEED } from "./seed";
 import { startConnectProxy, RunningConnectProxy } from "./proxy";
@@ -50,7 +51,7 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes];
+const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes, ...dlpPolicyRoutes];
 const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data)(\/|$)/i;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -184,6 +185,7 @@ export class Emulator {
 function surfaceOfPath(path: string): "powerplatform" | "bap" | "flow" | "dataverse" {
   if (/^\/api\/data\//i.test(path)) return "dataverse";
   if (/^\/providers\/Microsoft\.BusinessAppPlatform/i.test(path)) return "bap";
+  if (/^\/providers\/PowerPlatform\.Governance/i.test(path)) return "bap";
   if (/^\/providers\//i.test(path)) return "flow";
   return "powerplatform";
 }

@@ -24,6 +24,7 @@ export interface TenantState {
   flowRuns: Record<string, Obj>;
   connectors: Record<string, Obj>;
   connections: Record<string, Obj>;
+  dlpPolicies: Record<string, Obj>; // BAP governance shape {policyDefinition, …}, keyed by policyDefinition.name
 }
 
 export interface Settings {
@@ -383,6 +384,7 @@ export function emptyState(): TenantState {
     flowRuns: {},
     connectors: Object.fromEntries(CONNECTORS.map((c) => [c.name, c])),
     connections: {},
+    dlpPolicies: {},
   };
 }
 
@@ -392,6 +394,16 @@ const CONNECTORS: Obj[] = [
   ["shared_sharepointonline", "SharePoint", "Standard"],
   ["shared_teams", "Microsoft Teams", "Standard"],
   ["shared_approvals", "Approvals", "Standard"],
+  // Connectors the recorded DLP policies name (test/conformance/recorded/dlp-policies), with their recorded display names.
+  ["shared_office365users", "Office 365 Users", "Standard"],
+  ["shared_azureblob", "Azure Blob Storage", "Premium"],
+  ["shared_powerappsforappmakers", "Power Apps for Makers", "Standard"],
+  ["shared_microsoftspatialservices", "Spatial Services", "Standard"],
+  ["shared_sql", "SQL Server", "Premium"],
+  ["shared_bttn", "bttn", "Standard"],
+  ["shared_dropbox", "Dropbox", "Standard"],
+  ["shared_twitter", "X", "Standard"],
+  ["shared_ftp", "FTP", "Standard"],
 ].map(([name, displayName, tier]) => ({
   name,
   id: `/providers/Microsoft.PowerApps/apis/${name}`,
@@ -596,6 +608,7 @@ export function loadState(file: string): TenantState | undefined {
   if (!txt.trim()) return undefined;
   const s = JSON.parse(txt) as TenantState;
   if (s.version !== 1) throw new Error(`unsupported emulator state version in ${file}`);
+  s.dlpPolicies ??= {}; // saved before the emulator played DLP policies
   return s;
 }
 
