@@ -6,6 +6,7 @@
  */
 import { ConflictError, NotFoundError, OperationFailedError } from "../../provider/client/errors";
 import { environmentIdOf } from "../../provider/client/api/environments";
+import { dlpPolicyIdOf, endpointOf } from "../../provider/client/api/dlpPolicies";
 import { recordedBody, recordingIndex } from "./recordings";
 import { replay } from "./replay";
 
@@ -196,6 +197,30 @@ describe("recorded responses replayed through the client", () => {
     const error = await client.flows.get("Default-d87a7535-dd31-4437-bfe1-95340acd55c6", "1c6ee23a-a835-44bc-a4f5-462b658efc12").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ code: "FlowNotFound" });
+  });
+
+  // ---------- DLP policies ----------
+  // Source: microsoft/terraform-provider-power-platform internal/services/dlp_policy (see sources.json "dlp.*").
+  test("dlp.get and dlp.getWithRules → dlpPolicies.get, with no api-version on the governance path", async () => {
+    const { client, transport } = play(["dlp.get", "dlp.getWithRules"]);
+    const a1 = await client.dlpPolicies.get("00000000-0000-0000-0000-000000000001");
+    expect(a1.policyDefinition).toMatchObject({ displayName: "a1", environmentType: "AllEnvironments" });
+    const a2 = await client.dlpPolicies.get("00000000-0000-0000-0000-000000000002");
+    expect(endpointOf(a2.connectorConfigurationsDefinition!.endpointConfigurations![0]!.endpointRules[0]!)).toBe("*");
+    expect(transport.requests.every((r) => !new URL(r.url).searchParams.has("api-version"))).toBe(true);
+  });
+
+  test("dlp.create (201) → dlpPolicies.create; dlp.delete (200, empty body, v1 path) → dlpPolicies.delete", async () => {
+    const { client, transport } = play(["dlp.create", "dlp.delete"]);
+    const created = await client.dlpPolicies.create({
+      policyDefinition: { displayName: "Block All Policy", defaultConnectorsClassification: "Blocked", connectorGroups: [], environmentType: "AllEnvironments", environments: [] },
+    });
+    expect(dlpPolicyIdOf(created)).toBe("00000000-0000-0000-0000-000000000000");
+    await expect(client.dlpPolicies.delete(dlpPolicyIdOf(created))).resolves.toBe(true);
+    expect(transport.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+      "POST /providers/PowerPlatform.Governance/v2/policies",
+      "DELETE /providers/PowerPlatform.Governance/v1/policies/00000000-0000-0000-0000-000000000000",
+    ]);
   });
 
   afterAll(() => {
