@@ -20,6 +20,7 @@ import {
 import { billingPolicyNameConvention, environmentDisplayNameConvention } from "./rules/naming";
 import { resourcesUnderTheirOwnType } from "./rules/identity";
 import { productionEnvironmentsProtected } from "./rules/protection";
+import { dlpAllEnvironmentsPolicyExists, dlpHighRiskConnectorsBlocked, productionEnvironmentsCoveredByDlp } from "./rules/dlp";
 import { failSafeOnUnknown } from "./unknownValues";
 
 /** Every rule, each with the unknownAtPreview setting (unknownValues.ts). */
@@ -39,4 +40,7 @@ export const policies: Policies = [
   criticalFlowsStarted,
   environmentDisplayNameConvention,
   billingPolicyNameConvention,
+  dlpHighRiskConnectorsBlocked,
+  dlpAllEnvironmentsPolicyExists,
+  productionEnvironmentsCoveredByDlp,
 ].map(failSafeOnUnknown);

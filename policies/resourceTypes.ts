@@ -22,6 +22,7 @@ export const resourceKinds = [
   "Flow",
   "FlowState",
   "FlowOwners",
+  "DataLossPreventionPolicy",
 ] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
@@ -38,6 +39,7 @@ export const types: { readonly [K in ResourceKind]: string } = {
   Flow: typeToken("Flow"),
   FlowState: typeToken("FlowState"),
   FlowOwners: typeToken("FlowOwners"),
+  DataLossPreventionPolicy: typeToken("DataLossPreventionPolicy"),
 };
 
 /** The kind of a type token of the provider, or undefined for anything else. */
@@ -207,3 +209,20 @@ export interface FlowOwnersProps {
   flowId: string;
   owners: FlowOwner[];
 }
+
+/** A connector of a DLP policy group as declared: a short name, an id, or an object with its id. */
+export type DlpConnectorRef = string | { id: string };
+
+/** Inputs of a DataLossPreventionPolicy (as declared, before the provider's check). */
+export interface DataLossPreventionPolicyProps {
+  displayName: string;
+  defaultConnectorsClassification?: "Business" | "NonBusiness" | "Blocked";
+  environmentType: "AllEnvironments" | "ExceptEnvironments" | "OnlyEnvironments";
+  environments?: string[];
+  businessConnectors?: DlpConnectorRef[];
+  nonBusinessConnectors?: DlpConnectorRef[];
+  blockedConnectors?: DlpConnectorRef[];
+}
+
+/** The group of connectors a DLP policy does not list when it does not say (the provider's default). */
+export const defaultDlpConnectorsClassification = "NonBusiness";

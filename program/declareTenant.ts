@@ -28,6 +28,7 @@ export function declaredResources(tenant: TenantFile): string[] {
     if (spec.state) names.push(`FlowState/${key}`);
     if (spec.owners) names.push(`FlowOwners/${key}`);
   }
+  for (const key of Object.keys(tenant.dlpPolicies ?? {})) names.push(`DataLossPreventionPolicy/${key}`);
   return names.sort();
 }
 
@@ -43,6 +44,7 @@ export interface DeclaredTenant {
   installs: powerplatform.ApplicationInstall[];
   flowStates: Record<string, powerplatform.FlowState>;
   flowOwners: Record<string, powerplatform.FlowOwners>;
+  dlpPolicies: Record<string, powerplatform.DataLossPreventionPolicy>;
 }
 
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
@@ -89,7 +91,13 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     if (spec.owners) flowOwners[key] = new powerplatform.FlowOwners(key, { ...target, owners: spec.owners }, options);
   }
 
-  return { billingPolicies, environments, links, installs, flowStates, flowOwners };
+  const dlpPolicies: DeclaredTenant["dlpPolicies"] = {};
+  for (const [key, spec] of Object.entries(tenant.dlpPolicies ?? {})) {
+    const { environments: scope, protect, retainOnDelete, ...args } = spec;
+    dlpPolicies[key] = new powerplatform.DataLossPreventionPolicy(key, { ...args, environments: (scope ?? []).map(environmentId) }, lifecycle({ protect, retainOnDelete }));
+  }
+
+  return { billingPolicies, environments, links, installs, flowStates, flowOwners, dlpPolicies };
 }
 
 /** What the stack outputs: a summary of what is managed, by key. */
@@ -103,5 +111,6 @@ export function summarize(declared: DeclaredTenant) {
     applicationInstalls: pulumi.all(declared.installs.map((i) => pulumi.all([i.uniqueName, i.state]).apply(([n, s]) => `${n}: ${s}`))),
     flowStates: byKey(declared.flowStates, (f) => f.state),
     flowOwners: byKey(declared.flowOwners, (f) => f.owners.apply((o) => o.length)),
+    dlpPolicies: byKey(declared.dlpPolicies, (p) => pulumi.all({ id: p.policyId, environmentType: p.environmentType })),
   };
 }
