@@ -8,6 +8,7 @@ import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import { claimObject, isClaimed } from "./ownership";
 import { readConfirmingGone } from "./confirmGone";
 import type { PowerPlatformClient } from "../client";
+import { chooseCredentialKind } from "../client/auth";
 import { pollFor } from "../client/lookup";
 import { type DlpPolicyDto, dlpPolicyIdOf, endpointOf } from "../client/api/dlpPolicies";
 
@@ -593,8 +594,9 @@ export const dataLossPreventionPolicyHandler: ResourceHandler<DataLossPrevention
     const checked = checkInputs(news);
     if (!checked.inputs) return checked;
     // Connectors the tenant does not have are field errors before any write. Only connectors
-    // new to this declaration are looked up (a preview of an unchanged policy makes no call),
-    // and a tenant that cannot be read now (no credentials at preview) is checked again by create/update.
+    // new to this declaration are looked up (a preview of an unchanged policy makes no call);
+    // without explicit credentials, or when the tenant cannot be read now, create/update check
+    // them before writing.
     const previous = new Set(
       (olds && typeof olds === "object" ? namedConnectors(olds as unknown as DataLossPreventionPolicyInputs) : []).map((n) => n.id.toLowerCase()),
     );
@@ -602,7 +604,11 @@ export const dataLossPreventionPolicyHandler: ResourceHandler<DataLossPrevention
     if (fresh.size === 0) return checked;
     let known: string[] | undefined;
     try {
-      known = await listTenantConnectorIds(await clientFromEnvironment());
+      const client = await clientFromEnvironment();
+      // Only with credentials configured explicitly (service principal, certificate, user,
+      // pipeline federation): the developer-tool chain may prompt or wait at preview.
+      if (chooseCredentialKind(client.config.credential) === "chain") return checked;
+      known = await listTenantConnectorIds(client);
     } catch (error) {
       void pulumi.log.warn(`${resourceName}: could not read the tenant's connectors to check the declared ones (${(error as Error).message}); create/update checks them before writing`);
       return checked;

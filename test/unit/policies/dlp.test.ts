@@ -33,7 +33,7 @@ describe("dlp-high-risk-connectors-blocked", () => {
   });
 
   test("reports a high-risk connector left to a default group that is not Blocked (NonBusiness when unset)", async () => {
-    const props = { ...dlpProps(), blockedConnectors: ["shared_ftp"] };
+    const props: Record<string, unknown> = { ...dlpProps(), blockedConnectors: ["shared_ftp"] };
     delete props.defaultConnectorsClassification;
     expect(await validate(rule, resourceArgs("DataLossPreventionPolicy", props, { config }))).toEqual([
       expect.stringContaining("the high-risk connector shared_dropbox is not listed, so it falls in the default group NonBusiness"),
