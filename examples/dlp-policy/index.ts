@@ -12,6 +12,7 @@ const baseline = new powerplatform.DataLossPreventionPolicy("tenant-baseline", {
   defaultConnectorsClassification: "NonBusiness",
   businessConnectors: ["shared_sharepointonline", "shared_office365", "shared_teams", "shared_approvals"],
   blockedConnectors: config.getObject<string[]>("blockedConnectors") ?? ["shared_dropbox", "shared_twitter", "shared_ftp"],
+  adoptId: config.get("baselineAdoptId"),
 });
 
 // Production: only listed connectors, SQL without raw queries and only to the company's server.

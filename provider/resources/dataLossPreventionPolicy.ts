@@ -404,11 +404,17 @@ export function unknownConnectorFailures(inputs: DataLossPreventionPolicyInputs,
     });
 }
 
-/** Refuses, before any write, a declaration that names a connector the tenant does not have. */
-async function requireKnownConnectors(client: PowerPlatformClient, inputs: DataLossPreventionPolicyInputs): Promise<void> {
+/**
+ * Refuses, before any write, a declaration that names a connector the tenant does not have.
+ * With `olds`, only connectors the old declaration did not name are looked up (none: no call).
+ */
+async function requireKnownConnectors(client: PowerPlatformClient, inputs: DataLossPreventionPolicyInputs, olds?: Partial<DataLossPreventionPolicyInputs>): Promise<void> {
+  const previous = new Set((olds ? namedConnectors(olds as DataLossPreventionPolicyInputs) : []).map((n) => n.id.toLowerCase()));
+  const fresh = new Set(namedConnectors(inputs).map((n) => n.id.toLowerCase()).filter((id) => !previous.has(id)));
+  if (fresh.size === 0) return;
   const known = await listTenantConnectorIds(client);
   if (!known) return;
-  const failures = unknownConnectorFailures(inputs, known);
+  const failures = unknownConnectorFailures(inputs, known, fresh);
   if (failures.length > 0) throw new Error(failures.map((f) => f.reason).join("; "));
 }
 
@@ -657,9 +663,9 @@ export const dataLossPreventionPolicyHandler: ResourceHandler<DataLossPrevention
     return { id: dlpPolicyIdOf(dto), props: outs, inputs: inputsFrom(outs) };
   },
 
-  async update(id, _olds, news) {
+  async update(id, olds, news) {
     const client = await clientFromEnvironment();
-    await requireKnownConnectors(client, news);
+    await requireKnownConnectors(client, news, olds);
     const current = await client.dlpPolicies.get(id);
     let dto = current;
     if (changedDlpProperties(dlpPolicyOutputsFrom(current), news).length > 0) {
