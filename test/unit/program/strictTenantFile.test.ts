@@ -79,13 +79,15 @@ describe("the guard against mass deletion", () => {
   const before = declaredResources(parseTenantFile(demo, "tenants/demo.yaml"));
   const settings = { allowMassDeletion: false, maxDeletionShare: 0.25 };
 
-  test("the sample declares 10 objects, named as the program names them", () => {
+  test("the sample declares 12 objects, named as the program names them", () => {
     expect(before).toEqual([
       "ApplicationInstall/sales--MicrosoftFormsPro",
       "BillingPolicy/payg-europe",
       "BillingPolicy/payg-us",
       "BillingPolicyEnvironment/payg-europe--support-sandbox",
       "BillingPolicyEnvironment/payg-us--sales",
+      "DataLossPreventionPolicy/sales-strict",
+      "DataLossPreventionPolicy/tenant-baseline",
       "Environment/sales",
       "Environment/support-sandbox",
       "FlowOwners/daily-report",
@@ -96,10 +98,10 @@ describe("the guard against mass deletion", () => {
 
   test("an empty tenant file is refused, listing what would go and how to allow it", () => {
     const verdict = deletionVerdict(before, [], settings, "tenants/prod.yaml");
-    expect(verdict.deleted).toHaveLength(10);
-    expect(verdict.refusal).toContain("refusing to delete 10 of the 10 objects this stack manages (tenants/prod.yaml declares nothing)");
+    expect(verdict.deleted).toHaveLength(12);
+    expect(verdict.refusal).toContain("refusing to delete 12 of the 12 objects this stack manages (tenants/prod.yaml declares nothing)");
     expect(verdict.refusal).toContain("Environment/sales");
-    expect(verdict.refusal).toContain("pulumi config set powerplatform-tenant:allowDeletions 10");
+    expect(verdict.refusal).toContain("pulumi config set powerplatform-tenant:allowDeletions 12");
     expect(verdict.refusal).toContain("pulumi config set powerplatform-tenant:allowMassDeletion true");
   });
 
@@ -107,13 +109,13 @@ describe("the guard against mass deletion", () => {
     const withoutOneFlow = before.filter((n) => !n.endsWith("/daily-report"));
     expect(deletionVerdict(before, withoutOneFlow, settings).refusal).toBeUndefined();
     const withoutSales = before.filter((n) => !/sales/.test(n));
-    expect(deletionVerdict(before, withoutSales, settings).refusal).toContain("refusing to delete 3 of the 10 objects this stack manages (that is 30% of them, more than maxDeletionShare (0.25))");
+    expect(deletionVerdict(before, withoutSales, settings).refusal).toContain("refusing to delete 4 of the 12 objects this stack manages (that is 33% of them, more than maxDeletionShare (0.25))");
     expect(deletionVerdict(before, withoutSales, { ...settings, maxDeletionShare: 0.5 }).refusal).toBeUndefined();
   });
 
   test("allowDeletions lets that many go, no more; allowMassDeletion lets everything go", () => {
-    expect(deletionVerdict(before, [], { ...settings, allowDeletions: 10 }).refusal).toBeUndefined();
-    expect(deletionVerdict(before, [], { ...settings, allowDeletions: 9 }).refusal).toBeDefined();
+    expect(deletionVerdict(before, [], { ...settings, allowDeletions: 12 }).refusal).toBeUndefined();
+    expect(deletionVerdict(before, [], { ...settings, allowDeletions: 11 }).refusal).toBeDefined();
     expect(deletionVerdict(before, [], { ...settings, allowMassDeletion: true }).refusal).toBeUndefined();
   });
 
