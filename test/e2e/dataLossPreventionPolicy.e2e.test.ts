@@ -108,7 +108,7 @@ describe("DataLossPreventionPolicy on the real engine", () => {
     await project.pulumiOk(["config", "set", "baselineName", "Tenant baseline"]);
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
 
-    await project.pulumiOk(["config", "set", "--json", "blockedConnectors", '["shared_twitter","shared_ftp","shared_dropbox"]']);
+    await project.pulumiOk(["config", "set", "blockedConnectors", '["shared_twitter","shared_ftp","shared_dropbox"]']);
     const preview = await project.pulumiOk(["preview", "--expect-no-changes"]);
     expect(preview.code).toBe(0);
     await project.pulumiOk(["config", "rm", "blockedConnectors"]);
@@ -131,7 +131,7 @@ describe("DataLossPreventionPolicy on the real engine", () => {
   });
 
   test("bad input fails at preview, naming the fields, with zero API calls", async () => {
-    await project.pulumiOk(["config", "set", "--json", "blockedConnectors", '["shared dropbox"]']);
+    await project.pulumiOk(["config", "set", "blockedConnectors", '["shared dropbox"]']);
     await project.pulumiOk(["config", "set", "productionEnvironmentId", "production"]);
     await control.clearRequests();
     const preview = await project.pulumi(["preview"]);
@@ -143,7 +143,7 @@ describe("DataLossPreventionPolicy on the real engine", () => {
   });
 
   test("a connector the tenant does not have is a field error at preview: the connectors are read, nothing is written", async () => {
-    await project.pulumiOk(["config", "set", "--json", "blockedConnectors", '["shared_dropbx","shared_ftp"]']);
+    await project.pulumiOk(["config", "set", "blockedConnectors", '["shared_dropbx","shared_ftp"]']);
     await control.clearRequests();
     const preview = await project.pulumi(["preview"]);
     expect(preview.code).not.toBe(0);
