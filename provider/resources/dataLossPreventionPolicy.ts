@@ -595,6 +595,7 @@ async function createOrFindApplied(client: PowerPlatformClient, inputs: DataLoss
   }
 }
 
+/** The implementation of {@link DataLossPreventionPolicy} (loaded by the runtime by kind name). */
 export const dataLossPreventionPolicyHandler: ResourceHandler<DataLossPreventionPolicyInputs, DataLossPreventionPolicyOutputs> = {
   async check(olds, news) {
     const checked = checkInputs(news);

@@ -131,15 +131,20 @@ describe("DataLossPreventionPolicy on the real engine", () => {
   });
 
   test("bad input fails at preview, naming the fields, with zero API calls", async () => {
-    await project.pulumiOk(["config", "set", "blockedConnectors", '["shared dropbox"]']);
-    await project.pulumiOk(["config", "set", "productionEnvironmentId", "production"]);
+    await project.pulumiOk(["config", "set", "blockedConnectors", '["shared dropbox","shared_ftp","shared_ftp"]']);
+    await project.pulumiOk(["config", "set", "baselineName", ""]);
     await control.clearRequests();
-    const preview = await project.pulumi(["preview"]);
-    expect(preview.code).not.toBe(0);
-    expect(preview.output).toContain("blockedConnectors[0] must be a connector name like shared_sql");
-    expect(preview.output).toContain("environments[0] must be an environment id");
-    expect(await control.apiRequests()).toHaveLength(0);
-    await project.pulumiOk(["config", "rm", "productionEnvironmentId"]);
+    try {
+      const preview = await project.pulumi(["preview"]);
+      expect(preview.code).not.toBe(0);
+      expect(preview.output).toContain("blockedConnectors[0] must be a connector name like shared_sql");
+      expect(preview.output).toContain("blockedConnectors[2] /providers/Microsoft.PowerApps/apis/shared_ftp is already listed at blockedConnectors[1]");
+      expect(preview.output).toContain("displayName is required");
+      expect(await control.apiRequests()).toHaveLength(0);
+    } finally {
+      await project.pulumiOk(["config", "rm", "baselineName"]);
+      await project.pulumiOk(["config", "rm", "blockedConnectors"]);
+    }
   });
 
   test("a connector the tenant does not have is a field error at preview: the connectors are read, nothing is written", async () => {
@@ -153,6 +158,10 @@ describe("DataLossPreventionPolicy on the real engine", () => {
     // The environment list (to find the default environment), then its connectors.
     expect(requests.map((r) => r.path)).toEqual(expect.arrayContaining([expect.stringMatching(/\/scopes\/admin\/environments$/), expect.stringMatching(/\/apis$/)]));
     await project.pulumiOk(["config", "rm", "blockedConnectors"]);
+    // An unchanged policy reads no connectors at preview.
+    await control.clearRequests();
+    await project.pulumiOk(["preview", "--expect-no-changes"]);
+    expect(await control.apiRequests()).toHaveLength(0);
   });
 
   test("a create whose answer is lost after the service acted makes no duplicate", async () => {

@@ -128,6 +128,7 @@ export function decodeDlpPolicy(v: unknown): DlpPolicyDto {
 /** The id of a policy (its `policyDefinition.name`). */
 export const dlpPolicyIdOf = (p: DlpPolicyDto): string => p.policyDefinition.name ?? "";
 
+/** The DLP policy calls of the client (`client.dlpPolicies`). */
 export function dlpPoliciesApi(ctx: ApiContext) {
   return {
     /** GET …/v2/policies → `{value:[policy…]}` (follows nextLink). */
@@ -176,4 +177,5 @@ export function dlpPoliciesApi(ctx: ApiContext) {
   };
 }
 
+/** The type of `client.dlpPolicies`. */
 export type DlpPoliciesApi = ReturnType<typeof dlpPoliciesApi>;
