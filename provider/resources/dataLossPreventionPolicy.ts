@@ -110,16 +110,23 @@ export interface DataLossPreventionPolicyArgs {
 
 /** A connector after `check`: full id, rules sorted. */
 export interface DlpConnectorInputs {
+  /** The connector's full id (`/providers/Microsoft.PowerApps/apis/shared_sql`). */
   id: string;
+  /** What actions not listed in `actionRules` do (present when the connector has action rules). */
   defaultActionRuleBehavior?: "Allow" | "Block";
+  /** Per-action rules, sorted by action id. */
   actionRules?: DlpActionRule[];
+  /** Endpoint rules, by order. */
   endpointRules?: DlpEndpointRule[];
 }
 
 /** A URL pattern after `check`. */
 export interface DlpUrlPatternInputs {
+  /** Position of the rule, from 1. */
   order: number;
+  /** The host URL pattern. */
   hostUrlPattern: string;
+  /** `Business`, `NonBusiness`, `Blocked` or `Ignore`. */
   dataGroup: DlpUrlPatternDataGroup;
 }
 
