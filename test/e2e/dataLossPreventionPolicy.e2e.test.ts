@@ -9,7 +9,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import type { RunningEmulator } from "../emulator/server";
-import { EmulatorControl, PulumiProject, repoRoot, startTestEmulator } from "./harness";
+import { EmulatorControl, PulumiProject, repoRoot, runCommand, startTestEmulator } from "./harness";
 
 interface StoredPolicy {
   policyDefinition: {
@@ -88,6 +88,18 @@ describe("DataLossPreventionPolicy on the real engine", () => {
     expect(drift.output).toMatch(/renamed-by-hand/);
     expect(drift.output).toMatch(/blockedConnectors/);
     expect(drift.output).toMatch(/shared_dropbox/);
+    // The drift command names the policy and each property that changed.
+    const report = await runCommand("node", [path.join(repoRoot, "provider", "bin", "powerplatform-drift.js"), "--stack", "e2e", "--cwd", project.dir, "--format", "json"], {
+      cwd: project.dir,
+      env: project.env,
+    });
+    expect(report.code).toBe(2);
+    const drifted = JSON.parse(report.stdout).drifted as Array<{ name: string; properties: Array<{ path: string }> }>;
+    expect(drifted.map((d) => d.name)).toEqual(["tenant-baseline"]);
+    const paths = drifted[0]!.properties.map((p) => p.path);
+    expect(paths).toContain("displayName");
+    expect(paths.some((p) => p.startsWith("blockedConnectors"))).toBe(true);
+    expect(paths.some((p) => p.startsWith("businessConnectors"))).toBe(true);
 
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);

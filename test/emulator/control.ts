@@ -56,6 +56,12 @@ function buildObject(emu: Emulator, kind: Kind, body: Obj): { id: string; value:
     case "flowPermissions":
       if (!body.flowId || !Array.isArray(body.permissions)) throw new Error("flowPermissions need flowId and permissions[]");
       return { id: body.flowId, value: body.permissions };
+    case "dlpPolicies": {
+      // Keyed by policyDefinition.name, as the API names the policy.
+      const id = body.policyDefinition?.name ?? body.id ?? newId();
+      const { id: _id, ...policy } = body;
+      return { id, value: { ...policy, policyDefinition: { ...(policy.policyDefinition ?? {}), name: id } } };
+    }
     case "catalog":
       if (!body.uniqueName) throw new Error("catalog entries need uniqueName");
       return { id: body.uniqueName, value: { id: newId(), version: "1.0.0.0", errorDetails: null, ...body } };
