@@ -58,8 +58,14 @@ describe("DataLossPreventionPolicy on the real engine", () => {
     expect(outputs.baselinePolicyId).toBe(baseline!.policyDefinition.name);
     expect(group(baseline!, "Blocked")).toEqual([apis("shared_dropbox"), apis("shared_ftp"), apis("shared_twitter")]);
     expect(outputs.productionScope).toEqual(["e1000000-0000-4000-8000-000000000001"]);
-    const writes = (await control.apiRequests()).filter((r) => r.method !== "GET");
+    const requests = await control.apiRequests();
+    const writes = requests.filter((r) => r.method !== "GET");
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${GOV}/v2/policies`, `POST ${GOV}/v2/policies`]);
+    // Per policy one GET of the list (no unmanaged namesake); once per run the tenant's connectors (environments, then apis).
+    const reads = requests.filter((r) => r.method === "GET").map((r) => r.path.replace(/environments\/[^/]+\/apis$/, "environments/{default}/apis"));
+    expect(reads.sort()).toEqual(
+      [`${GOV}/v2/policies`, `${GOV}/v2/policies`, "/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments", "/providers/Microsoft.ProcessSimple/environments/{default}/apis"].sort(),
+    );
   });
 
   test("refresh --expect-no-changes passes right after up, with one GET per policy", async () => {
