@@ -132,9 +132,11 @@ describe("DataLossPreventionPolicy on the real engine", () => {
     await project.pulumiOk(["config", "rm", "blockedConnectors"]);
   });
 
-  test("an update survives injected 429s and 503s, with one successful PATCH", async () => {
+  test("an update survives injected 429s, 503s and a reset, with one successful PATCH", async () => {
     await control.request("POST", "faults", { method: "PATCH", path: `${GOV}/v2/policies/`, status: 503, times: 2, retryAfter: 1 });
     await control.request("POST", "faults", { method: "GET", path: `${GOV}/v2/policies/`, status: 429, times: 1, retryAfter: 1 });
+    // A connection reset before the answer (the request never reached the service).
+    await control.request("POST", "faults", { method: "GET", path: `${GOV}/v2/policies/`, drop: true, times: 1 });
     await project.pulumiOk(["config", "set", "baselineName", "Tenant baseline (faults)"]);
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
