@@ -182,7 +182,12 @@ export const defaultUrlPatterns: DlpUrlPatternInputs[] = [{ order: 1, hostUrlPat
 
 /** An environment id: a GUID, or `Default-<tenant GUID>` for the default environment. */
 const environmentIdPattern = /^(Default-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const normalizeEnvironmentId = (id: string): string => id.replace(/^default-/i, "Default-").replace(/[0-9A-F]/g, (ch) => ch.toLowerCase());
+/** `Default-<guid>` keeps its prefix as the service writes it; the GUID is lower case. */
+const normalizeEnvironmentId = (id: string): string => {
+  const isDefault = /^default-/i.test(id);
+  const guid = (isDefault ? id.slice("default-".length) : id).toLowerCase();
+  return isDefault ? `Default-${guid}` : guid;
+};
 const connectorNamePattern = /^[A-Za-z0-9_.-]+$/;
 
 function positiveInteger(c: InputChecker, value: unknown, property: string): number | undefined {

@@ -70,6 +70,11 @@ describe("DataLossPreventionPolicy check", () => {
     expect(failures).toEqual(expect.arrayContaining([expect.objectContaining({ property, reason: expect.stringContaining(reason) })]));
   });
 
+  test("the default environment keeps its Default- prefix", async () => {
+    const { inputs } = await check({ ...valid(), environments: ["default-AAAAAAAA-1111-2222-3333-444444444444", ENV] });
+    expect(inputs!.environments).toEqual(["11111111-aaaa-bbbb-cccc-000000000001", "Default-aaaaaaaa-1111-2222-3333-444444444444"].sort());
+  });
+
   test("values not known at preview pass through", async () => {
     const { inputs, failures } = await check({ ...valid(), environments: [unknownValue], businessConnectors: unknownValue });
     expect(failures).toBeUndefined();
