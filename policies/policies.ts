@@ -22,6 +22,7 @@ import { resourcesUnderTheirOwnType } from "./rules/identity";
 import { productionEnvironmentsProtected } from "./rules/protection";
 import { tenantSettingsRestrictEnvironmentCreation } from "./rules/tenantSettings";
 import { productionEnvironmentsManaged } from "./rules/managedEnvironments";
+import { dlpAllEnvironmentsPolicyExists, dlpHighRiskConnectorsBlocked, productionEnvironmentsCoveredByDlp } from "./rules/dlp";
 import { failSafeOnUnknown } from "./unknownValues";
 
 /** Every rule, each with the unknownAtPreview setting (unknownValues.ts). */
@@ -43,4 +44,7 @@ export const policies: Policies = [
   billingPolicyNameConvention,
   tenantSettingsRestrictEnvironmentCreation,
   productionEnvironmentsManaged,
+  dlpHighRiskConnectorsBlocked,
+  dlpAllEnvironmentsPolicyExists,
+  productionEnvironmentsCoveredByDlp,
 ].map(failSafeOnUnknown);

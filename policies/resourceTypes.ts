@@ -24,6 +24,7 @@ export const resourceKinds = [
   "FlowOwners",
   "TenantSettings",
   "ManagedEnvironment",
+  "DataLossPreventionPolicy",
 ] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
@@ -42,6 +43,7 @@ export const types: { readonly [K in ResourceKind]: string } = {
   FlowOwners: typeToken("FlowOwners"),
   TenantSettings: typeToken("TenantSettings"),
   ManagedEnvironment: typeToken("ManagedEnvironment"),
+  DataLossPreventionPolicy: typeToken("DataLossPreventionPolicy"),
 };
 
 /** The kind of a type token of the provider, or undefined for anything else. */
@@ -216,3 +218,19 @@ export interface FlowOwnersProps {
 export interface TenantSettingsProps {
   settings: Record<string, unknown>;
 }
+/** A connector of a DLP policy group as declared: a short name, an id, or an object with its id. */
+export type DlpConnectorRef = string | { id: string };
+
+/** Inputs of a DataLossPreventionPolicy (as declared, before the provider's check). */
+export interface DataLossPreventionPolicyProps {
+  displayName: string;
+  defaultConnectorsClassification?: "Business" | "NonBusiness" | "Blocked";
+  environmentType: "AllEnvironments" | "ExceptEnvironments" | "OnlyEnvironments";
+  environments?: string[];
+  businessConnectors?: DlpConnectorRef[];
+  nonBusinessConnectors?: DlpConnectorRef[];
+  blockedConnectors?: DlpConnectorRef[];
+}
+
+/** The group of connectors a DLP policy does not list when it does not say (the provider's default). */
+export const defaultDlpConnectorsClassification = "NonBusiness";

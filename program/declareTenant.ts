@@ -32,6 +32,7 @@ export function declaredResources(tenant: TenantFile): string[] {
     if (spec.owners) names.push(`FlowOwners/${key}`);
   }
   if (tenant.tenantSettings) names.push(`TenantSettings/${resourceNames.tenantSettings}`);
+  for (const key of Object.keys(tenant.dlpPolicies ?? {})) names.push(`DataLossPreventionPolicy/${key}`);
   return names.sort();
 }
 
@@ -50,6 +51,7 @@ export interface DeclaredTenant {
   /** The tenant settings, when the file has the section. */
   tenantSettings?: powerplatform.TenantSettings;
   managedEnvironments: Record<string, powerplatform.ManagedEnvironment>;
+  dlpPolicies: Record<string, powerplatform.DataLossPreventionPolicy>;
 }
 
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
@@ -111,7 +113,13 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     tenantSettings = new powerplatform.TenantSettings(resourceNames.tenantSettings, { settings: settings as powerplatform.TenantSettingsTree }, lifecycle({ protect, retainOnDelete }));
   }
 
-  return { billingPolicies, environments, links, installs, flowStates, flowOwners, managedEnvironments, ...(tenantSettings ? { tenantSettings } : {}) };
+  const dlpPolicies: DeclaredTenant["dlpPolicies"] = {};
+  for (const [key, spec] of Object.entries(tenant.dlpPolicies ?? {})) {
+    const { environments: scope, protect, retainOnDelete, ...args } = spec;
+    dlpPolicies[key] = new powerplatform.DataLossPreventionPolicy(key, { ...args, environments: (scope ?? []).map(environmentId) }, lifecycle({ protect, retainOnDelete }));
+  }
+
+  return { billingPolicies, environments, links, installs, flowStates, flowOwners, managedEnvironments, dlpPolicies, ...(tenantSettings ? { tenantSettings } : {}) };
 }
 
 /** What the stack outputs: a summary of what is managed, by key. */
@@ -127,5 +135,6 @@ export function summarize(declared: DeclaredTenant) {
     flowOwners: byKey(declared.flowOwners, (f) => f.owners.apply((o) => o.length)),
     ...(declared.tenantSettings ? { tenantSettings: declared.tenantSettings.settings } : {}),
     managedEnvironments: byKey(declared.managedEnvironments, (m) => m.protectionLevel),
+    dlpPolicies: byKey(declared.dlpPolicies, (p) => pulumi.all({ id: p.policyId, environmentType: p.environmentType })),
   };
 }

@@ -76,12 +76,36 @@ export interface TenantSettingsSpec extends LifecycleSpec {
   [setting: string]: unknown;
 }
 
+/** A connector of a DLP policy group: a short name or id, or an object with rules. */
+export type DlpConnectorSpec =
+  | string
+  | {
+      id: string;
+      defaultActionRuleBehavior?: "Allow" | "Block";
+      actionRules?: Array<{ actionId: string; behavior: "Allow" | "Block" }>;
+      endpointRules?: Array<{ order: number; behavior: "Allow" | "Deny"; endpoint: string }>;
+    };
+
+export interface DlpPolicySpec extends LifecycleSpec {
+  displayName: string;
+  defaultConnectorsClassification?: "Business" | "NonBusiness" | "Blocked";
+  environmentType: "AllEnvironments" | "ExceptEnvironments" | "OnlyEnvironments";
+  /** Keys of environments of this file, or environment ids. */
+  environments?: string[];
+  businessConnectors?: DlpConnectorSpec[];
+  nonBusinessConnectors?: DlpConnectorSpec[];
+  blockedConnectors?: DlpConnectorSpec[];
+  customConnectorUrlPatterns?: Array<{ order: number; hostUrlPattern: string; dataGroup: "Business" | "NonBusiness" | "Blocked" | "Ignore" }>;
+  adoptId?: string;
+}
+
 export interface TenantFile {
   billingPolicies: Record<string, BillingPolicySpec>;
   environments: Record<string, EnvironmentSpec>;
   flows: Record<string, FlowSpec>;
   /** The tenant settings section (absent: the settings are not managed). */
   tenantSettings?: TenantSettingsSpec;
+  dlpPolicies?: Record<string, DlpPolicySpec>;
 }
 
 export interface TenantFileProblem {
@@ -230,6 +254,38 @@ function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
     problems.push({ path: "/tenantSettings", rule: "reference", message: "tenantSettings names no setting: nothing to manage (name at least one, e.g. disableTrialEnvironmentCreationByNonAdminUsers: true)" });
   }
   problems.push(...duplicateProblems(tenant));
+  problems.push(...dlpPolicyProblems(tenant));
+  return problems;
+}
+
+/** DLP policies: environment references resolve, the scope lists environments when it must, each policy is declared once. */
+function dlpPolicyProblems(tenant: TenantFile): TenantFileProblem[] {
+  const problems: TenantFileProblem[] = [];
+  const declared = new Set(Object.keys(tenant.environments));
+  const adopted = new Map<string, string>();
+  for (const [key, policy] of Object.entries(tenant.dlpPolicies ?? {})) {
+    (policy.environments ?? []).forEach((ref, i) => {
+      if (!declared.has(ref) && !isEnvironmentId(ref)) {
+        problems.push({
+          path: `/dlpPolicies/${key}/environments/${i}`,
+          rule: "reference",
+          message: `"${ref}" is neither an environment declared under /environments (${[...declared].join(", ") || "none"}) nor an environment id`,
+        });
+      }
+    });
+    const listed = (policy.environments ?? []).length;
+    if (policy.environmentType === "AllEnvironments" && listed > 0) {
+      problems.push({ path: `/dlpPolicies/${key}/environments`, rule: "reference", message: "a policy for AllEnvironments lists no environments (use ExceptEnvironments or OnlyEnvironments)" });
+    }
+    if ((policy.environmentType === "ExceptEnvironments" || policy.environmentType === "OnlyEnvironments") && listed === 0) {
+      problems.push({ path: `/dlpPolicies/${key}`, rule: "reference", message: `a policy for ${policy.environmentType} must list at least one environment under environments` });
+    }
+    if (policy.adoptId !== undefined) {
+      const first = adopted.get(policy.adoptId.toLowerCase());
+      if (first) problems.push({ path: `/dlpPolicies/${key}/adoptId`, rule: "duplicate", message: `DLP policy ${policy.adoptId} is already managed by ${first}: declare each object once (two entries would undo each other on every run)` });
+      else adopted.set(policy.adoptId.toLowerCase(), `/dlpPolicies/${key}`);
+    }
+  }
   return problems;
 }
 
@@ -313,7 +369,7 @@ export function parseTenantFile(text: string, file: string): TenantFile {
   // that one run reports both kinds (a malformed entry is left to its schema problem).
   const tenant: TenantFile =
     schemaProblems.length === 0
-      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {}, ...(data.tenantSettings ? { tenantSettings: data.tenantSettings } : {}) }
+      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {}, dlpPolicies: data.dlpPolicies ?? {}, ...(data.tenantSettings ? { tenantSettings: data.tenantSettings } : {}) }
       : wellFormedPart(withoutInvalidValues(data, schemaProblems));
   const problems = [...schemaProblems, ...referenceProblems(tenant).map((p) => ({ ...p, ...position(p.path) }))].filter(
     (p, i, all) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i,
@@ -372,7 +428,11 @@ function wellFormedPart(data: unknown): TenantFile {
     const owners = Array.isArray(f.owners) ? f.owners.filter((o): o is Loose => isObject(o) && typeof o.principalId === "string") : f.owners === undefined ? undefined : [];
     flows[key] = { ...f, environment: stringOrUndefined(f.environment)!, flowId: stringOrUndefined(f.flowId)!, owners } as FlowSpec;
   }
-  return { billingPolicies, environments, flows, ...(isObject(root.tenantSettings) ? { tenantSettings: root.tenantSettings as TenantSettingsSpec } : {}) };
+  const dlpPolicies: Record<string, DlpPolicySpec> = {};
+  for (const [key, p] of entries(root.dlpPolicies)) {
+    dlpPolicies[key] = { ...p, environmentType: stringOrUndefined(p.environmentType), environments: strings(p.environments), adoptId: stringOrUndefined(p.adoptId) } as DlpPolicySpec;
+  }
+  return { billingPolicies, environments, flows, dlpPolicies, ...(isObject(root.tenantSettings) ? { tenantSettings: root.tenantSettings as TenantSettingsSpec } : {}) };
 }
 
 export function loadTenantFile(file: string, baseDir: string): TenantFile {

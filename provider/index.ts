@@ -27,3 +27,24 @@ export type { TenantSettingGroup, TenantSettingType } from "./resources/tenantSe
 export { ManagedEnvironment, limitSharingModes, solutionCheckerModes, managedProtectionLevels } from "./resources/managedEnvironment";
 export type { ManagedEnvironmentArgs, LimitSharingMode, SolutionCheckerMode } from "./resources/managedEnvironment";
 export { solutionCheckerRules } from "./resources/solutionCheckerRules";
+export {
+  DataLossPreventionPolicy,
+  dlpEnvironmentTypes,
+  dlpConnectorGroups,
+  dlpUrlPatternDataGroups,
+  dlpActionBehaviors,
+  dlpEndpointBehaviors,
+  connectorIdOf,
+} from "./resources/dataLossPreventionPolicy";
+export type {
+  DataLossPreventionPolicyArgs,
+  DlpConnectorArgs,
+  DlpUrlPatternArgs,
+  DlpActionRule,
+  DlpEndpointRule,
+  DlpEnvironmentType,
+  DlpConnectorGroup,
+  DlpUrlPatternDataGroup,
+  DlpConnectorInputs,
+  DlpUrlPatternInputs,
+} from "./resources/dataLossPreventionPolicy";

@@ -18,6 +18,7 @@ import { billingPoliciesApi } from "./api/billingPolicies";
 import { connectionsApi } from "./api/connections";
 import { connectorsApi } from "./api/connectors";
 import { dataverseApi } from "./api/dataverse";
+import { dlpPoliciesApi } from "./api/dlpPolicies";
 import { environmentsApi } from "./api/environments";
 import { managedEnvironmentsApi } from "./api/managedEnvironments";
 import { flowRunsApi } from "./api/flowRuns";
@@ -57,6 +58,8 @@ export interface PowerPlatformClient {
   readonly flowRuns: ReturnType<typeof flowRunsApi>;
   readonly connectors: ReturnType<typeof connectorsApi>;
   readonly connections: ReturnType<typeof connectionsApi>;
+  /** Data loss prevention policies (BAP governance paths). */
+  readonly dlpPolicies: ReturnType<typeof dlpPoliciesApi>;
   /** The Dataverse Web API of an environment (at its instance URL). */
   readonly dataverse: ReturnType<typeof dataverseApi>;
   /** The tenant-wide settings object (BAP listTenantSettings / updateTenantSettings). */
@@ -91,6 +94,7 @@ export function createClient(options: CreateClientOptions = {}): PowerPlatformCl
     connections: connectionsApi(ctx),
     dataverse: dataverseApi(ctx),
     tenantSettings: tenantSettingsApi(ctx),
+    dlpPolicies: dlpPoliciesApi(ctx),
     close: () => http.close(),
   };
 }
@@ -117,5 +121,6 @@ export { createAxiosTransport, type Transport, type TransportRequest, type Trans
 export { systemClock, type Clock } from "./clock";
 export type { CallOptions, WaitOptions } from "./api/common";
 export { environmentIdOf } from "./api/environments";
+export * from "./api/dlpPolicies";
 export * from "./api/types";
 export type { TenantSettingsObject, TenantSettingsValue } from "./api/tenantSettings";

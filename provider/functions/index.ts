@@ -8,3 +8,4 @@ export * from "./connections";
 export type { FunctionOptions } from "./common";
 export * from "./tenantSettings";
 export * from "./managedEnvironments";
+export * from "./dlpPolicies";

@@ -17,6 +17,8 @@
  * - ManagedEnvironment: its id is the environment's: imported when the environment exists
  *   (its pending inputs carry the configuration the environment had before, so `destroy`
  *   still puts that back rather than what the interrupted run applied).
+ * - DataLossPreventionPolicy: the one policy with the pending display name made during the
+ *   window and not in the state is imported (its creator is named by display name only).
  * - any other kind: cleared (its next create checks the tenant itself).
  *
  * The decisions are applied to the checkpoint itself (`applyDecisions`: an imported
@@ -162,6 +164,10 @@ export async function planRecovery(pending: PendingCreate[], resources: StateRes
       );
       continue;
     }
+    if (kind === "DataLossPreventionPolicy" && typeof i.displayName === "string") {
+      decisions.push(await dlpPolicyDecision(ctx, p.urn, i.displayName, inState, taken));
+      continue;
+    }
     if (kind === "BillingPolicyEnvironment" && i.billingPolicyId && i.environmentId) {
       const policy = await ctx.client.billingPolicies.getForEnvironment(String(i.environmentId)).catch((error: unknown) => {
         if (isNotFound(error)) return undefined;
@@ -183,6 +189,41 @@ export async function planRecovery(pending: PendingCreate[], resources: StateRes
     decisions.push({ action: "clear", urn: p.urn, reason: `${kind}: its next create checks the tenant itself` });
   }
   return decisions;
+}
+
+/**
+ * A DLP policy names its creator by display name only, so none can be proven this
+ * principal's: the one policy with the pending display name, created within the window and
+ * in no resource of the stack, is imported (the create refuses a namesake nobody manages, so
+ * it can only be the interrupted run's); none: cleared; several: refused.
+ */
+async function dlpPolicyDecision(ctx: PlanContext, urn: string, displayName: string, inState: Set<string>, taken: Set<string>): Promise<Decision> {
+  const kind = "DataLossPreventionPolicy";
+  const skew = ctx.client.config.safety.clockSkewMs;
+  const recent = (await ctx.client.dlpPolicies.list()).filter((policy) => {
+    const id = (policy.policyDefinition.name ?? "").toLowerCase();
+    const created = Date.parse(policy.policyDefinition.createdTime ?? "");
+    return (
+      policy.policyDefinition.displayName === displayName &&
+      !inState.has(`${kind}:${id}`) &&
+      !taken.has(`${kind}:${id}`) &&
+      Number.isFinite(created) &&
+      created >= ctx.now - ctx.withinMs - skew &&
+      created <= ctx.now + skew
+    );
+  });
+  const described = recent.map((policy) => `${policy.policyDefinition.name} (created ${policy.policyDefinition.createdTime})`).join("; ");
+  if (recent.length === 1) {
+    const id = recent[0].policyDefinition.name!;
+    taken.add(`${kind}:${id.toLowerCase()}`);
+    return { action: "import", urn, id, reason: `the one DLP policy named "${displayName}" made during the window and in no resource of the stack: ${described}` };
+  }
+  if (recent.length === 0) return { action: "clear", urn, reason: `no DLP policy named "${displayName}" was made during the window: the create never happened` };
+  return {
+    action: "refuse",
+    urn,
+    reason: `${recent.length} DLP policies named "${displayName}" were made during the window and none is in the stack: ${described}; import the right one with \`pulumi refresh --import-pending-creates ${urn} <id>\` and delete the others`,
+  };
 }
 
 /**

@@ -17,7 +17,8 @@ export type ClaimedAspect =
   | "on/off state of flow"
   | "co-owners of flow"
   | "tenant settings"
-  | "managed-environment configuration of environment";
+  | "managed-environment configuration of environment"
+  | "DLP policy";
 
 const holders = new Map<string, string>();
 

@@ -6,6 +6,7 @@
  */
 import { ConflictError, NotFoundError, OperationFailedError } from "../../provider/client/errors";
 import { environmentIdOf } from "../../provider/client/api/environments";
+import { dlpPolicyIdOf, endpointOf } from "../../provider/client/api/dlpPolicies";
 import { recordedBody, recordingIndex } from "./recordings";
 import { replay, served } from "./replay";
 
@@ -259,6 +260,30 @@ describe("recorded responses replayed through the client", () => {
     const { environment, governance } = await client.managedEnvironments.get(ENV);
     expect(governance).toEqual({ protectionLevel: "Basic" });
     expect(environment.properties.linkedEnvironmentMetadata).toBeUndefined();
+  });
+
+  // ---------- DLP policies ----------
+  // Source: microsoft/terraform-provider-power-platform internal/services/dlp_policy (see sources.json "dlp.*").
+  test("dlp.get and dlp.getWithRules → dlpPolicies.get, with no api-version on the governance path", async () => {
+    const { client, transport } = play(["dlp.get", "dlp.getWithRules"]);
+    const a1 = await client.dlpPolicies.get("00000000-0000-0000-0000-000000000001");
+    expect(a1.policyDefinition).toMatchObject({ displayName: "a1", environmentType: "AllEnvironments" });
+    const a2 = await client.dlpPolicies.get("00000000-0000-0000-0000-000000000002");
+    expect(endpointOf(a2.connectorConfigurationsDefinition!.endpointConfigurations![0]!.endpointRules[0]!)).toBe("*");
+    expect(transport.requests.every((r) => !new URL(r.url).searchParams.has("api-version"))).toBe(true);
+  });
+
+  test("dlp.create (201) → dlpPolicies.create; dlp.delete (200, empty body, v1 path) → dlpPolicies.delete", async () => {
+    const { client, transport } = play(["dlp.create", "dlp.delete"]);
+    const created = await client.dlpPolicies.create({
+      policyDefinition: { displayName: "Block All Policy", defaultConnectorsClassification: "Blocked", connectorGroups: [], environmentType: "AllEnvironments", environments: [] },
+    });
+    expect(dlpPolicyIdOf(created)).toBe("00000000-0000-0000-0000-000000000000");
+    await expect(client.dlpPolicies.delete(dlpPolicyIdOf(created))).resolves.toBe(true);
+    expect(transport.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+      "POST /providers/PowerPlatform.Governance/v2/policies",
+      "DELETE /providers/PowerPlatform.Governance/v1/policies/00000000-0000-0000-0000-000000000000",
+    ]);
   });
 
   afterAll(() => {

@@ -82,6 +82,7 @@ const ALLOWED: Record<string, Allowance[]> = {
   currencies: [],
   flow: [],
   permissions: [],
+  dlpPolicy: [],
   tenantSettings: [],
 };
 
@@ -471,5 +472,89 @@ describe("emulator vs recorded managed environments", () => {
     await until(() => kit.api("GET", first.headers.get("location")!), (x) => x.status === 404 || ["Succeeded", "Failed"].includes(x.json?.state?.id), 10_000);
     const env = await kit.api("GET", `${BAP}/scopes/admin/environments/${id}?${BAPV}`);
     expect(env.json.properties.governanceConfiguration).toEqual({ protectionLevel: "Basic" });
+  });
+});
+
+// ---------- DLP policies ----------
+// Recordings dlp.get, dlp.getWithRules, dlp.create, dlp.delete (microsoft/terraform-provider-power-platform dlp_policy tests).
+describe("emulator vs recorded DLP policies", () => {
+  const GOV = "/providers/PowerPlatform.Governance";
+  const dlpSamples = () => [recordedBody("dlp.get"), recordedBody("dlp.getWithRules"), recordedBody("dlp.create")];
+  let created: Res;
+  let plain: Res;
+
+  beforeAll(async () => {
+    const env = (await environments()).find((e) => !e.properties.isDefault);
+    const ref = { id: `${BAP}/scopes/admin/environments/${env.name}`, name: env.name, type: "Microsoft.BusinessAppPlatform/scopes/environments" };
+    const connector = (name: string) => ({ id: `/providers/Microsoft.PowerApps/apis/${name}`, name, type: "Microsoft.PowerApps/apis" });
+    // As Microsoft's Terraform provider sends it (api_dlp_policy.go): no api-version, connectors named by the id's last segment.
+    created = await kit.api("POST", `${GOV}/v2/policies`, {
+      policyDefinition: {
+        displayName: "conformance-dlp",
+        defaultConnectorsClassification: "General",
+        environmentType: "ExceptEnvironments",
+        environments: [ref],
+        connectorGroups: [
+          { classification: "Confidential", connectors: [connector("shared_azureblob"), connector("shared_office365users")] },
+          { classification: "General", connectors: [connector("shared_sql")] },
+          { classification: "Blocked", connectors: [] },
+        ],
+      },
+      connectorConfigurationsDefinition: {
+        connectorActionConfigurations: [{ connectorId: "/providers/Microsoft.PowerApps/apis/shared_azureblob", defaultConnectorActionRuleBehavior: "Block", actionRules: [{ actionId: "CreateFile_V2", behavior: "Allow" }] }],
+        endpointConfigurations: [{ connectorId: "/providers/Microsoft.PowerApps/apis/shared_azureblob", endpointRules: [{ order: 1, behavior: "Deny", endpoint: "*" }] }],
+      },
+      customConnectorUrlPatternsDefinition: { rules: [{ order: 1, customConnectorRuleClassification: "Confidential", pattern: "http://aaa.com" }, { order: 2, customConnectorRuleClassification: "Ignore", pattern: "*" }] },
+    });
+    plain = await kit.api("POST", `${GOV}/v2/policies`, {
+      policyDefinition: { displayName: "Block All Policy", defaultConnectorsClassification: "Blocked", environmentType: "AllEnvironments", environments: [], connectorGroups: [] },
+    });
+  });
+
+  test("POST …/v2/policies (no api-version): 201 and the body of the recorded policies", () => {
+    expect(created.status).toBe(recording("dlp.create").response.status);
+    expectLike(created, dlpSamples(), ALLOWED.dlpPolicy);
+    expect(created.json.policyDefinition.name).toMatch(GUID);
+    // Recorded (dlp.getWithRules): connectors come back with their display name, endpoint rules spelled `endPoint`.
+    expect(created.json.policyDefinition.connectorGroups.map((g: any) => g.classification)).toEqual(["Confidential", "General", "Blocked"]);
+    expect(created.json.policyDefinition.connectorGroups[0].connectors.map((c: any) => c.name).sort()).toEqual(["Azure Blob Storage", "Office 365 Users"]);
+    expect(created.json.connectorConfigurationsDefinition.endpointConfigurations[0].endpointRules[0]).toEqual({ order: 1, behavior: "Deny", endPoint: "*" });
+  });
+
+  test("a policy without rules: no connectorConfigurationsDefinition, the `*` → Ignore URL pattern (as dlp.get and dlp.create)", () => {
+    expect(plain.status).toBe(201);
+    expectLike(plain, dlpSamples(), ALLOWED.dlpPolicy);
+    expect(plain.json).not.toHaveProperty("connectorConfigurationsDefinition");
+    expect(plain.json.customConnectorUrlPatternsDefinition).toEqual(recordedBody("dlp.get").customConnectorUrlPatternsDefinition);
+  });
+
+  test("GET …/v2/policies/{name}: 200 and the body of dlp.get / dlp.getWithRules", async () => {
+    const r = await kit.api("GET", `${GOV}/v2/policies/${created.json.policyDefinition.name}`);
+    expect(r.status).toBe(recording("dlp.getWithRules").response.status);
+    expectLike(r, dlpSamples(), ALLOWED.dlpPolicy);
+  });
+
+  test("GET …/v2/policies: 200 and every item like the recorded policies (the list's own shape is a guess)", async () => {
+    const r = await kit.api("GET", `${GOV}/v2/policies`);
+    expect(r.status).toBe(200);
+    for (const item of r.json.value) expect(describeDifferences(differences(shapeOf(...dlpSamples()), item, ALLOWED.dlpPolicy))).toEqual([]);
+  });
+
+  test("PATCH …/v2/policies/{name}: 200 and the policy (the responder of resource_dlp_policy_test.go)", async () => {
+    const before = (await kit.api("GET", `${GOV}/v2/policies/${plain.json.policyDefinition.name}`)).json;
+    const r = await kit.api("PATCH", `${GOV}/v2/policies/${plain.json.policyDefinition.name}`, { ...before, policyDefinition: { ...before.policyDefinition, displayName: "Block All Policy_1" } });
+    expect(r.status).toBe(200);
+    expectLike(r, dlpSamples(), ALLOWED.dlpPolicy);
+    expect(r.json.policyDefinition).toMatchObject({ name: plain.json.policyDefinition.name, displayName: "Block All Policy_1", createdTime: before.policyDefinition.createdTime });
+    expect(r.json.policyDefinition.etag).not.toBe(before.policyDefinition.etag);
+  });
+
+  test("DELETE …/v1/policies/{name}: 200 and no body (dlp.delete); the v2 path too", async () => {
+    const r = await kit.api("DELETE", `${GOV}/v1/policies/${plain.json.policyDefinition.name}`);
+    expect(r.status).toBe(recording("dlp.delete").response.status);
+    expectEmpty(r);
+    const v2 = await kit.api("DELETE", `${GOV}/v2/policies/${created.json.policyDefinition.name}`);
+    expect(v2.status).toBe(200);
+    expect((await kit.api("GET", `${GOV}/v2/policies/${created.json.policyDefinition.name}`)).status).toBe(404);
   });
 });

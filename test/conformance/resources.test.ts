@@ -19,6 +19,7 @@ import { environmentHandler } from "../../provider/resources/environment";
 import { flowHandler } from "../../provider/resources/flow";
 import { flowOwnersHandler } from "../../provider/resources/flowOwners";
 import { flowStateHandler } from "../../provider/resources/flowState";
+import { dataLossPreventionPolicyHandler } from "../../provider/resources/dataLossPreventionPolicy";
 import { managedEnvironmentHandler } from "../../provider/resources/managedEnvironment";
 import { flattenSettings, tenantSettingsHandler } from "../../provider/resources/tenantSettings";
 import { recordedBody } from "./recordings";
@@ -293,5 +294,43 @@ describe("ManagedEnvironment: the recorded managed environment read and diffed",
     use([bapGet("managedEnvironments.getNoDataverse")]);
     const { againstDeclared } = await refreshThenDiff(managedEnvironmentHandler, ENV, { ...declared, protectionLevel: "Standard" }, declared);
     expect(againstDeclared).toMatchObject({ changes: true, replaces: [] });
+  });
+});
+
+// ---------- DataLossPreventionPolicy ----------
+// Recordings: dlp.get, dlp.getWithRules, dlp.create (microsoft/terraform-provider-power-platform dlp_policy tests).
+describe("DataLossPreventionPolicy: recorded policies read and diffed", () => {
+  const declarations: Record<string, Record<string, unknown>> = {
+    "dlp.get": { displayName: "a1", defaultConnectorsClassification: "NonBusiness", environmentType: "AllEnvironments" },
+    "dlp.create": { displayName: "Block All Policy", defaultConnectorsClassification: "Blocked", environmentType: "AllEnvironments", customConnectorUrlPatterns: [{ order: 1, hostUrlPattern: "*", dataGroup: "Ignore" }] },
+    "dlp.getWithRules": {
+      displayName: "a2",
+      environmentType: "ExceptEnvironments",
+      environments: ["be0eb809-e58a-ec1b-8fce-ea40b0e53442"],
+      // Another order than the service's: order never makes a change.
+      businessConnectors: [
+        {
+          id: "shared_azureblob",
+          defaultActionRuleBehavior: "Block",
+          actionRules: ["UpdateFile_V2", "CreateFile_V2", "CreateShareLinkByPath_V2", "DeleteFile_V2", "ExtractFolder_V3", "GetFileMetadata_V2", "GetFileMetadataByPath_V2", "GetAccessPolicies_V2", "GetFileContent_V2", "GetFileContentByPath_V2", "ListFolder_V4", "ListRootFolder_V4", "SetBlobTierByPath_V2"].map((actionId) => ({ actionId, behavior: "Allow" })),
+          endpointRules: [{ order: 1, behavior: "Deny", endpoint: "*" }],
+        },
+        "shared_office365users",
+      ],
+      nonBusinessConnectors: ["shared_sql", "/providers/Microsoft.PowerApps/apis/shared_bttn", "shared_powerappsforappmakers", "shared_microsoftspatialservices"],
+      customConnectorUrlPatterns: [
+        { order: 2, hostUrlPattern: "*", dataGroup: "Ignore" },
+        { order: 1, hostUrlPattern: "http://aaa.com", dataGroup: "Business" },
+      ],
+    },
+  };
+  test.each(Object.keys(declarations))("%s: no replace, no update", async (id) => {
+    const policy = recordedBody(id);
+    const name = policy.policyDefinition.name as string;
+    use([served(id, { url: `https://api.bap.microsoft.com/providers/PowerPlatform.Governance/v2/policies/${name}` })].map((s) => ({ ...s, method: "GET", response: { ...s.response, status: 200 } })));
+    const { againstRead, againstDeclared, read } = await refreshThenDiff(dataLossPreventionPolicyHandler, name, {}, declarations[id]!);
+    expect(againstRead).toMatchObject(NO_CHANGE);
+    expect(againstDeclared).toMatchObject(NO_CHANGE);
+    expect(read.props.policyId).toBe(name);
   });
 });

@@ -6,7 +6,7 @@ import { buildEnvironment, buildFlow, buildPermission, buildPolicy, deepMerge, D
 import { SEED } from "./seed";
 import { tenantSettingsOf } from "./surfaces/tenantSettings";
 
-const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "tenant", "tenantSettings"] as const;
+const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "tenant", "tenantSettings", "dlpPolicies"] as const;
 type Kind = (typeof KINDS)[number];
 
 const bad = (message: string, status = 400): Reply => ({ status, body: { error: { code: "InvalidControlRequest", message } } });
@@ -57,6 +57,12 @@ function buildObject(emu: Emulator, kind: Kind, body: Obj): { id: string; value:
     case "flowPermissions":
       if (!body.flowId || !Array.isArray(body.permissions)) throw new Error("flowPermissions need flowId and permissions[]");
       return { id: body.flowId, value: body.permissions };
+    case "dlpPolicies": {
+      // Keyed by policyDefinition.name, as the API names the policy.
+      const id = body.policyDefinition?.name ?? body.id ?? newId();
+      const { id: _id, ...policy } = body;
+      return { id, value: { ...policy, policyDefinition: { ...(policy.policyDefinition ?? {}), name: id } } };
+    }
     case "catalog":
       if (!body.uniqueName) throw new Error("catalog entries need uniqueName");
       return { id: body.uniqueName, value: { id: newId(), version: "1.0.0.0", errorDetails: null, ...body } };

@@ -17,6 +17,7 @@ import { flowRoutes } from "./surfaces/flow";
 import { dataverseRoutes } from "./surfaces/dataverse";
 import { managedEnvironmentRoutes } from "./surfaces/managedEnvironments";
 import { tenantSettingsRoutes } from "./surfaces/tenantSettings";
+import { dlpPolicyRoutes } from "./surfaces/dlpPolicies";
 import { handlePipelineOidc } from "./surfaces/pipelineOidc";
 import { SEED } from "./seed";
 import { startConnectProxy, RunningConnectProxy } from "./proxy";
@@ -52,7 +53,7 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes, ...tenantSettingsRoutes, ...managedEnvironmentRoutes];
+const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes, ...tenantSettingsRoutes, ...managedEnvironmentRoutes, ...dlpPolicyRoutes];
 const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data)(\/|$)/i;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -186,6 +187,7 @@ export class Emulator {
 function surfaceOfPath(path: string): "powerplatform" | "bap" | "flow" | "dataverse" {
   if (/^\/api\/data\//i.test(path)) return "dataverse";
   if (/^\/providers\/Microsoft\.BusinessAppPlatform/i.test(path)) return "bap";
+  if (/^\/providers\/PowerPlatform\.Governance/i.test(path)) return "bap";
   if (/^\/providers\//i.test(path)) return "flow";
   return "powerplatform";
 }

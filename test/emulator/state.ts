@@ -27,6 +27,7 @@ export interface TenantState {
   connections: Record<string, Obj>;
   /** The tenant-wide settings object (surfaces/tenantSettings.ts); absent in states saved before it existed. */
   tenantSettings?: Obj;
+  dlpPolicies: Record<string, Obj>; // BAP governance shape {policyDefinition, …}, keyed by policyDefinition.name
 }
 
 export interface Settings {
@@ -394,6 +395,7 @@ export function emptyState(): TenantState {
     connectors: Object.fromEntries(CONNECTORS.map((c) => [c.name, c])),
     connections: {},
     tenantSettings: recordedTenantSettings(),
+    dlpPolicies: {},
   };
 }
 
@@ -403,6 +405,16 @@ const CONNECTORS: Obj[] = [
   ["shared_sharepointonline", "SharePoint", "Standard"],
   ["shared_teams", "Microsoft Teams", "Standard"],
   ["shared_approvals", "Approvals", "Standard"],
+  // Connectors the recorded DLP policies name (test/conformance/recorded/dlp-policies), with their recorded display names.
+  ["shared_office365users", "Office 365 Users", "Standard"],
+  ["shared_azureblob", "Azure Blob Storage", "Premium"],
+  ["shared_powerappsforappmakers", "Power Apps for Makers", "Standard"],
+  ["shared_microsoftspatialservices", "Spatial Services", "Standard"],
+  ["shared_sql", "SQL Server", "Premium"],
+  ["shared_bttn", "bttn", "Standard"],
+  ["shared_dropbox", "Dropbox", "Standard"],
+  ["shared_twitter", "X", "Standard"],
+  ["shared_ftp", "FTP", "Standard"],
 ].map(([name, displayName, tier]) => ({
   name,
   id: `/providers/Microsoft.PowerApps/apis/${name}`,
@@ -608,6 +620,7 @@ export function loadState(file: string): TenantState | undefined {
   if (!txt.trim()) return undefined;
   const s = JSON.parse(txt) as TenantState;
   if (s.version !== 1) throw new Error(`unsupported emulator state version in ${file}`);
+  s.dlpPolicies ??= {}; // saved before the emulator played DLP policies
   return s;
 }
 

@@ -52,7 +52,7 @@ export class Kit {
   /** API call with an admin token for the surface implied by the path. */
   async api(method: string, p: string, body?: unknown, who: "admin" | "maker" | "adminUser" = "admin"): Promise<Res> {
     const pathOnly = p.replace(/^https:\/\/[^/]+/, "");
-    const res = /^\/providers\/Microsoft\.BusinessAppPlatform/i.test(pathOnly) ? "bap" : /^\/providers\//i.test(pathOnly) ? "flow" : "pp";
+    const res = /^\/providers\/(Microsoft\.BusinessAppPlatform|PowerPlatform\.Governance)/i.test(pathOnly) ? "bap" : /^\/providers\//i.test(pathOnly) ? "flow" : "pp";
     return this.raw(method, p, { token: await this.token(res, who), body });
   }
 

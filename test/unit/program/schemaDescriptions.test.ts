@@ -10,6 +10,7 @@ import { environmentHandler } from "../../../provider/resources/environment";
 import { billingPolicyHandler } from "../../../provider/resources/billingPolicy";
 import { flowStateHandler } from "../../../provider/resources/flowState";
 import { flowOwnersHandler } from "../../../provider/resources/flowOwners";
+import { dataLossPreventionPolicyHandler } from "../../../provider/resources/dataLossPreventionPolicy";
 import { managedEnvironmentHandler } from "../../../provider/resources/managedEnvironment";
 import { tenantSettingsHandler } from "../../../provider/resources/tenantSettings";
 import { tenantSettingPaths } from "../../../provider/resources/tenantSettingNames";
@@ -223,6 +224,47 @@ const notInTheDiff: Record<string, RegExp> = {
   ["/definitions/tenantSettings/properties/protect"]: /updates only the Pulumi state, in place/,
   ["/definitions/tenantSettings/properties/retainOnDelete"]: /updates only the Pulumi state, in place/,
 };
+
+// DataLossPreventionPolicy: every field updates in place (one PATCH of the whole policy).
+const DLP = "/definitions/dlpPolicy/properties";
+const CONNECTOR = "/definitions/dlpConnector/oneOf/1/properties";
+const sql = { id: "shared_sql", defaultActionRuleBehavior: "Allow", actionRules: [{ actionId: "DeleteItem_V2", behavior: "Block" }], endpointRules: [{ order: 1, behavior: "Deny", endpoint: "*" }] };
+const dlpPolicy: Node = {
+  displayName: "Sales strict",
+  environmentType: "OnlyEnvironments",
+  environments: [GROUP],
+  businessConnectors: [sql],
+  customConnectorUrlPatterns: [{ order: 1, hostUrlPattern: "*", dataGroup: "Ignore" }],
+};
+const withSql = (change: Node) => ({ businessConnectors: [{ ...sql, ...change }] });
+const dlpCase = (pointer: string, change: Node, base: Node = dlpPolicy): Case => ({ pointer, says: IN_PLACE, effect: "in place", handler: dataLossPreventionPolicyHandler, base, change });
+cases.push(
+  dlpCase(`${DLP}/displayName`, { displayName: "Sales" }),
+  dlpCase(`${DLP}/defaultConnectorsClassification`, { defaultConnectorsClassification: "Blocked" }),
+  dlpCase(`${DLP}/environmentType`, { environmentType: "ExceptEnvironments" }),
+  dlpCase(`${DLP}/environments`, { environments: [OTHER] }),
+  dlpCase(`${DLP}/businessConnectors`, { businessConnectors: [] }),
+  dlpCase(`${DLP}/nonBusinessConnectors`, { nonBusinessConnectors: ["shared_teams"] }),
+  dlpCase(`${DLP}/blockedConnectors`, { blockedConnectors: ["shared_dropbox"] }),
+  dlpCase(`${DLP}/customConnectorUrlPatterns`, { customConnectorUrlPatterns: [{ order: 1, hostUrlPattern: "https://*.contoso.com", dataGroup: "Business" }, { order: 2, hostUrlPattern: "*", dataGroup: "Ignore" }] }),
+  dlpCase(`${DLP}/customConnectorUrlPatterns/items/properties/order`, { customConnectorUrlPatterns: [{ order: 2, hostUrlPattern: "*", dataGroup: "Ignore" }] }),
+  dlpCase(`${DLP}/customConnectorUrlPatterns/items/properties/hostUrlPattern`, { customConnectorUrlPatterns: [{ order: 1, hostUrlPattern: "https://*.contoso.com", dataGroup: "Ignore" }] }),
+  dlpCase(`${DLP}/customConnectorUrlPatterns/items/properties/dataGroup`, { customConnectorUrlPatterns: [{ order: 1, hostUrlPattern: "*", dataGroup: "Blocked" }] }),
+  { pointer: `${DLP}/adoptId`, says: NO_EFFECT, effect: "no change", handler: dataLossPreventionPolicyHandler, base: { ...dlpPolicy, adoptId: GROUP }, change: { adoptId: OTHER } },
+  dlpCase(`${CONNECTOR}/id`, withSql({ id: "shared_sharepointonline" })),
+  dlpCase(`${CONNECTOR}/defaultActionRuleBehavior`, withSql({ defaultActionRuleBehavior: "Block" })),
+  dlpCase(`${CONNECTOR}/actionRules`, withSql({ actionRules: [] })),
+  dlpCase(`${CONNECTOR}/actionRules/items/properties/actionId`, withSql({ actionRules: [{ actionId: "GetItems_V2", behavior: "Block" }] })),
+  dlpCase(`${CONNECTOR}/actionRules/items/properties/behavior`, withSql({ actionRules: [{ actionId: "DeleteItem_V2", behavior: "Allow" }] })),
+  dlpCase(`${CONNECTOR}/endpointRules`, withSql({ endpointRules: [] })),
+  dlpCase(`${CONNECTOR}/endpointRules/items/properties/order`, withSql({ endpointRules: [{ order: 2, behavior: "Deny", endpoint: "*" }] })),
+  dlpCase(`${CONNECTOR}/endpointRules/items/properties/behavior`, withSql({ endpointRules: [{ order: 1, behavior: "Allow", endpoint: "*" }] })),
+  dlpCase(`${CONNECTOR}/endpointRules/items/properties/endpoint`, withSql({ endpointRules: [{ order: 1, behavior: "Deny", endpoint: "contoso.com" }] })),
+);
+Object.assign(notInTheDiff, {
+  [`${DLP}/protect`]: /updates only the Pulumi state, in place/,
+  [`${DLP}/retainOnDelete`]: /updates only the Pulumi state, in place/,
+});
 
 async function checked(handler: ResourceHandler<any, any>, inputs: Node) {
   const result = await handler.check({}, inputs);
