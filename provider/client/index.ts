@@ -19,6 +19,7 @@ import { connectionsApi } from "./api/connections";
 import { connectorsApi } from "./api/connectors";
 import { dataverseApi } from "./api/dataverse";
 import { environmentsApi } from "./api/environments";
+import { environmentGroupsApi } from "./api/environmentGroups";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
 
@@ -53,6 +54,8 @@ export interface PowerPlatformClient {
   readonly flowRuns: ReturnType<typeof flowRunsApi>;
   readonly connectors: ReturnType<typeof connectorsApi>;
   readonly connections: ReturnType<typeof connectionsApi>;
+  /** Environment groups, their members and their rule sets. */
+  readonly environmentGroups: ReturnType<typeof environmentGroupsApi>;
   /** The Dataverse Web API of an environment (at its instance URL). */
   readonly dataverse: ReturnType<typeof dataverseApi>;
   /** Releases keep-alive sockets. */
@@ -82,6 +85,7 @@ export function createClient(options: CreateClientOptions = {}): PowerPlatformCl
     connectors: connectorsApi(ctx),
     connections: connectionsApi(ctx),
     dataverse: dataverseApi(ctx),
+    environmentGroups: environmentGroupsApi(ctx),
     close: () => http.close(),
   };
 }

@@ -5,7 +5,7 @@ import type { Emulator } from "./server";
 import { buildEnvironment, buildFlow, buildPermission, buildPolicy, deepMerge, DEFAULT_SETTINGS, newId, nowIso, Obj, removeEnvironment, Settings, tick } from "./state";
 import { SEED } from "./seed";
 
-const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "tenant"] as const;
+const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "environmentGroups", "environmentGroupRuleSets", "tenant"] as const;
 type Kind = (typeof KINDS)[number];
 
 const bad = (message: string, status = 400): Reply => ({ status, body: { error: { code: "InvalidControlRequest", message } } });

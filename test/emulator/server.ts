@@ -15,6 +15,7 @@ import { powerPlatformRoutes } from "./surfaces/powerplatform";
 import { bapRoutes } from "./surfaces/bap";
 import { flowRoutes } from "./surfaces/flow";
 import { dataverseRoutes } from "./surfaces/dataverse";
+import { environmentGroupRoutes } from "./surfaces/environmentGroups";
 import { handlePipelineOidc } from "./surfaces/pipelineOidc";
 import { SEED } from "./seed";
 import { startConnectProxy, RunningConnectProxy } from "./proxy";
@@ -50,8 +51,8 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes];
-const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data)(\/|$)/i;
+const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes, ...environmentGroupRoutes];
+const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data|environmentmanagement|governance)(\/|$)/i;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Emulator {

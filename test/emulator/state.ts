@@ -24,6 +24,10 @@ export interface TenantState {
   flowRuns: Record<string, Obj>;
   connectors: Record<string, Obj>;
   connections: Record<string, Obj>;
+  /** Environment groups (Power Platform API environmentmanagement), keyed by id; members carry properties.parentEnvironmentGroup. */
+  environmentGroups: Record<string, Obj>;
+  /** Environment group rule sets (governance API), keyed by rule-set id. */
+  environmentGroupRuleSets: Record<string, Obj>;
 }
 
 export interface Settings {
@@ -59,6 +63,11 @@ export interface Settings {
   refuseServicePrincipalBillingPolicyCreate: boolean;
   /** lifetime of the ID tokens the CI runners' OIDC endpoints hand out (surfaces/pipelineOidc.ts) */
   runnerIdTokenLifetimeSeconds: number;
+  /**
+   * Refuse to add an environment that is not a Managed Environment to a group (Microsoft documents
+   * that groups contain only Managed Environments; the exact refusal is a guess).
+   */
+  environmentGroupMembersMustBeManaged: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -80,6 +89,7 @@ export const DEFAULT_SETTINGS: Settings = {
   appOperationRetryAfter: false,
   refuseServicePrincipalBillingPolicyCreate: false,
   runnerIdTokenLifetimeSeconds: 300,
+  environmentGroupMembersMustBeManaged: true,
 };
 
 export const nowIso = () => new Date().toISOString();
@@ -383,6 +393,8 @@ export function emptyState(): TenantState {
     flowRuns: {},
     connectors: Object.fromEntries(CONNECTORS.map((c) => [c.name, c])),
     connections: {},
+    environmentGroups: {},
+    environmentGroupRuleSets: {},
   };
 }
 
@@ -596,6 +608,8 @@ export function loadState(file: string): TenantState | undefined {
   if (!txt.trim()) return undefined;
   const s = JSON.parse(txt) as TenantState;
   if (s.version !== 1) throw new Error(`unsupported emulator state version in ${file}`);
+  s.environmentGroups ??= {};
+  s.environmentGroupRuleSets ??= {};
   return s;
 }
 
