@@ -20,3 +20,13 @@ export type { FlowStateArgs } from "./resources/flowState";
 export { FlowOwners, flowPrincipalTypes, flowOwnerRoles } from "./resources/flowOwners";
 export type { FlowOwnersArgs, FlowOwnerArgs, FlowOwner, FlowOwnerPrincipalType, FlowOwnerRole } from "./resources/flowOwners";
 export { nearestName } from "./resources/validation";
+export { EnvironmentGroup } from "./resources/environmentGroup";
+export type { EnvironmentGroupArgs } from "./resources/environmentGroup";
+export {
+  EnvironmentGroupRuleSet,
+  environmentGroupRuleNames,
+  sharingModes,
+  solutionCheckerModes,
+  backupRetentionDays,
+} from "./resources/environmentGroupRuleSet";
+export type { EnvironmentGroupRuleSetArgs, EnvironmentGroupRulesArgs, EnvironmentGroupRules } from "./resources/environmentGroupRuleSet";

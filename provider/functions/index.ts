@@ -6,3 +6,4 @@ export * from "./flowRuns";
 export * from "./connectors";
 export * from "./connections";
 export type { FunctionOptions } from "./common";
+export * from "./environmentGroups";

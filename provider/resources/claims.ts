@@ -15,7 +15,10 @@ export type ClaimedAspect =
   | "installation of package"
   | "definition of flow"
   | "on/off state of flow"
-  | "co-owners of flow";
+  | "co-owners of flow"
+  | "environment group"
+  | "group membership of environment"
+  | "rules of environment group";
 
 const holders = new Map<string, string>();
 
