@@ -92,20 +92,28 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
   });
 
   test("bad input fails at preview, naming the fields, with zero API calls", async () => {
+    // The group's own arguments.
     await project.pulumiOk(["config", "set", "environments", JSON.stringify([PROD, "not-an-id", PROD])]);
-    await project.pulumiOk(["config", "set", "backupRetentionDays", "10"]);
-    await project.pulumiOk(["config", "set", "solutionCheckerMode", "Block"]);
     await control.clearRequests();
     const preview = await project.pulumi(["preview"]);
+    await project.pulumiOk(["config", "set", "environments", JSON.stringify([PROD])]);
     expect(preview.code).not.toBe(0);
     expect(preview.output).toContain("environments[1] must be an environment name");
     expect(preview.output).toContain("environments[2] repeats environments[0]");
-    expect(preview.output).toContain("rules.backupRetention.periodInDays must be one of 7, 14, 21, 28");
-    expect(preview.output).toContain("did you mean block?");
     expect(await control.apiRequests()).toHaveLength(0);
-    await project.pulumiOk(["config", "set", "environments", JSON.stringify([PROD])]);
+
+    // The rules.
+    await project.pulumiOk(["config", "set", "backupRetentionDays", "10"]);
+    await project.pulumiOk(["config", "set", "solutionCheckerMode", "Block"]);
+    await control.clearRequests();
+    const rules = await project.pulumi(["preview", "--refresh=false"]);
     await project.pulumiOk(["config", "rm", "backupRetentionDays"]);
     await project.pulumiOk(["config", "rm", "solutionCheckerMode"]);
+    expect(rules.code).not.toBe(0);
+    expect(rules.output).toContain("rules.backupRetention.periodInDays must be one of 7, 14, 21, 28 (got 10)");
+    expect(rules.output).toContain("rules.solutionCheckerEnforcement.solutionCheckerMode must be one of none, warn, block");
+    expect(rules.output).toContain("did you mean block?");
+    expect(await control.apiRequests()).toHaveLength(0);
   });
 
   test("an environment of a group not managed here, or not managed, is a clear error and nothing moves", async () => {
