@@ -11,6 +11,7 @@ import type { LifecycleSpec, TenantFile } from "./tenantFile";
 export const resourceNames = {
   install: (environmentKey: string, uniqueName: string) => `${environmentKey}--${uniqueName}`,
   link: (policyKey: string, environmentRef: string) => `${policyKey}--${environmentRef}`,
+  groupRules: (groupKey: string) => `${groupKey}--rules`,
 };
 
 /** Every resource the tenant file declares, as `<Kind>/<Pulumi name>`, without registering anything. */
@@ -28,6 +29,10 @@ export function declaredResources(tenant: TenantFile): string[] {
     if (spec.state) names.push(`FlowState/${key}`);
     if (spec.owners) names.push(`FlowOwners/${key}`);
   }
+  for (const [key, spec] of Object.entries(tenant.environmentGroups ?? {})) {
+    names.push(`EnvironmentGroup/${key}`);
+    if (spec.rules) names.push(`EnvironmentGroupRuleSet/${resourceNames.groupRules(key)}`);
+  }
   return names.sort();
 }
 
@@ -43,6 +48,8 @@ export interface DeclaredTenant {
   installs: powerplatform.ApplicationInstall[];
   flowStates: Record<string, powerplatform.FlowState>;
   flowOwners: Record<string, powerplatform.FlowOwners>;
+  environmentGroups: Record<string, powerplatform.EnvironmentGroup>;
+  environmentGroupRuleSets: Record<string, powerplatform.EnvironmentGroupRuleSet>;
 }
 
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
@@ -89,7 +96,25 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     if (spec.owners) flowOwners[key] = new powerplatform.FlowOwners(key, { ...target, owners: spec.owners }, options);
   }
 
-  return { billingPolicies, environments, links, installs, flowStates, flowOwners };
+  const environmentGroups: DeclaredTenant["environmentGroups"] = {};
+  const environmentGroupRuleSets: DeclaredTenant["environmentGroupRuleSets"] = {};
+  for (const [key, spec] of Object.entries(tenant.environmentGroups ?? {})) {
+    const { environments: members, rules, protect, retainOnDelete, ...args } = spec;
+    const options = lifecycle({ protect, retainOnDelete });
+    const group = new powerplatform.EnvironmentGroup(
+      key,
+      { ...args, ...(members !== undefined ? { environments: members.map(environmentId) } : {}) },
+      // Members are added once they exist (and after whatever makes them managed, declared with them).
+      { ...options, dependsOn: (members ?? []).flatMap((ref) => (environments[ref] ? [environments[ref]] : [])) },
+    );
+    environmentGroups[key] = group;
+    if (rules) {
+      // A retained group keeps its rules.
+      environmentGroupRuleSets[key] = new powerplatform.EnvironmentGroupRuleSet(resourceNames.groupRules(key), { environmentGroupId: group.environmentGroupId, rules }, { parent: group, ...options });
+    }
+  }
+
+  return { billingPolicies, environments, links, installs, flowStates, flowOwners, environmentGroups, environmentGroupRuleSets };
 }
 
 /** What the stack outputs: a summary of what is managed, by key. */

@@ -53,10 +53,23 @@ export interface FlowSpec extends LifecycleSpec {
   owners?: FlowOwnerSpec[];
 }
 
+/** The rules of an environment group, as EnvironmentGroupRuleSet declares them. */
+export type EnvironmentGroupRulesSpec = import("@powerplatform-iac/provider").EnvironmentGroupRules;
+
+export interface EnvironmentGroupSpec extends LifecycleSpec {
+  displayName: string;
+  description?: string;
+  /** Keys of environments of this file, or environment ids. */
+  environments?: string[];
+  rules?: EnvironmentGroupRulesSpec;
+  adoptId?: string;
+}
+
 export interface TenantFile {
   billingPolicies: Record<string, BillingPolicySpec>;
   environments: Record<string, EnvironmentSpec>;
   flows: Record<string, FlowSpec>;
+  environmentGroups: Record<string, EnvironmentGroupSpec>;
 }
 
 export interface TenantFileProblem {
@@ -184,7 +197,32 @@ function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
       seen.add(id);
     });
   }
+  problems.push(...environmentGroupProblems(tenant, checkRef));
   problems.push(...duplicateProblems(tenant));
+  return problems;
+}
+
+/**
+ * Environment groups: each member reference resolves, and an environment is listed by one group
+ * only (an environment belongs to one group; two entries would move it back and forth).
+ */
+function environmentGroupProblems(tenant: TenantFile, checkRef: (ref: string | undefined, at: string) => void): TenantFileProblem[] {
+  const problems: TenantFileProblem[] = [];
+  const groupOf = new Map<string, string>();
+  for (const [key, group] of Object.entries(tenant.environmentGroups)) {
+    (group.environments ?? []).forEach((ref, i) => {
+      checkRef(ref, `/environmentGroups/${key}/environments/${i}`);
+      const id = ref.toLowerCase();
+      const other = groupOf.get(id);
+      if (other !== undefined && other !== key) {
+        problems.push({
+          path: `/environmentGroups/${key}/environments/${i}`,
+          rule: "duplicate",
+          message: `environment "${ref}" is already listed by group "${other}": an environment belongs to one group only`,
+        });
+      } else groupOf.set(id, key);
+    });
+  }
   return problems;
 }
 
@@ -216,6 +254,10 @@ function duplicateProblems(tenant: TenantFile): TenantFileProblem[] {
   const policies = new Map<string, string>();
   for (const [key, policy] of Object.entries(tenant.billingPolicies)) {
     once("billing policy", policies, policy.adoptId, `/billingPolicies/${key}/adoptId`, `/billingPolicies/${key}`);
+  }
+  const groups = new Map<string, string>();
+  for (const [key, group] of Object.entries(tenant.environmentGroups)) {
+    once("environment group", groups, group.adoptId, `/environmentGroups/${key}/adoptId`, `/environmentGroups/${key}`);
   }
   return problems;
 }
@@ -262,7 +304,7 @@ export function parseTenantFile(text: string, file: string): TenantFile {
   // that one run reports both kinds (a malformed entry is left to its schema problem).
   const tenant: TenantFile =
     schemaProblems.length === 0
-      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {} }
+      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {}, environmentGroups: data.environmentGroups ?? {} }
       : wellFormedPart(withoutInvalidValues(data, schemaProblems));
   const problems = [...schemaProblems, ...referenceProblems(tenant).map((p) => ({ ...p, ...position(p.path) }))].filter(
     (p, i, all) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i,
@@ -321,7 +363,11 @@ function wellFormedPart(data: unknown): TenantFile {
     const owners = Array.isArray(f.owners) ? f.owners.filter((o): o is Loose => isObject(o) && typeof o.principalId === "string") : f.owners === undefined ? undefined : [];
     flows[key] = { ...f, environment: stringOrUndefined(f.environment)!, flowId: stringOrUndefined(f.flowId)!, owners } as FlowSpec;
   }
-  return { billingPolicies, environments, flows };
+  const environmentGroups: Record<string, EnvironmentGroupSpec> = {};
+  for (const [key, g] of entries(root.environmentGroups)) {
+    environmentGroups[key] = { ...g, environments: strings(g.environments), adoptId: stringOrUndefined(g.adoptId) } as EnvironmentGroupSpec;
+  }
+  return { billingPolicies, environments, flows, environmentGroups };
 }
 
 export function loadTenantFile(file: string, baseDir: string): TenantFile {
