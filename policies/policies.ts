@@ -20,6 +20,7 @@ import {
 import { billingPolicyNameConvention, environmentDisplayNameConvention } from "./rules/naming";
 import { resourcesUnderTheirOwnType } from "./rules/identity";
 import { productionEnvironmentsProtected } from "./rules/protection";
+import { environmentGroupsHaveRules, productionEnvironmentsInAGroup } from "./rules/environmentGroups";
 import { failSafeOnUnknown } from "./unknownValues";
 
 /** Every rule, each with the unknownAtPreview setting (unknownValues.ts). */
@@ -39,4 +40,6 @@ export const policies: Policies = [
   criticalFlowsStarted,
   environmentDisplayNameConvention,
   billingPolicyNameConvention,
+  environmentGroupsHaveRules,
+  productionEnvironmentsInAGroup,
 ].map(failSafeOnUnknown);

@@ -22,6 +22,8 @@ export const resourceKinds = [
   "Flow",
   "FlowState",
   "FlowOwners",
+  "EnvironmentGroup",
+  "EnvironmentGroupRuleSet",
 ] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
@@ -38,6 +40,8 @@ export const types: { readonly [K in ResourceKind]: string } = {
   Flow: typeToken("Flow"),
   FlowState: typeToken("FlowState"),
   FlowOwners: typeToken("FlowOwners"),
+  EnvironmentGroup: typeToken("EnvironmentGroup"),
+  EnvironmentGroupRuleSet: typeToken("EnvironmentGroupRuleSet"),
 };
 
 /** The kind of a type token of the provider, or undefined for anything else. */
@@ -207,3 +211,28 @@ export interface FlowOwnersProps {
   flowId: string;
   owners: FlowOwner[];
 }
+
+/** Inputs of an EnvironmentGroup (outputs add environmentGroupId). */
+export interface EnvironmentGroupProps {
+  displayName: string;
+  description?: string;
+  environments?: string[];
+  adoptId?: string;
+}
+
+/** Inputs of an EnvironmentGroupRuleSet: the group and its rules, by rule name. */
+export interface EnvironmentGroupRuleSetProps {
+  environmentGroupId: string;
+  rules: Record<string, unknown>;
+}
+
+/** The rules an EnvironmentGroupRuleSet can declare. */
+export const environmentGroupRuleNames = [
+  "sharingControls",
+  "usageInsights",
+  "makerWelcomeContent",
+  "solutionCheckerEnforcement",
+  "backupRetention",
+  "aiGeneratedDescriptions",
+  "aiGenerativeSettings",
+] as const;
