@@ -64,24 +64,25 @@ export const environmentGroupsHaveRules: StackValidationPolicy = {
 export interface EnvironmentsInGroupConfig {
   skus: EnvironmentSku[];
 }
-const environmentsInGroupDefaults: EnvironmentsInGroupConfig = { skus: ["Production"] };
+const environmentsInGroupDefaults: EnvironmentsInGroupConfig = { skus: [] };
 
 export const productionEnvironmentsInAGroup: StackValidationPolicy = {
   name: "production-environments-in-a-group",
-  description: "Every environment of the configured SKUs (Production by default) is a member of an environment group of the stack, so the group's rules govern it. Off unless enabled.",
-  enforcementLevel: "disabled",
+  description: "Every environment of the configured SKUs (e.g. Production) is a member of an environment group of the stack, so the group's rules govern it. Off until skus is configured.",
+  enforcementLevel: "advisory",
   severity: "medium",
   configSchema: configSchema(environmentsInGroupDefaults, {
     skus: {
       type: "array",
       items: { type: "string", enum: [...environmentSkus] },
       uniqueItems: true,
-      description: "Environment SKUs that must be in an environment group.",
+      description: "Environment SKUs that must be in an environment group (e.g. [\"Production\"]). Empty: no environment must (rule not configured).",
     },
   }),
   remediationSteps: "List the environment's environmentId in the environments of an EnvironmentGroup (it must be a Managed Environment).",
   validateStack: (args, reportViolation) => {
     const { skus } = ruleConfig(args, environmentsInGroupDefaults);
+    if (skus.length === 0) return;
     const groups = args.resources.filter((r) => isKind(r, "EnvironmentGroup"));
     for (const environment of args.resources.filter((r) => isKind(r, "Environment"))) {
       const sku = peek(() => environment.props.environmentSku as unknown);
