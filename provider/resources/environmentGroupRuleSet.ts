@@ -66,12 +66,19 @@ export interface EnvironmentGroupRuleSetArgs {
 
 /** The rules after `check`: plain values, defaults applied. */
 export interface EnvironmentGroupRules {
+  /** Sharing controls for canvas apps (`shareMaxLimit` only with `excludeSharingToSecurityGroups`). */
   sharingControls?: { shareMode: (typeof sharingModes)[number]; shareMaxLimit?: number };
+  /** Usage insights (the weekly digest). */
   usageInsights?: { insightsEnabled: boolean };
+  /** Maker welcome content (empty strings when not set). */
   makerWelcomeContent?: { makerOnboardingUrl: string; makerOnboardingMarkdown: string };
+  /** Solution checker enforcement. */
   solutionCheckerEnforcement?: { solutionCheckerMode: (typeof solutionCheckerModes)[number]; suppressValidationEmails: boolean };
+  /** Backup retention, in days. */
   backupRetention?: { periodInDays: number };
+  /** AI-generated app descriptions. */
   aiGeneratedDescriptions?: { enabled: boolean };
+  /** Generative AI settings. */
   aiGenerativeSettings?: { moveDataAcrossRegionsEnabled: boolean; bingSearchEnabled: boolean };
 }
 
