@@ -5,9 +5,10 @@
  * with zero API calls → an environment of another group or an unmanaged one refused before any
  * change → faults survived → a lost create answer makes no duplicate → adopt → destroy.
  */
+import * as path from "node:path";
 import type { RunningEmulator } from "../emulator/server";
 import { SEED } from "../emulator/seed";
-import { EmulatorControl, PulumiProject, startTestEmulator } from "./harness";
+import { EmulatorControl, PulumiProject, repoRoot, runCommand, startTestEmulator } from "./harness";
 
 const PROD = SEED.environments.production;
 const SANDBOX = SEED.environments.sandbox;
@@ -82,6 +83,17 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
     expect(drift.output).toContain("renamed-by-hand");
     expect(drift.output).toContain(SANDBOX);
     expect(drift.output).toMatch(/periodInDays[^\n]*28|28[^\n]*periodInDays/);
+
+    // The drift command names each changed property.
+    const report = await runCommand("node", [path.join(repoRoot, "provider", "bin", "powerplatform-drift.js"), "--stack", "e2e", "--cwd", project.dir, "--format", "json"], {
+      cwd: project.dir,
+      env: project.env,
+    });
+    expect(report.code).toBe(2);
+    const drifted = JSON.parse(report.stdout).drifted as Array<{ name: string; properties: Array<{ path: string }> }>;
+    const paths = Object.fromEntries(drifted.map((d) => [d.name, d.properties.map((p) => p.path)]));
+    expect(paths["personal-productivity"]).toEqual(expect.arrayContaining(["displayName", expect.stringMatching(/^environments/)]));
+    expect(paths["personal-productivity-rules"]).toEqual([expect.stringMatching(/^rules\.backupRetention\.periodInDays/)]);
 
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
     expect(await parentOf(SANDBOX)).toBe("");
