@@ -59,16 +59,29 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
     const [set] = await ruleSets();
     expect(ruleValue(set, "Lifecycle", "RetentionPeriod")).toBe("7.00:00:00");
     expect(ruleValue(set, "Sharing", "MaximumShareLimit")).toBe("1");
-    const writes = (await control.apiRequests()).filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, "{id}")}`);
-    expect(writes).toEqual([
+    const calls = (await control.apiRequests()).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, "{id}")}`);
+    // The figures of README.md "API calls per operation".
+    expect(calls).toEqual([
+      "GET /environmentmanagement/environmentGroups",
       "POST /environmentmanagement/environmentGroups",
+      "GET /providers/Microsoft.BusinessAppPlatform/scopes/admin/environments",
       "POST /environmentmanagement/environmentGroups/{id}/addEnvironment/{id}",
+      "GET /providers/Microsoft.BusinessAppPlatform/scopes/admin/environments",
+      "GET /governance/environmentGroups/{id}/ruleSets",
       "POST /governance/environmentGroups/{id}/ruleSets",
+      "GET /governance/environmentGroups/{id}/ruleSets",
     ]);
   });
 
-  test("refresh --expect-no-changes passes right after up", async () => {
+  test("refresh --expect-no-changes passes right after up: 2 GETs for the group, 1 for its rules", async () => {
+    await control.clearRequests();
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
+    const calls = (await control.apiRequests()).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, "{id}")}`).sort();
+    expect(calls).toEqual([
+      "GET /environmentmanagement/environmentGroups/{id}",
+      "GET /governance/environmentGroups/{id}/ruleSets",
+      "GET /providers/Microsoft.BusinessAppPlatform/scopes/admin/environments",
+    ]);
   });
 
   test("edits made by hand show as drift per property, and up restores the declared state", async () => {
