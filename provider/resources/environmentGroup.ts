@@ -183,7 +183,7 @@ export function environmentGroupCandidate(g: EnvironmentGroupDto): Candidate {
 }
 
 /** The groups with the declared display name. */
-async function matchingGroups(client: PowerPlatformClient, inputs: EnvironmentGroupInputs): Promise<EnvironmentGroupDto[]> {
+export async function matchingGroups(client: PowerPlatformClient, inputs: EnvironmentGroupInputs): Promise<EnvironmentGroupDto[]> {
   return (await client.environmentGroups.list()).filter((g) => g.displayName === inputs.displayName);
 }
 
