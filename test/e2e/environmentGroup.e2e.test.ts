@@ -191,15 +191,20 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
     expect(await parentOf(PROD)).toBe("");
   });
 
-  test("a lost answer to the group's create makes no second group", async () => {
+  test("lost answers to the creates of the group and of its rule set make no second one", async () => {
     await project.pulumiOk(["config", "set", "environments", "[]"]);
     await control.request("POST", "faults", { method: "POST", path: "^/environmentmanagement/environmentGroups$", dropResponse: true });
+    await control.request("POST", "faults", { method: "POST", path: "^/governance/environmentGroups/[^/]+/ruleSets$", dropResponse: true });
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
     const named = (await groups()).filter((g) => g.displayName === "e2e-group");
     expect(named).toHaveLength(1);
     expect((await project.outputs()).environmentGroupId).toBe(named[0].id);
-    expect((await control.apiRequests()).filter((r) => r.method === "POST" && /environmentGroups$/.test(r.path))).toHaveLength(1);
+    expect(await ruleSets()).toHaveLength(1);
+    expect((await project.outputs()).ruleSetId).toBe((await ruleSets())[0].id);
+    const posts = (await control.apiRequests()).filter((r) => r.method === "POST");
+    expect(posts.filter((r) => /environmentGroups$/.test(r.path))).toHaveLength(1);
+    expect(posts.filter((r) => /ruleSets$/.test(r.path))).toHaveLength(1);
     await control.request("DELETE", "faults");
     await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
   });
