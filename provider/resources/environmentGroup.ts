@@ -130,10 +130,13 @@ export function isManagedEnvironment(env: EnvironmentDto): boolean {
   return env.properties.governanceConfiguration?.protectionLevel === "Standard";
 }
 
+/** An environment id as `check` normalizes it: lower case, `Default-` kept as the service spells it. */
+const normalizedId = (name: string) => (/^default-/i.test(name) ? `Default-${name.slice(8).toLowerCase()}` : name.toLowerCase());
+
 /** The ids of the environments whose parent group is `groupId`, sorted. */
 export async function membersOf(client: PowerPlatformClient, groupId: string, environments?: EnvironmentDto[]): Promise<string[]> {
   const all = environments ?? (await client.environments.list());
-  return all.filter((e) => parentGroupOf(e) === lower(groupId)).map((e) => lower(e.name)).sort();
+  return all.filter((e) => parentGroupOf(e) === lower(groupId)).map((e) => normalizedId(e.name)).sort();
 }
 
 /**
@@ -145,8 +148,8 @@ export async function syncMembers(client: PowerPlatformClient, groupId: string, 
   const environments = await client.environments.list();
   const byId = new Map(environments.map((e) => [lower(e.name), e]));
   const current = await membersOf(client, groupId, environments);
-  const toAdd = wanted.filter((id) => !current.includes(lower(id)));
-  const toRemove = current.filter((id) => !wanted.some((w) => lower(w) === id));
+  const toAdd = wanted.filter((id) => !current.some((c) => lower(c) === lower(id)));
+  const toRemove = current.filter((id) => !wanted.some((w) => lower(w) === lower(id)));
   const problems: string[] = [];
   const otherGroups = new Map<string, string>();
   for (const id of toAdd) {
@@ -174,7 +177,7 @@ export async function syncMembers(client: PowerPlatformClient, groupId: string, 
   }
   if (problems.length > 0) throw new Error(`${resourceName} ${groupId}: ${problems.join("; ")}`);
   for (const id of toAdd) await client.environmentGroups.addEnvironment(groupId, byId.get(lower(id))!.name);
-  for (const id of toRemove) await client.environmentGroups.removeEnvironment(groupId, byId.get(id)?.name ?? id);
+  for (const id of toRemove) await client.environmentGroups.removeEnvironment(groupId, byId.get(lower(id))?.name ?? id);
 }
 
 /** What ownership checks need to know about a group. */

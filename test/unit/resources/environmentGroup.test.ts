@@ -83,6 +83,14 @@ describe("EnvironmentGroup membership", () => {
     expect(calls).toEqual([`add ${ENV_A}`, `remove ${ENV_B}`]);
   });
 
+  test("the default environment is compared as check spells it (Default-<tenant id>): nothing to do", async () => {
+    const def = "Default-8D1F7A2E-5C3B-4E1A-9F0D-2B6C4E8A1D00";
+    const { client, calls } = fakeClient([env(def, "Default", { parentEnvironmentGroup: { id: GROUP.toUpperCase() } })]);
+    const checked = await environmentGroupHandler.check({}, { displayName: "Makers", environments: [def] });
+    await syncMembers(client, GROUP, checked.inputs!.environments!);
+    expect(calls).toEqual([]);
+  });
+
   test("an environment of another group, an unmanaged one and an unknown id are reported together, before any change", async () => {
     const other = "0e000000-0000-4000-8000-0000000000bb";
     const unknownId = "e1000000-0000-4000-8000-00000000ffff";
