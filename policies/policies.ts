@@ -23,6 +23,7 @@ import { productionEnvironmentsProtected } from "./rules/protection";
 import { tenantSettingsRestrictEnvironmentCreation } from "./rules/tenantSettings";
 import { productionEnvironmentsManaged } from "./rules/managedEnvironments";
 import { dlpAllEnvironmentsPolicyExists, dlpHighRiskConnectorsBlocked, productionEnvironmentsCoveredByDlp } from "./rules/dlp";
+import { environmentGroupsHaveRules, productionEnvironmentsInAGroup } from "./rules/environmentGroups";
 import { failSafeOnUnknown } from "./unknownValues";
 
 /** Every rule, each with the unknownAtPreview setting (unknownValues.ts). */
@@ -47,4 +48,6 @@ export const policies: Policies = [
   dlpHighRiskConnectorsBlocked,
   dlpAllEnvironmentsPolicyExists,
   productionEnvironmentsCoveredByDlp,
+  environmentGroupsHaveRules,
+  productionEnvironmentsInAGroup,
 ].map(failSafeOnUnknown);

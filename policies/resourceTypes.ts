@@ -25,6 +25,8 @@ export const resourceKinds = [
   "TenantSettings",
   "ManagedEnvironment",
   "DataLossPreventionPolicy",
+  "EnvironmentGroup",
+  "EnvironmentGroupRuleSet",
 ] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
 
@@ -44,6 +46,8 @@ export const types: { readonly [K in ResourceKind]: string } = {
   TenantSettings: typeToken("TenantSettings"),
   ManagedEnvironment: typeToken("ManagedEnvironment"),
   DataLossPreventionPolicy: typeToken("DataLossPreventionPolicy"),
+  EnvironmentGroup: typeToken("EnvironmentGroup"),
+  EnvironmentGroupRuleSet: typeToken("EnvironmentGroupRuleSet"),
 };
 
 /** The kind of a type token of the provider, or undefined for anything else. */
@@ -234,3 +238,27 @@ export interface DataLossPreventionPolicyProps {
 
 /** The group of connectors a DLP policy does not list when it does not say (the provider's default). */
 export const defaultDlpConnectorsClassification = "NonBusiness";
+/** Inputs of an EnvironmentGroup (outputs add environmentGroupId). */
+export interface EnvironmentGroupProps {
+  displayName: string;
+  description?: string;
+  environments?: string[];
+  adoptId?: string;
+}
+
+/** Inputs of an EnvironmentGroupRuleSet: the group and its rules, by rule name. */
+export interface EnvironmentGroupRuleSetProps {
+  environmentGroupId: string;
+  rules: Record<string, unknown>;
+}
+
+/** The rules an EnvironmentGroupRuleSet can declare. */
+export const environmentGroupRuleNames = [
+  "sharingControls",
+  "usageInsights",
+  "makerWelcomeContent",
+  "solutionCheckerEnforcement",
+  "backupRetention",
+  "aiGeneratedDescriptions",
+  "aiGenerativeSettings",
+] as const;

@@ -13,6 +13,7 @@ export const resourceNames = {
   link: (policyKey: string, environmentRef: string) => `${policyKey}--${environmentRef}`,
   /** The one TenantSettings of a tenant file. */
   tenantSettings: "tenant-settings",
+  groupRules: (groupKey: string) => `${groupKey}--rules`,
 };
 
 /** Every resource the tenant file declares, as `<Kind>/<Pulumi name>`, without registering anything. */
@@ -33,6 +34,10 @@ export function declaredResources(tenant: TenantFile): string[] {
   }
   if (tenant.tenantSettings) names.push(`TenantSettings/${resourceNames.tenantSettings}`);
   for (const key of Object.keys(tenant.dlpPolicies ?? {})) names.push(`DataLossPreventionPolicy/${key}`);
+  for (const [key, spec] of Object.entries(tenant.environmentGroups ?? {})) {
+    names.push(`EnvironmentGroup/${key}`);
+    if (spec.rules) names.push(`EnvironmentGroupRuleSet/${resourceNames.groupRules(key)}`);
+  }
   return names.sort();
 }
 
@@ -52,6 +57,8 @@ export interface DeclaredTenant {
   tenantSettings?: powerplatform.TenantSettings;
   managedEnvironments: Record<string, powerplatform.ManagedEnvironment>;
   dlpPolicies: Record<string, powerplatform.DataLossPreventionPolicy>;
+  environmentGroups: Record<string, powerplatform.EnvironmentGroup>;
+  environmentGroupRuleSets: Record<string, powerplatform.EnvironmentGroupRuleSet>;
 }
 
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
@@ -119,7 +126,25 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     dlpPolicies[key] = new powerplatform.DataLossPreventionPolicy(key, { ...args, environments: (scope ?? []).map(environmentId) }, lifecycle({ protect, retainOnDelete }));
   }
 
-  return { billingPolicies, environments, links, installs, flowStates, flowOwners, managedEnvironments, dlpPolicies, ...(tenantSettings ? { tenantSettings } : {}) };
+  const environmentGroups: DeclaredTenant["environmentGroups"] = {};
+  const environmentGroupRuleSets: DeclaredTenant["environmentGroupRuleSets"] = {};
+  for (const [key, spec] of Object.entries(tenant.environmentGroups ?? {})) {
+    const { environments: members, rules, protect, retainOnDelete, ...args } = spec;
+    const options = lifecycle({ protect, retainOnDelete });
+    const group = new powerplatform.EnvironmentGroup(
+      key,
+      { ...args, ...(members !== undefined ? { environments: members.map(environmentId) } : {}) },
+      // Members are added once they exist (and after whatever makes them managed, declared with them).
+      { ...options, dependsOn: (members ?? []).flatMap((ref) => [environments[ref], managedEnvironments[ref]].filter((r): r is pulumi.CustomResource => r !== undefined)) },
+    );
+    environmentGroups[key] = group;
+    if (rules) {
+      // A retained group keeps its rules.
+      environmentGroupRuleSets[key] = new powerplatform.EnvironmentGroupRuleSet(resourceNames.groupRules(key), { environmentGroupId: group.environmentGroupId, rules }, { parent: group, ...options });
+    }
+  }
+
+  return { billingPolicies, environments, links, installs, flowStates, flowOwners, managedEnvironments, dlpPolicies, environmentGroups, environmentGroupRuleSets, ...(tenantSettings ? { tenantSettings } : {}) };
 }
 
 /** What the stack outputs: a summary of what is managed, by key. */

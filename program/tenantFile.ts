@@ -99,6 +99,18 @@ export interface DlpPolicySpec extends LifecycleSpec {
   adoptId?: string;
 }
 
+/** The rules of an environment group, as EnvironmentGroupRuleSet declares them. */
+export type EnvironmentGroupRulesSpec = import("@powerplatform-iac/provider").EnvironmentGroupRules;
+
+export interface EnvironmentGroupSpec extends LifecycleSpec {
+  displayName: string;
+  description?: string;
+  /** Keys of environments of this file, or environment ids. */
+  environments?: string[];
+  rules?: EnvironmentGroupRulesSpec;
+  adoptId?: string;
+}
+
 export interface TenantFile {
   billingPolicies: Record<string, BillingPolicySpec>;
   environments: Record<string, EnvironmentSpec>;
@@ -106,6 +118,7 @@ export interface TenantFile {
   /** The tenant settings section (absent: the settings are not managed). */
   tenantSettings?: TenantSettingsSpec;
   dlpPolicies?: Record<string, DlpPolicySpec>;
+  environmentGroups?: Record<string, EnvironmentGroupSpec>;
 }
 
 export interface TenantFileProblem {
@@ -253,6 +266,7 @@ function referenceProblems(tenant: TenantFile): TenantFileProblem[] {
   if (tenant.tenantSettings && !Object.entries(tenant.tenantSettings).some(([k, v]) => k !== "protect" && k !== "retainOnDelete" && namesASetting(v))) {
     problems.push({ path: "/tenantSettings", rule: "reference", message: "tenantSettings names no setting: nothing to manage (name at least one, e.g. disableTrialEnvironmentCreationByNonAdminUsers: true)" });
   }
+  problems.push(...environmentGroupProblems(tenant, checkRef));
   problems.push(...duplicateProblems(tenant));
   problems.push(...dlpPolicyProblems(tenant));
   return problems;
@@ -296,6 +310,30 @@ function namesASetting(v: unknown): boolean {
 }
 
 /**
+ * Environment groups: each member reference resolves, and an environment is listed by one group
+ * only (an environment belongs to one group; two entries would move it back and forth).
+ */
+function environmentGroupProblems(tenant: TenantFile, checkRef: (ref: string | undefined, at: string) => void): TenantFileProblem[] {
+  const problems: TenantFileProblem[] = [];
+  const groupOf = new Map<string, string>();
+  for (const [key, group] of Object.entries(tenant.environmentGroups)) {
+    (group.environments ?? []).forEach((ref, i) => {
+      checkRef(ref, `/environmentGroups/${key}/environments/${i}`);
+      const id = ref.toLowerCase();
+      const other = groupOf.get(id);
+      if (other !== undefined && other !== key) {
+        problems.push({
+          path: `/environmentGroups/${key}/environments/${i}`,
+          rule: "duplicate",
+          message: `environment "${ref}" is already listed by group "${other}": an environment belongs to one group only`,
+        });
+      } else groupOf.set(id, key);
+    });
+  }
+  return problems;
+}
+
+/**
  * Two entries that manage the same object would undo each other on every run (co-owners
  * flipping, a flow started and stopped): each object is declared once. Ids compare
  * without case; the second entry is the one reported, naming the first.
@@ -323,6 +361,10 @@ function duplicateProblems(tenant: TenantFile): TenantFileProblem[] {
   const policies = new Map<string, string>();
   for (const [key, policy] of Object.entries(tenant.billingPolicies)) {
     once("billing policy", policies, policy.adoptId, `/billingPolicies/${key}/adoptId`, `/billingPolicies/${key}`);
+  }
+  const groups = new Map<string, string>();
+  for (const [key, group] of Object.entries(tenant.environmentGroups)) {
+    once("environment group", groups, group.adoptId, `/environmentGroups/${key}/adoptId`, `/environmentGroups/${key}`);
   }
   return problems;
 }
@@ -369,7 +411,7 @@ export function parseTenantFile(text: string, file: string): TenantFile {
   // that one run reports both kinds (a malformed entry is left to its schema problem).
   const tenant: TenantFile =
     schemaProblems.length === 0
-      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {}, dlpPolicies: data.dlpPolicies ?? {}, ...(data.tenantSettings ? { tenantSettings: data.tenantSettings } : {}) }
+      ? { billingPolicies: data.billingPolicies ?? {}, environments: data.environments ?? {}, flows: data.flows ?? {}, dlpPolicies: data.dlpPolicies ?? {}, environmentGroups: data.environmentGroups ?? {}, ...(data.tenantSettings ? { tenantSettings: data.tenantSettings } : {}) }
       : wellFormedPart(withoutInvalidValues(data, schemaProblems));
   const problems = [...schemaProblems, ...referenceProblems(tenant).map((p) => ({ ...p, ...position(p.path) }))].filter(
     (p, i, all) => all.findIndex((q) => q.path === p.path && q.message === p.message) === i,
@@ -432,7 +474,11 @@ function wellFormedPart(data: unknown): TenantFile {
   for (const [key, p] of entries(root.dlpPolicies)) {
     dlpPolicies[key] = { ...p, environmentType: stringOrUndefined(p.environmentType), environments: strings(p.environments), adoptId: stringOrUndefined(p.adoptId) } as DlpPolicySpec;
   }
-  return { billingPolicies, environments, flows, dlpPolicies, ...(isObject(root.tenantSettings) ? { tenantSettings: root.tenantSettings as TenantSettingsSpec } : {}) };
+  const environmentGroups: Record<string, EnvironmentGroupSpec> = {};
+  for (const [key, g] of entries(root.environmentGroups)) {
+    environmentGroups[key] = { ...g, environments: strings(g.environments), adoptId: stringOrUndefined(g.adoptId) } as EnvironmentGroupSpec;
+  }
+  return { billingPolicies, environments, flows, dlpPolicies, environmentGroups, ...(isObject(root.tenantSettings) ? { tenantSettings: root.tenantSettings as TenantSettingsSpec } : {}) };
 }
 
 export function loadTenantFile(file: string, baseDir: string): TenantFile {

@@ -48,3 +48,13 @@ export type {
   DlpConnectorInputs,
   DlpUrlPatternInputs,
 } from "./resources/dataLossPreventionPolicy";
+export { EnvironmentGroup } from "./resources/environmentGroup";
+export type { EnvironmentGroupArgs } from "./resources/environmentGroup";
+export {
+  EnvironmentGroupRuleSet,
+  environmentGroupRuleNames,
+  ruleSetSharingModes,
+  ruleSetSolutionCheckerModes,
+  backupRetentionDays,
+} from "./resources/environmentGroupRuleSet";
+export type { EnvironmentGroupRuleSetArgs, EnvironmentGroupRulesArgs, EnvironmentGroupRules } from "./resources/environmentGroupRuleSet";

@@ -21,6 +21,7 @@ import { dataverseApi } from "./api/dataverse";
 import { dlpPoliciesApi } from "./api/dlpPolicies";
 import { environmentsApi } from "./api/environments";
 import { managedEnvironmentsApi } from "./api/managedEnvironments";
+import { environmentGroupsApi } from "./api/environmentGroups";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
 import { tenantSettingsApi } from "./api/tenantSettings";
@@ -60,6 +61,8 @@ export interface PowerPlatformClient {
   readonly connections: ReturnType<typeof connectionsApi>;
   /** Data loss prevention policies (BAP governance paths). */
   readonly dlpPolicies: ReturnType<typeof dlpPoliciesApi>;
+  /** Environment groups, their members and their rule sets. */
+  readonly environmentGroups: ReturnType<typeof environmentGroupsApi>;
   /** The Dataverse Web API of an environment (at its instance URL). */
   readonly dataverse: ReturnType<typeof dataverseApi>;
   /** The tenant-wide settings object (BAP listTenantSettings / updateTenantSettings). */
@@ -95,6 +98,7 @@ export function createClient(options: CreateClientOptions = {}): PowerPlatformCl
     dataverse: dataverseApi(ctx),
     tenantSettings: tenantSettingsApi(ctx),
     dlpPolicies: dlpPoliciesApi(ctx),
+    environmentGroups: environmentGroupsApi(ctx),
     close: () => http.close(),
   };
 }

@@ -3,7 +3,7 @@
  * object adopted, so that a first `pulumi up` takes the tenant over without a write.
  *
  *   powerplatform-export-tenant --stack NAME [--out FILE] [--force] [--stack-config]
- *                               [--environment ID|NAME]... [--kinds billingPolicies,environments,flows]
+ *                               [--environment ID|NAME]... [--kinds billingPolicies,environments,flows,environmentGroups]
  *
  * Credentials and endpoints come from the environment, as for the data functions, or
  * with --stack-config from the stack's `powerplatform:*` configuration (read with

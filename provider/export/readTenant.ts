@@ -12,9 +12,11 @@ import { getBillingPolicies, getBillingPolicyEnvironments, type BillingPolicySum
 import { getEnvironments, type EnvironmentSummary } from "../functions/environments";
 import { getFlowOwners, getFlows, type FlowSummary } from "../functions/flows";
 import { getManagedEnvironments, type ManagedEnvironmentSummary } from "../functions/managedEnvironments";
+import { getEnvironmentGroupRules, getEnvironmentGroups } from "../functions/environmentGroups";
+import type { EnvironmentGroupRules } from "../resources/environmentGroupRuleSet";
 import { KeyAllocator } from "./keys";
 
-export const exportKinds = ["billingPolicies", "environments", "flows"] as const;
+export const exportKinds = ["billingPolicies", "environments", "flows", "environmentGroups"] as const;
 export type ExportKind = (typeof exportKinds)[number];
 
 export interface ExportSettings {
@@ -80,6 +82,16 @@ export interface ExportedFlow {
   retainOnDelete: boolean;
 }
 
+export interface ExportedEnvironmentGroup {
+  displayName: string;
+  description?: string;
+  /** Keys of exported environments, or ids. */
+  environments: string[];
+  rules?: EnvironmentGroupRules;
+  adoptId: string;
+  retainOnDelete: boolean;
+}
+
 /** One entry of a section, with where it came from. */
 export interface ExportedEntry<T> {
   key: string;
@@ -93,6 +105,7 @@ export interface TenantExport {
   billingPolicies: Array<ExportedEntry<ExportedBillingPolicy>>;
   environments: Array<ExportedEntry<ExportedEnvironment>>;
   flows: Array<ExportedEntry<ExportedFlow>>;
+  environmentGroups: Array<ExportedEntry<ExportedEnvironmentGroup>>;
   /** Objects (or parts of them) left out, each with the reason. */
   skipped: string[];
 }
@@ -222,7 +235,34 @@ export async function readTenantForExport(settings: ExportSettings = {}, options
     }
   }
 
-  return { exportedAt, billingPolicies, environments, flows, skipped };
+  // Environment groups are exported whole (like billing policies): a member that is not exported is named by id.
+  const environmentGroups: TenantExport["environmentGroups"] = [];
+  if (kinds.has("environmentGroups")) {
+    const keys = new KeyAllocator("group");
+    const groups = (await getEnvironmentGroups({}, options)).sort(byNameThenId((g) => g.displayName, (g) => g.environmentGroupId));
+    for (const group of groups) {
+      const label = `environment group ${group.environmentGroupId} "${group.displayName}"`;
+      if (group.displayName.length > 100 || /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/.test(group.displayName)) {
+        skipped.push(`${label}: its display name is longer than 100 characters or holds control or bidirectional formatting characters, which the tenant file refuses`);
+        continue;
+      }
+      const { ruleSetId, rules } = await getEnvironmentGroupRules({ environmentGroupId: group.environmentGroupId }, options);
+      environmentGroups.push({
+        key: keys.allocate(group.displayName),
+        spec: {
+          displayName: group.displayName,
+          ...(group.description ? { description: group.description } : {}),
+          environments: group.environments.map(environmentRef),
+          ...(ruleSetId ? { rules } : {}),
+          adoptId: group.environmentGroupId.toLowerCase(),
+          retainOnDelete: adoptedDefaults.retainOnDelete,
+        },
+        source: dated(label, group.createdTime, exportedAt),
+      });
+    }
+  }
+
+  return { exportedAt, billingPolicies, environments, flows, environmentGroups, skipped };
 }
 
 /**

@@ -46,10 +46,11 @@ function plain<T>(entries: Array<ExportedEntry<T>>): Record<string, unknown> {
 
 /** The tenant file's text. Empty sections are left out. */
 export function renderTenantFile(tenant: TenantExport, settings: RenderSettings): string {
-  const sections: Array<[keyof Pick<TenantExport, "billingPolicies" | "environments" | "flows">, Array<ExportedEntry<unknown>>]> = [
+  const sections: Array<[keyof Pick<TenantExport, "billingPolicies" | "environments" | "flows" | "environmentGroups">, Array<ExportedEntry<unknown>>]> = [
     ["billingPolicies", tenant.billingPolicies],
     ["environments", tenant.environments],
     ["flows", tenant.flows],
+    ["environmentGroups", tenant.environmentGroups ?? []],
   ];
   const data = Object.fromEntries(sections.filter(([, entries]) => entries.length > 0).map(([name, entries]) => [name, plain(entries)]));
   const doc = new Document(data);

@@ -9,3 +9,4 @@ export type { FunctionOptions } from "./common";
 export * from "./tenantSettings";
 export * from "./managedEnvironments";
 export * from "./dlpPolicies";
+export * from "./environmentGroups";

@@ -4,7 +4,7 @@
  * calls `create`; when the run is killed, the next `up` drops it and creates again, which
  * makes a second object. Instead, each pending create is resolved here:
  *
- * - BillingPolicy, Environment, Flow: the one tenant object this principal created
+ * - BillingPolicy, Environment, Flow, EnvironmentGroup: the one tenant object this principal created
  *   recently that matches the pending inputs and is not in the stack's state is imported
  *   (`--import-pending-creates URN ID`); none: the pending create is cleared (nothing was
  *   made); several: refused, naming them (a person decides).
@@ -29,6 +29,7 @@
  */
 import type { PowerPlatformClient } from "../client";
 import { billingPolicyCandidate, matchingBillingPolicies, type BillingPolicyInputs } from "../resources/billingPolicy";
+import { environmentGroupCandidate, matchingGroups, type EnvironmentGroupInputs } from "../resources/environmentGroup";
 import { environmentCandidate, matchingEnvironments, type EnvironmentInputs } from "../resources/environment";
 import { flowCandidate, matchingFlows, type FlowInputs } from "../resources/flow";
 import { type Candidate, describeCandidates, provablyOurs } from "../resources/ownership";
@@ -82,7 +83,7 @@ export interface PlanContext {
 }
 
 async function principalFor(client: PowerPlatformClient, kind: string): Promise<string | undefined> {
-  const surface = kind === "BillingPolicy" ? "powerplatform" : kind === "Flow" ? "flow" : "bap";
+  const surface = kind === "BillingPolicy" || kind === "EnvironmentGroup" ? "powerplatform" : kind === "Flow" ? "flow" : "bap";
   return client.http.callerObjectId(surface);
 }
 
@@ -94,6 +95,8 @@ async function candidatesFor(client: PowerPlatformClient, kind: string, inputs: 
       return (await matchingEnvironments(client, inputs as unknown as EnvironmentInputs)).map(environmentCandidate);
     case "Flow":
       return (await matchingFlows(client, inputs as unknown as FlowInputs)).map(flowCandidate);
+    case "EnvironmentGroup":
+      return (await matchingGroups(client, inputs as unknown as EnvironmentGroupInputs)).map(environmentGroupCandidate);
     default:
       return undefined;
   }

@@ -18,7 +18,10 @@ export type ClaimedAspect =
   | "co-owners of flow"
   | "tenant settings"
   | "managed-environment configuration of environment"
-  | "DLP policy";
+  | "DLP policy"
+  | "environment group"
+  | "group membership of environment"
+  | "rules of environment group";
 
 const holders = new Map<string, string>();
 

@@ -286,6 +286,41 @@ describe("recorded responses replayed through the client", () => {
     ]);
   });
 
+  // ---------- environment group rule sets ----------
+  // Source: microsoft/terraform-provider-power-platform environment_group_rule_set tests (sources.json "environmentGroups.*").
+  const GROUP = "00000000-0000-0000-0000-000000000000";
+  const RULE_SET = "00000000-0000-0000-0000-000000000001";
+
+  test("environmentGroups.ruleSetCreate (201, parameters only) then environmentGroups.ruleSetGet → createRuleSet + getRuleSet", async () => {
+    const { client, served } = play(["environmentGroups.ruleSetCreate", "environmentGroups.ruleSetGet"]);
+    const parameters = recordedBody("environmentGroups.ruleSetCreate").parameters;
+    const created = await client.environmentGroups.createRuleSet(GROUP, parameters);
+    expect(created.id).toBeUndefined();
+    expect(created.parameters.map((p) => p.type)).toEqual(["Sharing", "AdminDigest", "MakerOnboarding", "SolutionChecker", "Lifecycle", "Copilot", "GenerativeAISettings"]);
+    const set = await client.environmentGroups.getRuleSet(GROUP);
+    expect(set).toMatchObject({ id: RULE_SET, environmentFilter: { type: "Include", values: [{ id: GROUP, type: "EnvironmentGroup" }] } });
+    expect(served).toEqual(["environmentGroups.ruleSetCreate", "environmentGroups.ruleSetGet"]);
+  });
+
+  test("environmentGroups.ruleSetPartial → getRuleSet (one rule)", async () => {
+    const { client } = play(["environmentGroups.ruleSetPartial"]);
+    const set = await client.environmentGroups.getRuleSet(GROUP);
+    expect(set?.parameters.map((p) => p.type)).toEqual(["Sharing"]);
+  });
+
+  test("environmentGroups.ruleSetUpdate → updateRuleSet (PUT /governance/ruleSets/{id})", async () => {
+    const { client, transport } = play(["environmentGroups.ruleSetUpdate"]);
+    const set = await client.environmentGroups.updateRuleSet(RULE_SET, GROUP, recordedBody("environmentGroups.ruleSetUpdate").parameters);
+    expect(set.id).toBe(RULE_SET);
+    expect(transport.requests[0]!.method).toBe("PUT");
+    expect(transport.requests[0]!.body).toMatchObject({ id: RULE_SET, environmentFilter: { type: "Include", values: [{ id: GROUP, type: "EnvironmentGroup" }] } });
+  });
+
+  test("environmentGroups.ruleSetDelete (200, empty body) → deleteRuleSet", async () => {
+    const { client } = play(["environmentGroups.ruleSetDelete"]);
+    await expect(client.environmentGroups.deleteRuleSet(RULE_SET)).resolves.toBe(true);
+  });
+
   afterAll(() => {
     // Every recording is replayed above, or listed (with its reason) as not read by the client.
     const all = Object.keys(recordingIndex()).sort();

@@ -82,6 +82,7 @@ const ALLOWED: Record<string, Allowance[]> = {
   currencies: [],
   flow: [],
   permissions: [],
+  ruleSet: [],
   dlpPolicy: [],
   tenantSettings: [],
 };
@@ -556,5 +557,56 @@ describe("emulator vs recorded DLP policies", () => {
     const v2 = await kit.api("DELETE", `${GOV}/v2/policies/${created.json.policyDefinition.name}`);
     expect(v2.status).toBe(200);
     expect((await kit.api("GET", `${GOV}/v2/policies/${created.json.policyDefinition.name}`)).status).toBe(404);
+  });
+});
+
+// ---------- environment group rule sets ----------
+// Recordings environmentGroups.* (microsoft/terraform-provider-power-platform environment_group_rule_set tests).
+describe("emulator vs recorded environment group rule sets", () => {
+  const EG = "api-version=2022-03-01-preview";
+  const RS = "api-version=2021-10-01-preview";
+  let groupId: string;
+  let created: Res;
+
+  beforeAll(async () => {
+    const group = await kit.api("POST", `/environmentmanagement/environmentGroups?${EG}`, { displayName: "conformance group", description: "" });
+    expect(group.status).toBe(200);
+    groupId = group.json.id;
+    // The request the Terraform provider sends: the recorded parameters (with hasStagedChanges) and the group filter.
+    created = await kit.api("POST", `/governance/environmentGroups/${groupId}/ruleSets?${RS}`, {
+      parameters: recordedBody("environmentGroups.ruleSetCreate").parameters,
+      environmentFilter: { type: "Include", values: [{ id: groupId, type: "EnvironmentGroup" }] },
+    });
+  });
+
+  test("POST …/ruleSets: 201 and the body of environmentGroups.ruleSetCreate (parameters only)", () => {
+    expect(created.status).toBe(recording("environmentGroups.ruleSetCreate").response.status);
+    expectLike(created, [recordedBody("environmentGroups.ruleSetCreate")], ALLOWED.ruleSet);
+  });
+
+  test("GET …/ruleSets: 200 and the body of environmentGroups.ruleSetGet", async () => {
+    const r = await kit.api("GET", `/governance/environmentGroups/${groupId}/ruleSets?${RS}`);
+    expect(r.status).toBe(recording("environmentGroups.ruleSetGet").response.status);
+    expectLike(r, [recordedBody("environmentGroups.ruleSetGet"), recordedBody("environmentGroups.ruleSetPartial")], ALLOWED.ruleSet);
+    expect(r.json.value[0].environmentFilter).toEqual({ type: "Include", values: [{ id: groupId, type: "EnvironmentGroup" }] });
+  });
+
+  test("PUT /governance/ruleSets/{id}: 200 and the body of environmentGroups.ruleSetUpdate", async () => {
+    const id = (await kit.api("GET", `/governance/environmentGroups/${groupId}/ruleSets?${RS}`)).json.value[0].id;
+    const r = await kit.api("PUT", `/governance/ruleSets/${id}?${RS}`, {
+      id,
+      parameters: recordedBody("environmentGroups.ruleSetUpdate").parameters,
+      environmentFilter: { type: "Include", values: [{ id: groupId, type: "EnvironmentGroup" }] },
+    });
+    expect(r.status).toBe(recording("environmentGroups.ruleSetUpdate").response.status);
+    expectLike(r, [recordedBody("environmentGroups.ruleSetUpdate")], ALLOWED.ruleSet);
+  });
+
+  test("DELETE /governance/ruleSets/{id}: 200 and no body; the group then has none (204)", async () => {
+    const id = (await kit.api("GET", `/governance/environmentGroups/${groupId}/ruleSets?${RS}`)).json.value[0].id;
+    const r = await kit.api("DELETE", `/governance/ruleSets/${id}?${RS}`);
+    expect(r.status).toBe(recording("environmentGroups.ruleSetDelete").response.status);
+    expectEmpty(r);
+    expect((await kit.api("GET", `/governance/environmentGroups/${groupId}/ruleSets?${RS}`)).status).toBe(204);
   });
 });

@@ -19,6 +19,7 @@ import { environmentHandler } from "../../provider/resources/environment";
 import { flowHandler } from "../../provider/resources/flow";
 import { flowOwnersHandler } from "../../provider/resources/flowOwners";
 import { flowStateHandler } from "../../provider/resources/flowState";
+import { environmentGroupRuleSetHandler } from "../../provider/resources/environmentGroupRuleSet";
 import { dataLossPreventionPolicyHandler } from "../../provider/resources/dataLossPreventionPolicy";
 import { managedEnvironmentHandler } from "../../provider/resources/managedEnvironment";
 import { flattenSettings, tenantSettingsHandler } from "../../provider/resources/tenantSettings";
@@ -332,5 +333,34 @@ describe("DataLossPreventionPolicy: recorded policies read and diffed", () => {
     expect(againstRead).toMatchObject(NO_CHANGE);
     expect(againstDeclared).toMatchObject(NO_CHANGE);
     expect(read.props.policyId).toBe(name);
+  });
+});
+
+// ---------- EnvironmentGroupRuleSet ----------
+// Recordings: environmentGroups.ruleSetGet (all seven rules), environmentGroups.ruleSetPartial (sharing only).
+describe("EnvironmentGroupRuleSet: recorded rule sets read and diffed", () => {
+  const group = "00000000-0000-0000-0000-000000000000";
+  const full = {
+    sharingControls: { shareMode: "excludeSharingToSecurityGroups", shareMaxLimit: 42 },
+    usageInsights: { insightsEnabled: false },
+    makerWelcomeContent: { makerOnboardingUrl: "https://contoso.com/onboarding", makerOnboardingMarkdown: "## Welcome to the environment!\n\n**This is a markdown description.**" },
+    solutionCheckerEnforcement: { solutionCheckerMode: "block", suppressValidationEmails: true },
+    backupRetention: { periodInDays: 21 },
+    aiGeneratedDescriptions: { enabled: false },
+    aiGenerativeSettings: { moveDataAcrossRegionsEnabled: true, bingSearchEnabled: false },
+  };
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ["environmentGroups.ruleSetGet", full],
+    ["environmentGroups.ruleSetPartial", { sharingControls: full.sharingControls }],
+  ];
+
+  test.each(cases)("%s: no replace, no update", async (id, rules) => {
+    use([id]);
+    const declared = { environmentGroupId: group, rules };
+    const ruleSetId = recordedBody(id).value[0].id;
+    const { read, againstRead, againstDeclared } = await refreshThenDiff(environmentGroupRuleSetHandler, ruleSetId, { environmentGroupId: group }, declared);
+    expect(read.props.rules).toEqual(rules);
+    expect(againstRead).toMatchObject(NO_CHANGE);
+    expect(againstDeclared).toMatchObject(NO_CHANGE);
   });
 });

@@ -6,7 +6,7 @@ import { buildEnvironment, buildFlow, buildPermission, buildPolicy, deepMerge, D
 import { SEED } from "./seed";
 import { tenantSettingsOf } from "./surfaces/tenantSettings";
 
-const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "tenant", "tenantSettings", "dlpPolicies"] as const;
+const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "tenant", "tenantSettings", "dlpPolicies", "environmentGroups", "environmentGroupRuleSets"] as const;
 type Kind = (typeof KINDS)[number];
 
 const bad = (message: string, status = 400): Reply => ({ status, body: { error: { code: "InvalidControlRequest", message } } });

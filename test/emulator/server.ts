@@ -18,6 +18,7 @@ import { dataverseRoutes } from "./surfaces/dataverse";
 import { managedEnvironmentRoutes } from "./surfaces/managedEnvironments";
 import { tenantSettingsRoutes } from "./surfaces/tenantSettings";
 import { dlpPolicyRoutes } from "./surfaces/dlpPolicies";
+import { environmentGroupRoutes } from "./surfaces/environmentGroups";
 import { handlePipelineOidc } from "./surfaces/pipelineOidc";
 import { SEED } from "./seed";
 import { startConnectProxy, RunningConnectProxy } from "./proxy";
@@ -53,8 +54,8 @@ export interface RunningEmulator {
   stop(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes, ...tenantSettingsRoutes, ...managedEnvironmentRoutes, ...dlpPolicyRoutes];
-const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data)(\/|$)/i;
+const ROUTES: Route[] = [...powerPlatformRoutes, ...bapRoutes, ...flowRoutes, ...dataverseRoutes, ...environmentGroupRoutes, ...tenantSettingsRoutes, ...managedEnvironmentRoutes, ...dlpPolicyRoutes];
+const API_PREFIX = /^\/(licensing|appmanagement|powerautomate|providers|api\/data|environmentmanagement|governance)(\/|$)/i;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Emulator {

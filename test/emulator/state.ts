@@ -28,6 +28,10 @@ export interface TenantState {
   /** The tenant-wide settings object (surfaces/tenantSettings.ts); absent in states saved before it existed. */
   tenantSettings?: Obj;
   dlpPolicies: Record<string, Obj>; // BAP governance shape {policyDefinition, …}, keyed by policyDefinition.name
+  /** Environment groups (Power Platform API environmentmanagement), keyed by id; members carry properties.parentEnvironmentGroup. */
+  environmentGroups: Record<string, Obj>;
+  /** Environment group rule sets (governance API), keyed by rule-set id. */
+  environmentGroupRuleSets: Record<string, Obj>;
 }
 
 export interface Settings {
@@ -63,6 +67,11 @@ export interface Settings {
   refuseServicePrincipalBillingPolicyCreate: boolean;
   /** lifetime of the ID tokens the CI runners' OIDC endpoints hand out (surfaces/pipelineOidc.ts) */
   runnerIdTokenLifetimeSeconds: number;
+  /**
+   * Refuse to add an environment that is not a Managed Environment to a group (Microsoft documents
+   * that groups contain only Managed Environments; the exact refusal is a guess).
+   */
+  environmentGroupMembersMustBeManaged: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -84,6 +93,7 @@ export const DEFAULT_SETTINGS: Settings = {
   appOperationRetryAfter: false,
   refuseServicePrincipalBillingPolicyCreate: false,
   runnerIdTokenLifetimeSeconds: 300,
+  environmentGroupMembersMustBeManaged: true,
 };
 
 export const nowIso = () => new Date().toISOString();
@@ -396,6 +406,8 @@ export function emptyState(): TenantState {
     connections: {},
     tenantSettings: recordedTenantSettings(),
     dlpPolicies: {},
+    environmentGroups: {},
+    environmentGroupRuleSets: {},
   };
 }
 
@@ -621,6 +633,8 @@ export function loadState(file: string): TenantState | undefined {
   const s = JSON.parse(txt) as TenantState;
   if (s.version !== 1) throw new Error(`unsupported emulator state version in ${file}`);
   s.dlpPolicies ??= {}; // saved before the emulator played DLP policies
+  s.environmentGroups ??= {};
+  s.environmentGroupRuleSets ??= {};
   return s;
 }
 

@@ -92,3 +92,13 @@ test("a ManagedEnvironment's pending create is imported under the environment's 
     ["clear", URN("ManagedEnvironment", "old"), undefined],
   ]);
 });
+
+test("an environment group our principal made recently is imported; another principal's of the same name is not", async () => {
+  const group = (id: string, by: string) => ({ id, displayName: "Makers", description: "", createdTime: new Date().toISOString(), createdBy: { id: by, type: "ServicePrincipal" } });
+  const list = json(200, { value: [group("ours", US), group("foreign", "c1000000-0000-4000-8000-0000000000a3")] });
+  const { client } = harness([list]);
+  jest.spyOn(client.http, "callerObjectId").mockResolvedValue(US);
+  const { pending, resources } = readCheckpoint(checkpoint([{ kind: "EnvironmentGroup", name: "makers", inputs: { displayName: "Makers", description: "" } }]));
+  const decisions = await planRecovery(pending, resources, { client, withinMs: 3_600_000, now: Date.now() });
+  expect(decisions.map((d) => [d.action, d.urn, "id" in d ? d.id : undefined])).toEqual([["import", URN("EnvironmentGroup", "makers"), "ours"]]);
+});

@@ -51,9 +51,9 @@ describe("keys derived from names", () => {
   });
 
   test("--kinds: known kinds, each once; anything else refused", () => {
-    expect(parseKinds(undefined)).toEqual(["billingPolicies", "environments", "flows"]);
+    expect(parseKinds(undefined)).toEqual(["billingPolicies", "environments", "flows", "environmentGroups"]);
     expect(parseKinds("flows, environments,flows")).toEqual(["flows", "environments"]);
-    expect(() => parseKinds("environments,apps")).toThrow(/--kinds must list some of billingPolicies, environments, flows/);
+    expect(() => parseKinds("environments,apps")).toThrow(/--kinds must list some of billingPolicies, environments, flows, environmentGroups/);
     expect(() => parseKinds(",")).toThrow(/--kinds/);
   });
 });
@@ -85,12 +85,17 @@ const ids = {
   flowC: "f3000000-0000-4000-8000-000000000003",
   user: "c3000000-0000-4000-8000-0000000000a1",
   group: "C3000000-0000-4000-8000-0000000000B1",
+  environmentGroup: "0e300000-0000-4000-8000-000000000001",
 };
 
 function fakeTenant(environmentOrder: "forward" | "reverse" = "forward") {
   const environments = [
     env("Default-8d1f7a2e-5c3b-4e1a-9f0d-2b6c4e8a1d00", "Contoso (default)", "Default", "europe", { isDefault: true }),
-    env(ids.paris, "Ventes", "Production", "france", { ...dataverse("ventes-paris", { securityGroupId: "D3000000-0000-4000-8000-0000000000C1" }), description: "Ventes, Paris" }),
+    env(ids.paris, "Ventes", "Production", "france", {
+      ...dataverse("ventes-paris", { securityGroupId: "D3000000-0000-4000-8000-0000000000C1" }),
+      description: "Ventes, Paris",
+      parentEnvironmentGroup: { id: ids.environmentGroup },
+    }),
     env(ids.lyon, "Ventes", "Sandbox", "france", dataverse("ventes-lyon")),
     env(ids.teams, "Team space", "Teams", "france"),
     env(ids.locked, "Locked", "Sandbox", "france", dataverse("locked")),
@@ -98,6 +103,10 @@ function fakeTenant(environmentOrder: "forward" | "reverse" = "forward") {
   const reads: string[] = [];
   const client = {
     environments: { list: async () => (environmentOrder === "forward" ? environments : [...environments].reverse()) },
+    environmentGroups: {
+      list: async () => [{ id: ids.environmentGroup.toUpperCase(), displayName: "Ventes France", description: "", createdTime: "2024-06-01T00:00:00Z" }],
+      getRuleSet: async () => ({ id: "r", parameters: [{ type: "Lifecycle", resourceType: "NotSpecified", value: [{ id: "RetentionPeriod", value: "21.00:00:00" }] }] }),
+    },
     dataverse: {
       baseCurrencyCode: async (instanceUrl: string) => {
         reads.push(instanceUrl);
@@ -193,6 +202,15 @@ describe("reading the tenant for an export", () => {
       ["relance-2", { environment: "ventes", flowId: ids.flowB, owners: [{ principalId: ids.group.toLowerCase(), principalType: "Group", role: "CanView", displayName: "Flow\nOwners" }], retainOnDelete: true }],
     ]);
 
+    // Groups whole, members by key when exported, their rules as the rule set declares them.
+    expect(tenant.environmentGroups.map((g) => [g.key, g.spec, g.source])).toEqual([
+      [
+        "ventes-france",
+        { displayName: "Ventes France", environments: ["ventes"], rules: { backupRetention: { periodInDays: 21 } }, adoptId: ids.environmentGroup, retainOnDelete: true },
+        `environment group ${ids.environmentGroup.toUpperCase()} "Ventes France", created 2024-06-01T00:00:00Z; exported 2026-11-30T12:00:00Z`,
+      ],
+    ]);
+
     expect(tenant.skipped).toEqual([
       expect.stringMatching(/^environment Default-8d1f7a2e-5c3b-4e1a-9f0d-2b6c4e8a1d00 "Contoso \(default\)": it is the tenant's default environment/),
       `environment ${ids.locked} "Locked": its Dataverse base currency cannot be read (403 Forbidden: the principal is not a user of this organization); make the exporting principal a user of that Dataverse and export again`,
@@ -242,7 +260,7 @@ describe("the YAML written", () => {
     expect(parsed.billingPolicies["payg-france"]).toEqual(tenant.billingPolicies[0].spec);
     // Display names are comments only, never fields.
     expect(parsed.flows.relance.owners).toEqual([{ principalId: ids.group.toLowerCase(), principalType: "Group", role: "CanView" }]);
-    expect(Object.keys(parse(text))).toEqual(["billingPolicies", "environments", "flows"]);
+    expect(Object.keys(parse(text))).toEqual(["billingPolicies", "environments", "flows", "environmentGroups"]);
   });
 
   test("a comment per object saying where it came from, principals named, a header with what was left out", () => {
@@ -272,6 +290,7 @@ describe("the YAML written", () => {
         },
       ],
       flows: [],
+      environmentGroups: [],
       skipped: ["something\nflows: {}"],
     };
     const text = renderTenantFile(hostile, { stack: "prod" });

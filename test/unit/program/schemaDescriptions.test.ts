@@ -10,6 +10,8 @@ import { environmentHandler } from "../../../provider/resources/environment";
 import { billingPolicyHandler } from "../../../provider/resources/billingPolicy";
 import { flowStateHandler } from "../../../provider/resources/flowState";
 import { flowOwnersHandler } from "../../../provider/resources/flowOwners";
+import { environmentGroupHandler } from "../../../provider/resources/environmentGroup";
+import { environmentGroupRuleSetHandler } from "../../../provider/resources/environmentGroupRuleSet";
 import { dataLossPreventionPolicyHandler } from "../../../provider/resources/dataLossPreventionPolicy";
 import { managedEnvironmentHandler } from "../../../provider/resources/managedEnvironment";
 import { tenantSettingsHandler } from "../../../provider/resources/tenantSettings";
@@ -207,6 +209,47 @@ function tenantSettingsCases(): Case[] {
   return cases;
 }
 
+// Environment groups: the group (EnvironmentGroup) and its rules (EnvironmentGroupRuleSet).
+const GROUP_PROPS = "/definitions/environmentGroup/properties";
+const RULES = "/definitions/environmentGroupRules/properties";
+const group: Node = { displayName: "Makers", description: "Makers' environments", environments: [GROUP] };
+const allRules: Node = {
+  sharingControls: { shareMode: "excludeSharingToSecurityGroups", shareMaxLimit: 1 },
+  usageInsights: { insightsEnabled: true },
+  makerWelcomeContent: { makerOnboardingUrl: "https://contoso.com/makers", makerOnboardingMarkdown: "Hi" },
+  solutionCheckerEnforcement: { solutionCheckerMode: "warn", suppressValidationEmails: false },
+  backupRetention: { periodInDays: 7 },
+  aiGeneratedDescriptions: { enabled: true },
+  aiGenerativeSettings: { moveDataAcrossRegionsEnabled: false, bingSearchEnabled: false },
+};
+const ruleSet: Node = { environmentGroupId: GROUP, rules: allRules };
+const rule = (name: string, change: Node): Node => ({ rules: { ...allRules, [name]: { ...(allRules[name] as Node), ...change } } });
+cases.push(
+  { pointer: `${GROUP_PROPS}/displayName`, says: IN_PLACE, effect: "in place", handler: environmentGroupHandler, base: group, change: { displayName: "Makers 2" } },
+  { pointer: `${GROUP_PROPS}/description`, says: IN_PLACE, effect: "in place", handler: environmentGroupHandler, base: group, change: { description: "other" } },
+  { pointer: `${GROUP_PROPS}/environments`, says: IN_PLACE, effect: "in place", handler: environmentGroupHandler, base: group, change: { environments: [GROUP, OTHER] } },
+  { pointer: `${GROUP_PROPS}/adoptId`, says: NO_EFFECT, effect: "no change", handler: environmentGroupHandler, base: { ...group, adoptId: GROUP }, change: { adoptId: OTHER } },
+  { pointer: `${GROUP_PROPS}/rules`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: { rules: { backupRetention: { periodInDays: 7 } } } },
+  { pointer: `${RULES}/sharingControls`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: { rules: { ...allRules, sharingControls: { shareMode: "noLimit" } } } },
+  { pointer: `${RULES}/sharingControls/properties/shareMode`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: { rules: { ...allRules, sharingControls: { shareMode: "noLimit" } } } },
+  { pointer: `${RULES}/sharingControls/properties/shareMaxLimit`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("sharingControls", { shareMaxLimit: 5 }) },
+  { pointer: `${RULES}/usageInsights`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("usageInsights", { insightsEnabled: false }) },
+  { pointer: `${RULES}/usageInsights/properties/insightsEnabled`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("usageInsights", { insightsEnabled: false }) },
+  { pointer: `${RULES}/makerWelcomeContent`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("makerWelcomeContent", { makerOnboardingMarkdown: "Hello" }) },
+  { pointer: `${RULES}/makerWelcomeContent/properties/makerOnboardingUrl`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("makerWelcomeContent", { makerOnboardingUrl: "https://contoso.com/new" }) },
+  { pointer: `${RULES}/makerWelcomeContent/properties/makerOnboardingMarkdown`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("makerWelcomeContent", { makerOnboardingMarkdown: "Hello" }) },
+  { pointer: `${RULES}/solutionCheckerEnforcement`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("solutionCheckerEnforcement", { solutionCheckerMode: "block" }) },
+  { pointer: `${RULES}/solutionCheckerEnforcement/properties/solutionCheckerMode`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("solutionCheckerEnforcement", { solutionCheckerMode: "block" }) },
+  { pointer: `${RULES}/solutionCheckerEnforcement/properties/suppressValidationEmails`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("solutionCheckerEnforcement", { suppressValidationEmails: true }) },
+  { pointer: `${RULES}/backupRetention`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("backupRetention", { periodInDays: 28 }) },
+  { pointer: `${RULES}/backupRetention/properties/periodInDays`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("backupRetention", { periodInDays: 28 }) },
+  { pointer: `${RULES}/aiGeneratedDescriptions`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("aiGeneratedDescriptions", { enabled: false }) },
+  { pointer: `${RULES}/aiGeneratedDescriptions/properties/enabled`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("aiGeneratedDescriptions", { enabled: false }) },
+  { pointer: `${RULES}/aiGenerativeSettings`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("aiGenerativeSettings", { bingSearchEnabled: true }) },
+  { pointer: `${RULES}/aiGenerativeSettings/properties/moveDataAcrossRegionsEnabled`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("aiGenerativeSettings", { moveDataAcrossRegionsEnabled: true }) },
+  { pointer: `${RULES}/aiGenerativeSettings/properties/bingSearchEnabled`, says: IN_PLACE, effect: "in place", handler: environmentGroupRuleSetHandler, base: ruleSet, change: rule("aiGenerativeSettings", { bingSearchEnabled: true }) },
+);
+
 /**
  * Fields that are no input of the object's own resource: each is its own resource (links,
  * installs) or a Pulumi resource option; their descriptions say so.
@@ -220,6 +263,8 @@ const notInTheDiff: Record<string, RegExp> = {
   [`${ENV}/protect`]: /updates only the Pulumi state, in place/,
   [`${ENV}/retainOnDelete`]: /updates only the Pulumi state, in place/,
   [`${FLOW}/protect`]: /updates only the Pulumi state, in place/,
+  ["/definitions/environmentGroup/properties/protect"]: /updates only the Pulumi state, in place/,
+  ["/definitions/environmentGroup/properties/retainOnDelete"]: /updates only the Pulumi state, in place/,
   [`${FLOW}/retainOnDelete`]: /updates only the Pulumi state, in place/,
   ["/definitions/tenantSettings/properties/protect"]: /updates only the Pulumi state, in place/,
   ["/definitions/tenantSettings/properties/retainOnDelete"]: /updates only the Pulumi state, in place/,

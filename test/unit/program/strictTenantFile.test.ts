@@ -79,15 +79,19 @@ describe("the guard against mass deletion", () => {
   const before = declaredResources(parseTenantFile(demo, "tenants/demo.yaml"));
   const settings = { allowMassDeletion: false, maxDeletionShare: 0.25 };
 
-  test("the sample declares 12 objects, named as the program names them", () => {
+  test("the sample declares its objects, named as the program names them", () => {
     expect(before).toEqual([
       "ApplicationInstall/sales--MicrosoftFormsPro",
       "BillingPolicy/payg-europe",
       "BillingPolicy/payg-us",
       "BillingPolicyEnvironment/payg-europe--support-sandbox",
       "BillingPolicyEnvironment/payg-us--sales",
+      "DataLossPreventionPolicy/sales-strict",
+      "DataLossPreventionPolicy/tenant-baseline",
       "Environment/sales",
       "Environment/support-sandbox",
+      "EnvironmentGroup/personal-productivity",
+      "EnvironmentGroupRuleSet/personal-productivity--rules",
       "FlowOwners/daily-report",
       "FlowState/daily-report",
       "FlowState/invoice-approval",
@@ -98,10 +102,11 @@ describe("the guard against mass deletion", () => {
 
   test("an empty tenant file is refused, listing what would go and how to allow it", () => {
     const verdict = deletionVerdict(before, [], settings, "tenants/prod.yaml");
-    expect(verdict.deleted).toHaveLength(12);
-    expect(verdict.refusal).toContain("refusing to delete 12 of the 12 objects this stack manages (tenants/prod.yaml declares nothing)");
+    const n = before.length;
+    expect(verdict.deleted).toHaveLength(n);
+    expect(verdict.refusal).toContain(`refusing to delete ${n} of the ${n} objects this stack manages (tenants/prod.yaml declares nothing)`);
     expect(verdict.refusal).toContain("Environment/sales");
-    expect(verdict.refusal).toContain("pulumi config set powerplatform-tenant:allowDeletions 12");
+    expect(verdict.refusal).toContain(`pulumi config set powerplatform-tenant:allowDeletions ${n}`);
     expect(verdict.refusal).toContain("pulumi config set powerplatform-tenant:allowMassDeletion true");
   });
 
@@ -109,13 +114,16 @@ describe("the guard against mass deletion", () => {
     const withoutOneFlow = before.filter((n) => !n.endsWith("/daily-report"));
     expect(deletionVerdict(before, withoutOneFlow, settings).refusal).toBeUndefined();
     const withoutSales = before.filter((n) => !/sales/.test(n));
-    expect(deletionVerdict(before, withoutSales, settings).refusal).toContain("refusing to delete 4 of the 12 objects this stack manages (that is 33% of them, more than maxDeletionShare (0.25))");
+    const strict = { ...settings, maxDeletionShare: 0.2 };
+    const gone = before.length - withoutSales.length;
+    const share = Math.round((gone / before.length) * 100);
+    expect(deletionVerdict(before, withoutSales, strict).refusal).toContain(`refusing to delete ${gone} of the ${before.length} objects this stack manages (that is ${share}% of them, more than maxDeletionShare (0.2))`);
     expect(deletionVerdict(before, withoutSales, { ...settings, maxDeletionShare: 0.5 }).refusal).toBeUndefined();
   });
 
   test("allowDeletions lets that many go, no more; allowMassDeletion lets everything go", () => {
-    expect(deletionVerdict(before, [], { ...settings, allowDeletions: 12 }).refusal).toBeUndefined();
-    expect(deletionVerdict(before, [], { ...settings, allowDeletions: 10 }).refusal).toBeDefined();
+    expect(deletionVerdict(before, [], { ...settings, allowDeletions: before.length }).refusal).toBeUndefined();
+    expect(deletionVerdict(before, [], { ...settings, allowDeletions: before.length - 1 }).refusal).toBeDefined();
     expect(deletionVerdict(before, [], { ...settings, allowMassDeletion: true }).refusal).toBeUndefined();
   });
 
