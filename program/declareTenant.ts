@@ -135,7 +135,7 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
       key,
       { ...args, ...(members !== undefined ? { environments: members.map(environmentId) } : {}) },
       // Members are added once they exist (and after whatever makes them managed, declared with them).
-      { ...options, dependsOn: (members ?? []).flatMap((ref) => [environments[ref], managedEnvironments[ref]].filter((r): r is pulumi.CustomResource => r !== undefined)) },
+      { ...options, dependsOn: (members ?? []).flatMap((ref) => [environments[ref], managedEnvironments[ref]].filter((r) => r !== undefined)) },
     );
     environmentGroups[key] = group;
     if (rules) {

@@ -118,7 +118,7 @@ export interface TenantFile {
   /** The tenant settings section (absent: the settings are not managed). */
   tenantSettings?: TenantSettingsSpec;
   dlpPolicies?: Record<string, DlpPolicySpec>;
-  environmentGroups?: Record<string, EnvironmentGroupSpec>;
+  environmentGroups: Record<string, EnvironmentGroupSpec>;
 }
 
 export interface TenantFileProblem {

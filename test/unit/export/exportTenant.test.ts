@@ -311,7 +311,7 @@ describe("exporting managed environments", () => {
     const { client } = fakeTenant();
     const list = (client.environments as unknown as { list: () => Promise<Array<{ name: string; properties: Record<string, unknown> }>> }).list;
     (client.environments as unknown as { list: () => Promise<unknown[]> }).list = async () =>
-      (await list()).map((e) => (e.name === ids.paris ? { ...e, properties: { ...e.properties, governanceConfiguration: governance } } : e)).concat([
+      (await list()).map((e) => (e.name === ids.lyon ? { ...e, properties: { ...e.properties, governanceConfiguration: governance } } : e)).concat([
         env(grouped, "Grouped", "Sandbox", "france", { ...dataverse("grouped"), governanceConfiguration: governance, parentEnvironmentGroup: { id: "11111111-1111-1111-1111-111111111111" } }),
       ]);
     return client;
@@ -319,9 +319,9 @@ describe("exporting managed environments", () => {
 
   test("a managed environment's settings are exported under managed:, and the file is valid; one in a group is noted, not declared", async () => {
     const tenant = await readTenantForExport({ exportedAt }, { client: tenantWithManaged() });
-    const paris = tenant.environments.find((e) => e.spec.adoptId === ids.paris)!;
+    const lyon = tenant.environments.find((e) => e.spec.adoptId === ids.lyon)!;
     // The settings that differ from a ManagedEnvironment's defaults.
-    expect(paris.spec.managed).toEqual({
+    expect(lyon.spec.managed).toEqual({
       limitSharingMode: "ExcludeSharingToSecurityGroups",
       groupSharingDisabled: true,
       maxLimitUserSharing: 15,
@@ -332,6 +332,6 @@ describe("exporting managed environments", () => {
     expect(tenant.environments.find((e) => e.spec.adoptId === grouped)?.spec.managed).toBeUndefined();
     expect(tenant.skipped).toEqual(expect.arrayContaining([expect.stringContaining(`environment ${grouped} "Grouped": its managed-environment settings come from environment group`)]));
     const parsed = parseTenantFile(renderTenantFile(tenant, { stack: "prod" }), "tenants/exported.yaml");
-    expect(Object.values(parsed.environments).find((e) => e.adoptId === ids.paris)?.managed?.solutionCheckerMode).toBe("Block");
+    expect(Object.values(parsed.environments).find((e) => e.adoptId === ids.lyon)?.managed?.solutionCheckerMode).toBe("Block");
   });
 });
