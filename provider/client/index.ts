@@ -11,6 +11,7 @@
 import { type CachingTokenProviderOptions, createTokenProvider, type TokenProvider, type TokenSource } from "./auth";
 import type { Clock } from "./clock";
 import { type ClientConfig, type ClientOptions, resolveConfig } from "./config";
+import type { Surface } from "./clouds";
 import { HttpClient, type Logger } from "./http";
 import { createAxiosTransport, type Transport } from "./transport";
 import { applicationPackagesApi } from "./api/applicationPackages";
@@ -21,6 +22,8 @@ import { dataverseApi } from "./api/dataverse";
 import { environmentsApi } from "./api/environments";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
+import { ReadCache } from "./readCache";
+import { invalidateAfterWrite, listedReads, type ListedReads } from "./listedReads";
 
 /** Options of {@link createClient}: the {@link ClientOptions} plus what tests and embedders inject. */
 export interface CreateClientOptions extends ClientOptions {
@@ -55,6 +58,10 @@ export interface PowerPlatformClient {
   readonly connections: ReturnType<typeof connectionsApi>;
   /** The Dataverse Web API of an environment (at its instance URL). */
   readonly dataverse: ReturnType<typeof dataverseApi>;
+  /** The lists kept to serve reads (config.readCacheMs), dropped by this client's own writes. */
+  readonly readCache: ReadCache;
+  /** Reads served from those lists, each falling back to the object's own GET (listedReads.ts). */
+  readonly reads: ListedReads;
   /** Releases keep-alive sockets. */
   close(): void;
 }
@@ -70,14 +77,21 @@ export function createClient(options: CreateClientOptions = {}): PowerPlatformCl
     createTokenProvider(config, options.tokenCredential, { now: options.clock ? () => options.clock!.now() : undefined, ...options.tokenCache });
   const transport = options.transport ?? createAxiosTransport();
   const http = new HttpClient({ config, tokens, transport, clock: options.clock, logger: options.logger, random: options.random });
-  const ctx = { http };
+  const readCache = new ReadCache(http.clock, config.readCacheMs);
+  const ctx = { http, afterWrite: (surface: Surface, pathOrUrl: string) => invalidateAfterWrite(readCache, surface, pathOrUrl) };
+  const billingPolicies = billingPoliciesApi(ctx);
+  const environments = environmentsApi(ctx);
+  const applicationPackages = applicationPackagesApi(ctx);
+  const flows = flowsApi(ctx);
   return {
     config,
     http,
-    billingPolicies: billingPoliciesApi(ctx),
-    environments: environmentsApi(ctx),
-    applicationPackages: applicationPackagesApi(ctx),
-    flows: flowsApi(ctx),
+    billingPolicies,
+    environments,
+    applicationPackages,
+    flows,
+    readCache,
+    reads: listedReads(readCache, { flows, environments, billingPolicies, applicationPackages }),
     flowRuns: flowRunsApi(ctx),
     connectors: connectorsApi(ctx),
     connections: connectionsApi(ctx),
@@ -104,6 +118,8 @@ export {
   type PollResult,
 } from "./poller";
 export { collectPages, nextLinkOf } from "./pagination";
+export { ReadCache, type ReadCacheStats } from "./readCache";
+export { listedReads, readScopes, scopesWrittenBy, invalidateAfterWrite, type ListedReads, type ListedReadApis } from "./listedReads";
 export { createAxiosTransport, type Transport, type TransportRequest, type TransportResponse } from "./transport";
 export { systemClock, type Clock } from "./clock";
 export type { CallOptions, WaitOptions } from "./api/common";

@@ -29,10 +29,22 @@ function fakeApi(options: {
 }) {
   const calls: string[] = [];
   const states = [...options.states];
+  const next = () => (states.length > 1 ? states.shift() : states[0]);
   const api: ApplicationInstallApi = {
     findInEnvironment: async (env, name) => {
       calls.push(`GET ${env}/${name}`);
-      return states.length > 1 ? states.shift() : states[0];
+      return next();
+    },
+    readListed: async (env, name) => {
+      calls.push(`LIST ${env}/${name}`);
+      return next();
+    },
+    findInstalled: async (env, name) => {
+      calls.push(`GET installed ${env}/${name}`);
+      const state = next();
+      if (state?.state === "Installed") return state;
+      states.unshift(state);
+      return undefined;
     },
     install: async (env, name) => {
       calls.push(`POST ${env}/${name}`);
@@ -124,7 +136,7 @@ describe("ApplicationInstall create decides from the package's state", () => {
   test("Installed: adopted, no install request", async () => {
     const { handler, calls } = fakeApi({ states: [pkg("Installed")] });
     const result = await handler.create(inputs());
-    expect(calls).toEqual([`GET ${ENV}/MicrosoftFormsPro`]);
+    expect(calls).toEqual([`LIST ${ENV}/MicrosoftFormsPro`]);
     expect(result).toEqual({
       id: `${ENV}/MicrosoftFormsPro`,
       outs: { ...inputs(), state: "Installed", applicationId: "app-1", applicationName: "Forms Pro", localizedName: "Microsoft Forms Pro", version: "1.0.0.0" },
@@ -134,7 +146,7 @@ describe("ApplicationInstall create decides from the package's state", () => {
   test.each(["Installing", "InstallRequested"])("%s: waits for the install under way, no second POST", async (state) => {
     const { handler, calls } = fakeApi({ states: [pkg(state)] });
     const result = await handler.create(inputs());
-    expect(calls).toEqual([`GET ${ENV}/MicrosoftFormsPro`, `WAIT state ${ENV}/MicrosoftFormsPro from ${state}`]);
+    expect(calls).toEqual([`LIST ${ENV}/MicrosoftFormsPro`, `WAIT state ${ENV}/MicrosoftFormsPro from ${state}`]);
     expect(result.outs.state).toBe("Installed");
   });
 
@@ -142,12 +154,27 @@ describe("ApplicationInstall create decides from the package's state", () => {
     const { handler, calls } = fakeApi({ states: [pkg(state), pkg("Installed")] });
     const result = await handler.create(inputs({ operationTimeoutMinutes: 5 }));
     expect(calls).toEqual([
-      `GET ${ENV}/MicrosoftFormsPro`,
+      `LIST ${ENV}/MicrosoftFormsPro`,
       `POST ${ENV}/MicrosoftFormsPro`,
       `WAIT operation ${OP_URL} (deadline)`,
-      `GET ${ENV}/MicrosoftFormsPro`,
+      `GET installed ${ENV}/MicrosoftFormsPro`,
     ]);
     expect(result.outs).toMatchObject({ state: "Installed", operationUrl: OP_URL, lastOperation: { status: "Succeeded" }, operationTimeoutMinutes: 5 });
+  });
+
+  test("an operation that Succeeded while the installed packages lack the package: the whole list tells its state", async () => {
+    const { handler, calls } = fakeApi({ states: [pkg("None"), pkg("InstallFailed")] });
+    const err = await handler.create(inputs()).catch((e) => e);
+    expect(calls).toEqual([
+      `LIST ${ENV}/MicrosoftFormsPro`,
+      `POST ${ENV}/MicrosoftFormsPro`,
+      `WAIT operation ${OP_URL}`,
+      `GET installed ${ENV}/MicrosoftFormsPro`,
+      `GET ${ENV}/MicrosoftFormsPro`,
+    ]);
+    expect(err.message).toContain("ended Succeeded but the package's state in environment");
+    expect(err.message).toContain("is InstallFailed");
+    expect(err.id).toBe(`${ENV}/MicrosoftFormsPro`);
   });
 
   test("a deadline after the POST throws with the id and the operation URL (resumable)", async () => {
@@ -178,7 +205,7 @@ describe("ApplicationInstall create decides from the package's state", () => {
     const { handler, calls } = fakeApi({ states: [pkg("None"), pkg("InstallRequested")], install: () => Promise.reject(maybe) });
     await handler.create(inputs());
     expect(calls).toEqual([
-      `GET ${ENV}/MicrosoftFormsPro`,
+      `LIST ${ENV}/MicrosoftFormsPro`,
       `POST ${ENV}/MicrosoftFormsPro`,
       `GET ${ENV}/MicrosoftFormsPro`,
       `WAIT state ${ENV}/MicrosoftFormsPro from InstallRequested`,
@@ -198,7 +225,7 @@ describe("ApplicationInstall update", () => {
     const { handler, calls } = fakeApi({ states: [pkg("Installed")] });
     const olds = installedOutputs({ state: "Installing", lastOperation: { status: "Running" } });
     const result = await handler.update("id", olds, inputs());
-    expect(calls).toEqual([`WAIT operation ${OP_URL}`, `GET ${ENV}/MicrosoftFormsPro`]);
+    expect(calls).toEqual([`WAIT operation ${OP_URL}`, `GET installed ${ENV}/MicrosoftFormsPro`]);
     expect(result.outs).toMatchObject({ state: "Installed", operationUrl: OP_URL, lastOperation: { status: "Succeeded" } });
   });
 
@@ -208,7 +235,7 @@ describe("ApplicationInstall update", () => {
       waitForInstall: () => Promise.reject(new NotFoundError("operation not found", { status: 404 })),
     });
     await handler.update("id", installedOutputs({ state: "Installing", lastOperation: { status: "Running" } }), inputs());
-    expect(calls).toEqual([`WAIT operation ${OP_URL}`, `GET ${ENV}/MicrosoftFormsPro`]);
+    expect(calls).toEqual([`WAIT operation ${OP_URL}`, `LIST ${ENV}/MicrosoftFormsPro`]);
   });
 
   test("uninstalled by hand (refreshed): installs again", async () => {
@@ -243,7 +270,7 @@ describe("ApplicationInstall read and delete", () => {
   test("read drops the resource when the package or the environment is gone", async () => {
     expect((await fakeApi({ states: [undefined] }).handler.read("id", installedOutputs())).id).toBe("");
     const api = fakeApi({ states: [] });
-    api.api.findInEnvironment = () => Promise.reject(new NotFoundError("environment not found", { status: 404 }));
+    api.api.readListed = () => Promise.reject(new NotFoundError("environment not found", { status: 404 }));
     expect((await api.handler.read("id", installedOutputs())).id).toBe("");
   });
 
