@@ -80,23 +80,30 @@ export interface ListedReadApis {
   applicationPackages: Pick<ApplicationPackagesApi, "listForEnvironment" | "findInEnvironment">;
 }
 
-/** Reads served from the process's lists, each falling back to the service's own read of the object. */
+/**
+ * Reads served from the process's lists, each falling back to the service's own read of the
+ * object. With the cache off (expiry 0) each read is the object's own read, as without lists.
+ */
 export function listedReads(cache: ReadCache, apis: ListedReadApis) {
+  const on = cache.ttlMs > 0;
   return {
     /** A flow as the admin list shows it (state, display name); not listed → the admin GET (404 → NotFoundError). */
     async flow(environmentId: string, flowId: string, opts?: CallOptions): Promise<Flow> {
+      if (!on) return apis.flows.get(environmentId, flowId, opts);
       const listed = await cache.find(readScopes.flows(environmentId), () => apis.flows.list(environmentId, opts), (f) => same(f.name, flowId));
       return listed ?? apis.flows.get(environmentId, flowId, opts);
     },
 
     /** An environment from the tenant's list; not listed → its GET (404 → NotFoundError). */
     async environment(environmentId: string, opts?: CallOptions): Promise<Environment> {
+      if (!on) return apis.environments.get(environmentId, opts);
       const listed = await cache.find(readScopes.environments(), () => apis.environments.list(opts), (e) => same(e.name, environmentId));
       return listed ?? apis.environments.get(environmentId, opts);
     },
 
     /** A billing policy from the tenant's list; not listed → its GET (404 → NotFoundError). */
     async billingPolicy(policyId: string, opts?: CallOptions): Promise<BillingPolicy> {
+      if (!on) return apis.billingPolicies.get(policyId, opts);
       const listed = await cache.find(readScopes.billingPolicies(), () => apis.billingPolicies.list(opts), (p) => same(p.id, policyId));
       return listed ?? apis.billingPolicies.get(policyId, opts);
     },
@@ -108,6 +115,7 @@ export function listedReads(cache: ReadCache, apis: ListedReadApis) {
      */
     async billingPolicyLink(policyId: string, environmentId: string, opts?: CallOptions): Promise<BillingPolicyEnvironmentLink | undefined> {
       const matches = (l: BillingPolicyEnvironmentLink) => same(l.environmentId, environmentId);
+      if (!on) return (await apis.billingPolicies.listEnvironments(policyId, opts)).find(matches);
       const listed = await cache.find(readScopes.billingLinks(policyId), () => apis.billingPolicies.listEnvironments(policyId, opts), matches);
       return listed ?? (await apis.billingPolicies.listEnvironments(policyId, opts)).find(matches);
     },
@@ -118,6 +126,7 @@ export function listedReads(cache: ReadCache, apis: ListedReadApis) {
      * does not have it either.
      */
     async packageInEnvironment(environmentId: string, uniqueName: string, opts?: CallOptions): Promise<ApplicationPackage | undefined> {
+      if (!on) return apis.applicationPackages.findInEnvironment(environmentId, uniqueName, opts);
       const listed = await cache.find(
         readScopes.packages(environmentId),
         () => apis.applicationPackages.listForEnvironment(environmentId, opts),

@@ -16,12 +16,12 @@ const flow = (env: string, n: number, state = "Started") => ({
 });
 
 /** A tenant behind the fake transport: flows per environment (2 per page), other flows only by GET. */
-function tenant() {
+function tenant(readCacheMs?: number) {
   const flows: Record<string, Array<ReturnType<typeof flow>>> = {
     [E1]: [flow(E1, 1), flow(E1, 2, "Stopped"), flow(E1, 3)],
     [E2]: [flow(E2, 4)],
   };
-  const h = harness([], { safety: { notFoundConfirmMs: 5000 } });
+  const h = harness([], { safety: { notFoundConfirmMs: 5000 }, ...(readCacheMs !== undefined ? { readCacheMs } : {}) });
   const log: string[] = [];
   /** Flows whose GET answers 404 while lists still have them (an eventually consistent service). */
   const hiddenFromGet = new Set<string>();
@@ -114,6 +114,15 @@ describe("reads served from lists", () => {
         async () => (await client.flows.list(E1)).some((f) => f.name === ghost.name),
       ),
     ).rejects.toBeInstanceOf(NotFoundUnconfirmedError);
+  });
+});
+
+describe("the cache turned off (POWERPLATFORM_READ_CACHE_SECONDS=0)", () => {
+  test("each read is the object's own GET, as without lists", async () => {
+    const { client, log } = tenant(0);
+    await client.reads.flow(E1, flowId(1));
+    await client.reads.flow(E1, flowId(2));
+    expect(log).toEqual([1, 2].map((n) => `GET /providers/Microsoft.ProcessSimple/scopes/admin/environments/${E1}/flows/${flowId(n)}`));
   });
 });
 
