@@ -8,7 +8,7 @@
  * | an environment | admin `…/scopes/admin/environments` | the tenant |
  * | a billing policy | `/licensing/billingPolicies` | the tenant |
  * | a policy's environment links | `/licensing/billingPolicies/{id}/environments` | the policy |
- * | a package's state in an environment | `/appmanagement/environments/{env}/applicationPackages` | the environment |
+ * | an installed package of an environment | `/appmanagement/environments/{env}/applicationPackages?appInstallState=Installed` | the environment |
  *
  * An object a list does not have is read by id (a GET), so the answer is the service's
  * own for that object: a 404 there is confirmed by the caller (confirmGone.ts), never
@@ -121,15 +121,17 @@ export function listedReads(cache: ReadCache, apis: ListedReadApis) {
     },
 
     /**
-     * A package of an environment (with its install `state`) from the environment's whole
-     * package list; not listed → the list read again up to the package, undefined when it
-     * does not have it either.
+     * A package of an environment with its install `state`: from the environment's INSTALLED
+     * packages (a short list, about one page, where the whole list is the tenant's catalog of
+     * some 250 packages over several pages); a package not there is not installed, and the
+     * whole list, read afresh up to the package, tells its state (undefined when it does not
+     * have it either).
      */
     async packageInEnvironment(environmentId: string, uniqueName: string, opts?: CallOptions): Promise<ApplicationPackage | undefined> {
       if (!on) return apis.applicationPackages.findInEnvironment(environmentId, uniqueName, opts);
       const listed = await cache.find(
         readScopes.packages(environmentId),
-        () => apis.applicationPackages.listForEnvironment(environmentId, opts),
+        () => apis.applicationPackages.listForEnvironment(environmentId, { ...opts, appInstallState: "Installed" }),
         (p) => same(p.uniqueName, uniqueName),
       );
       return listed ?? apis.applicationPackages.findInEnvironment(environmentId, uniqueName, opts);

@@ -60,8 +60,9 @@ export interface ApplicationInstallOutputs extends ApplicationInstallInputs {
 
 /**
  * The part of the client this resource uses (a fake in the unit tests). `readListed` is the
- * package as the process's list of the environment's packages shows it (client/listedReads.ts:
- * one list per environment serves every install's read there, dropped by our own installs);
+ * package as the process's list of the environment's installed packages shows it
+ * (client/listedReads.ts: one short list per environment serves the refresh of every install
+ * there, dropped by our own installs), read afresh when that list does not have it;
  * `findInEnvironment` reads the service afresh.
  */
 export type ApplicationInstallApi = Pick<
@@ -170,11 +171,9 @@ function deadlineOf(inputs: ApplicationInstallInputs): number | undefined {
 
 /**
  * Brings the package to `Installed` without ever requesting a second install of the same
- * package: one read of the package's state decides (from the environment's package list,
- * shared with the other installs and reads of the environment in this process; a list
- * fetched before one of our own installs there is never used). Installed → adopt;
- * InstallRequested or Installing → wait for that install; anything else → POST install and
- * poll its operation.
+ * package: one fresh read of the package's state decides (the pages of the environment's
+ * package list up to the package). Installed → adopt; InstallRequested or Installing → wait
+ * for that install; anything else → POST install and poll its operation.
  * Once the POST is accepted, any failure (deadline, failed operation) is thrown with the
  * id and the operation URL, so the engine keeps the resource and the next `up` resumes.
  */
@@ -185,7 +184,7 @@ async function ensureInstalled(
   const id = idOf(inputs);
   const { environmentId, uniqueName } = inputs;
   const deadline = deadlineOf(inputs);
-  const current = await api.readListed(environmentId, uniqueName);
+  const current = await api.findInEnvironment(environmentId, uniqueName);
   if (current?.state === "Installed") {
     return { id, outs: outputsFrom(current, inputs, {}) };
   }
@@ -395,8 +394,8 @@ export const applicationInstallHandler = applicationInstallHandlerWith(async () 
  * A first-party application package installed into an environment (which must have a
  * Dataverse database), by its `uniqueName` from the tenant catalog.
  *
- * `create` reads the package's state in the environment first (from the environment's
- * package list, read once per process for all the installs and refreshes there):
+ * `create` reads the package's state in the environment first (the pages of the
+ * environment's package list up to the package):
  * - `Installed`: the package is adopted as is, no install is requested (so there is no
  *   `adoptId`: an already installed package is always adopted);
  * - `InstallRequested`/`Installing`: the install under way (e.g. started by a `pulumi up`

@@ -117,6 +117,26 @@ describe("reads served from lists", () => {
   });
 });
 
+describe("package states", () => {
+  test("installed packages of an environment: one short list for all; one not installed is read afresh up to it", async () => {
+    const h = harness();
+    const seen: string[] = [];
+    const catalog = ["A", "B", "C", "D", "E"].map((n, i) => ({ uniqueName: n, state: i < 2 ? "Installed" : i === 2 ? "Installing" : "None" }));
+    h.transport.router = (req: TransportRequest) => {
+      const u = new URL(req.url);
+      const installedOnly = u.searchParams.get("appInstallState") === "Installed";
+      const skip = Number(u.searchParams.get("$skiptoken") ?? 0);
+      seen.push(`${installedOnly ? "installed" : "all"} from ${skip}`);
+      const items = installedOnly ? catalog.filter((p) => p.state === "Installed") : catalog;
+      const next = skip + 2 < items.length ? { "@odata.nextLink": `${u.origin}${u.pathname}?api-version=x&$skiptoken=${skip + 2}` } : {};
+      return json(200, { value: items.slice(skip, skip + 2), ...next });
+    };
+    const states = await Promise.all(["A", "b", "C"].map((n) => h.client.reads.packageInEnvironment(E1, n)));
+    expect(states.map((p) => p?.state)).toEqual(["Installed", "Installed", "Installing"]);
+    expect(seen).toEqual(["installed from 0", "all from 0", "all from 2"]);
+  });
+});
+
 describe("the cache turned off (POWERPLATFORM_READ_CACHE_SECONDS=0)", () => {
   test("each read is the object's own GET, as without lists", async () => {
     const { client, log } = tenant(0);

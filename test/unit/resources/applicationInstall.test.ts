@@ -136,7 +136,7 @@ describe("ApplicationInstall create decides from the package's state", () => {
   test("Installed: adopted, no install request", async () => {
     const { handler, calls } = fakeApi({ states: [pkg("Installed")] });
     const result = await handler.create(inputs());
-    expect(calls).toEqual([`LIST ${ENV}/MicrosoftFormsPro`]);
+    expect(calls).toEqual([`GET ${ENV}/MicrosoftFormsPro`]);
     expect(result).toEqual({
       id: `${ENV}/MicrosoftFormsPro`,
       outs: { ...inputs(), state: "Installed", applicationId: "app-1", applicationName: "Forms Pro", localizedName: "Microsoft Forms Pro", version: "1.0.0.0" },
@@ -146,7 +146,7 @@ describe("ApplicationInstall create decides from the package's state", () => {
   test.each(["Installing", "InstallRequested"])("%s: waits for the install under way, no second POST", async (state) => {
     const { handler, calls } = fakeApi({ states: [pkg(state)] });
     const result = await handler.create(inputs());
-    expect(calls).toEqual([`LIST ${ENV}/MicrosoftFormsPro`, `WAIT state ${ENV}/MicrosoftFormsPro from ${state}`]);
+    expect(calls).toEqual([`GET ${ENV}/MicrosoftFormsPro`, `WAIT state ${ENV}/MicrosoftFormsPro from ${state}`]);
     expect(result.outs.state).toBe("Installed");
   });
 
@@ -154,7 +154,7 @@ describe("ApplicationInstall create decides from the package's state", () => {
     const { handler, calls } = fakeApi({ states: [pkg(state), pkg("Installed")] });
     const result = await handler.create(inputs({ operationTimeoutMinutes: 5 }));
     expect(calls).toEqual([
-      `LIST ${ENV}/MicrosoftFormsPro`,
+      `GET ${ENV}/MicrosoftFormsPro`,
       `POST ${ENV}/MicrosoftFormsPro`,
       `WAIT operation ${OP_URL} (deadline)`,
       `GET installed ${ENV}/MicrosoftFormsPro`,
@@ -166,7 +166,7 @@ describe("ApplicationInstall create decides from the package's state", () => {
     const { handler, calls } = fakeApi({ states: [pkg("None"), pkg("InstallFailed")] });
     const err = await handler.create(inputs()).catch((e) => e);
     expect(calls).toEqual([
-      `LIST ${ENV}/MicrosoftFormsPro`,
+      `GET ${ENV}/MicrosoftFormsPro`,
       `POST ${ENV}/MicrosoftFormsPro`,
       `WAIT operation ${OP_URL}`,
       `GET installed ${ENV}/MicrosoftFormsPro`,
@@ -205,7 +205,7 @@ describe("ApplicationInstall create decides from the package's state", () => {
     const { handler, calls } = fakeApi({ states: [pkg("None"), pkg("InstallRequested")], install: () => Promise.reject(maybe) });
     await handler.create(inputs());
     expect(calls).toEqual([
-      `LIST ${ENV}/MicrosoftFormsPro`,
+      `GET ${ENV}/MicrosoftFormsPro`,
       `POST ${ENV}/MicrosoftFormsPro`,
       `GET ${ENV}/MicrosoftFormsPro`,
       `WAIT state ${ENV}/MicrosoftFormsPro from InstallRequested`,
@@ -235,7 +235,7 @@ describe("ApplicationInstall update", () => {
       waitForInstall: () => Promise.reject(new NotFoundError("operation not found", { status: 404 })),
     });
     await handler.update("id", installedOutputs({ state: "Installing", lastOperation: { status: "Running" } }), inputs());
-    expect(calls).toEqual([`WAIT operation ${OP_URL}`, `LIST ${ENV}/MicrosoftFormsPro`]);
+    expect(calls).toEqual([`WAIT operation ${OP_URL}`, `GET ${ENV}/MicrosoftFormsPro`]);
   });
 
   test("uninstalled by hand (refreshed): installs again", async () => {
@@ -262,9 +262,11 @@ describe("ApplicationInstall update", () => {
 
 describe("ApplicationInstall read and delete", () => {
   test("read reports the package's real state and keeps the operation fields", async () => {
-    const { handler } = fakeApi({ states: [pkg("Uninstalled")] });
+    const { handler, calls } = fakeApi({ states: [pkg("Uninstalled")] });
     const result = await handler.read("id", installedOutputs());
     expect(result).toEqual({ id: "id", props: installedOutputs({ state: "Uninstalled" }), inputs: inputs() });
+    // The refresh is served by the environment's list of installed packages (shared by its installs).
+    expect(calls).toEqual([`LIST ${ENV}/MicrosoftFormsPro`]);
   });
 
   test("read drops the resource when the package or the environment is gone", async () => {
