@@ -109,15 +109,16 @@ export function listedReads(cache: ReadCache, apis: ListedReadApis) {
     },
 
     /**
-     * The link of a policy to an environment from the policy's list of links; not listed →
-     * the policy's links read again (the list is the only read of a link), undefined when
-     * that fresh list does not have it either.
+     * The link of a policy to an environment from the policy's list of links; not listed in a
+     * list read earlier → the policy's links read again (the list is the only read of a link),
+     * undefined when that fresh list does not have it either.
      */
     async billingPolicyLink(policyId: string, environmentId: string, opts?: CallOptions): Promise<BillingPolicyEnvironmentLink | undefined> {
       const matches = (l: BillingPolicyEnvironmentLink) => same(l.environmentId, environmentId);
       if (!on) return (await apis.billingPolicies.listEnvironments(policyId, opts)).find(matches);
-      const listed = await cache.find(readScopes.billingLinks(policyId), () => apis.billingPolicies.listEnvironments(policyId, opts), matches);
-      return listed ?? (await apis.billingPolicies.listEnvironments(policyId, opts)).find(matches);
+      const { found, fetchedNow } = await cache.lookup(readScopes.billingLinks(policyId), () => apis.billingPolicies.listEnvironments(policyId, opts), matches);
+      if (found || fetchedNow) return found;
+      return (await apis.billingPolicies.listEnvironments(policyId, opts)).find(matches);
     },
 
     /**

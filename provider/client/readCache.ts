@@ -63,7 +63,20 @@ export class ReadCache {
 
   /** The item of `scope`'s list that `matches`, or undefined when the list does not have it. */
   async find<T>(scope: string, fetch: () => Promise<T[]>, matches: (item: T) => boolean): Promise<T | undefined> {
-    return (await this.list(scope, fetch)).find(matches);
+    return (await this.lookup(scope, fetch, matches)).found;
+  }
+
+  /**
+   * Like {@link find}, also saying whether this call fetched the list (`fetchedNow`): a
+   * caller that reads again afresh when the item is missing need not when the list is new.
+   */
+  async lookup<T>(scope: string, fetch: () => Promise<T[]>, matches: (item: T) => boolean): Promise<{ found: T | undefined; fetchedNow: boolean }> {
+    let fetchedNow = false;
+    const items = await this.list(scope, () => {
+      fetchedNow = true;
+      return fetch();
+    });
+    return { found: items.find(matches), fetchedNow };
   }
 
   /** Drops the lists whose scope is `scope` or starts with `scope` followed by ":". */

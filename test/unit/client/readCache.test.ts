@@ -90,3 +90,13 @@ describe("ReadCache", () => {
     expect(fetch).toHaveBeenCalledTimes(2);
   });
 });
+
+describe("ReadCache.lookup", () => {
+  test("says whether this call fetched the list", async () => {
+    const cache = new ReadCache(new FakeClock(), 30_000);
+    const fetch = jest.fn(async () => ["a"]);
+    expect(await cache.lookup("s", fetch, (x) => x === "a")).toEqual({ found: "a", fetchedNow: true });
+    expect(await cache.lookup("s", fetch, (x) => x === "z")).toEqual({ found: undefined, fetchedNow: false });
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+});
