@@ -36,6 +36,9 @@ export class NotFoundUnconfirmedError extends PowerPlatformError {
  * object when the second read finds it; throws NotFoundUnconfirmedError when the list
  * still has it (the caller must not treat it as gone).
  */
+// Cost: one pause (safety.notFoundConfirmMs, 5 s) and 2 requests (the second read and the list),
+// paid only after a 404, never on a read that finds the object; it buys never dropping from the
+// state an object the service showed as missing for a moment (dropping it makes the next `up` create a duplicate).
 export async function confirmNotFound<T>(o: ConfirmNotFoundOptions<T>): Promise<{ gone: true } | { gone: false; value: T }> {
   await o.clock.sleep(o.pauseMs, o.signal);
   try {
