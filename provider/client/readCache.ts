@@ -27,6 +27,10 @@ export interface ReadCacheStats {
   hits: number;
 }
 
+/**
+ * The lists kept by one client (one per process in the dynamic provider): single flight,
+ * short expiry, dropped by our own writes (see the module comment above).
+ */
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
   readonly stats: ReadCacheStats = { fetches: 0, hits: 0 };
