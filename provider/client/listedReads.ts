@@ -4,7 +4,7 @@
  *
  * | read | list (one per scope) | scope |
  * | --- | --- | --- |
- * | a flow (state, display name) | admin `…/environments/{env}/v2/flows` | the environment |
+ * | a flow (state, display name; for FlowState, and Flow's admin view) | admin `…/environments/{env}/v2/flows` | the environment |
  * | an environment | admin `…/scopes/admin/environments` | the tenant |
  * | a billing policy | `/licensing/billingPolicies` | the tenant |
  * | a policy's environment links | `/licensing/billingPolicies/{id}/environments` | the policy |
