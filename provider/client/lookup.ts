@@ -65,7 +65,11 @@ export interface PollForOptions<T> {
   signal?: AbortSignal;
 }
 
-/** Looks until `look` returns a value or `withinMs` has passed; undefined when nothing was found. */
+/**
+ * Looks until `look` returns a value or `withinMs` has passed; undefined when nothing was found.
+ * Cost: about 4 looks over the window by default (a quarter of it between looks, 1–10 s), paid
+ * only after a create whose answer was lost; it buys never sending a create twice.
+ */
 export async function pollFor<T>(o: PollForOptions<T>): Promise<T | undefined> {
   const start = o.clock.now();
   const pause = o.pauseMs ?? Math.min(10_000, Math.max(1_000, Math.floor(o.withinMs / 4)));
