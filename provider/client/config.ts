@@ -64,6 +64,12 @@ export interface ClientOptions {
   operationDeadlineMs?: number;
   /** Max pages followed by a list call (default 100). */
   maxPages?: number;
+  /**
+   * How long a list fetched to serve reads is served again, ms (default 30 000; env
+   * POWERPLATFORM_READ_CACHE_SECONDS; 0 turns the read cache off). Our own writes drop the
+   * lists they change at once; this bounds how late a change made by someone else shows.
+   */
+  readCacheMs?: number;
   /** Extra user-agent product token appended after powerplatform-iac/<version>. */
   userAgentSuffix?: string;
   /** The environment to read (default process.env); injectable for tests. */
@@ -143,6 +149,8 @@ export interface ClientConfig {
   poll: ResolvedPoll;
   operationDeadlineMs: number;
   maxPages: number;
+  /** How long a list serves reads, ms (0: every read fetches). */
+  readCacheMs: number;
   userAgentSuffix?: string;
 }
 
@@ -163,6 +171,12 @@ export const DEFAULT_SAFETY: ResolvedSafety = {
 };
 export const DEFAULT_OPERATION_DEADLINE_MS = 30 * 60_000;
 export const DEFAULT_MAX_PAGES = 100;
+/**
+ * Long enough for one refresh of a large stack to read each list once (1,000 FlowState over
+ * 5 environments take ~9 s), short enough that a change made by hand during a long `up`
+ * shows in its later reads.
+ */
+export const DEFAULT_READ_CACHE_MS = 30_000;
 
 const ENDPOINT_ENV: Readonly<Record<Surface, string>> = {
   powerplatform: "POWERPLATFORM_API_URL",
@@ -343,6 +357,12 @@ export function resolveConfig(options: ClientOptions = {}): ClientConfig {
     poll,
     operationDeadlineMs: positive(options.operationDeadlineMs, DEFAULT_OPERATION_DEADLINE_MS, "operationDeadlineMs"),
     maxPages: Math.floor(positive(options.maxPages, DEFAULT_MAX_PAGES, "maxPages")),
+    readCacheMs: positive(
+      options.readCacheMs ?? durationFromEnv(env, "POWERPLATFORM_READ_CACHE_SECONDS", 1000, true),
+      DEFAULT_READ_CACHE_MS,
+      "readCacheMs",
+      true,
+    ),
     userAgentSuffix: nonEmpty(options.userAgentSuffix),
   };
 }

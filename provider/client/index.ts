@@ -11,6 +11,7 @@
 import { type CachingTokenProviderOptions, createTokenProvider, type TokenProvider, type TokenSource } from "./auth";
 import type { Clock } from "./clock";
 import { type ClientConfig, type ClientOptions, resolveConfig } from "./config";
+import type { Surface } from "./clouds";
 import { HttpClient, type Logger } from "./http";
 import { createAxiosTransport, type Transport } from "./transport";
 import { applicationPackagesApi } from "./api/applicationPackages";
@@ -25,6 +26,8 @@ import { environmentGroupsApi } from "./api/environmentGroups";
 import { flowRunsApi } from "./api/flowRuns";
 import { flowsApi } from "./api/flows";
 import { tenantSettingsApi } from "./api/tenantSettings";
+import { ReadCache } from "./readCache";
+import { invalidateAfterWrite, listedReads, type ListedReads } from "./listedReads";
 
 /** Options of {@link createClient}: the {@link ClientOptions} plus what tests and embedders inject. */
 export interface CreateClientOptions extends ClientOptions {
@@ -67,6 +70,10 @@ export interface PowerPlatformClient {
   readonly dataverse: ReturnType<typeof dataverseApi>;
   /** The tenant-wide settings object (BAP listTenantSettings / updateTenantSettings). */
   readonly tenantSettings: ReturnType<typeof tenantSettingsApi>;
+  /** The lists kept to serve reads (config.readCacheMs), dropped by this client's own writes. */
+  readonly readCache: ReadCache;
+  /** Reads served from those lists, each falling back to the object's own GET (listedReads.ts). */
+  readonly reads: ListedReads;
   /** Releases keep-alive sockets. */
   close(): void;
 }
@@ -82,16 +89,22 @@ export function createClient(options: CreateClientOptions = {}): PowerPlatformCl
     createTokenProvider(config, options.tokenCredential, { now: options.clock ? () => options.clock!.now() : undefined, ...options.tokenCache });
   const transport = options.transport ?? createAxiosTransport();
   const http = new HttpClient({ config, tokens, transport, clock: options.clock, logger: options.logger, random: options.random });
-  const ctx = { http };
+  const readCache = new ReadCache(http.clock, config.readCacheMs);
+  const ctx = { http, afterWrite: (surface: Surface, pathOrUrl: string) => invalidateAfterWrite(readCache, surface, pathOrUrl) };
+  const billingPolicies = billingPoliciesApi(ctx);
   const environments = environmentsApi(ctx);
+  const applicationPackages = applicationPackagesApi(ctx);
+  const flows = flowsApi(ctx);
   return {
     config,
     http,
-    billingPolicies: billingPoliciesApi(ctx),
+    billingPolicies,
     environments,
     managedEnvironments: managedEnvironmentsApi(ctx, environments),
-    applicationPackages: applicationPackagesApi(ctx),
-    flows: flowsApi(ctx),
+    applicationPackages,
+    flows,
+    readCache,
+    reads: listedReads(readCache, { flows, environments, billingPolicies, applicationPackages }),
     flowRuns: flowRunsApi(ctx),
     connectors: connectorsApi(ctx),
     connections: connectionsApi(ctx),
@@ -121,6 +134,8 @@ export {
   type PollResult,
 } from "./poller";
 export { collectPages, nextLinkOf } from "./pagination";
+export { ReadCache, type ReadCacheStats } from "./readCache";
+export { listedReads, readScopes, scopesWrittenBy, invalidateAfterWrite, type ListedReads, type ListedReadApis } from "./listedReads";
 export { createAxiosTransport, type Transport, type TransportRequest, type TransportResponse } from "./transport";
 export { systemClock, type Clock } from "./clock";
 export type { CallOptions, WaitOptions } from "./api/common";

@@ -36,6 +36,9 @@ export class NotFoundUnconfirmedError extends PowerPlatformError {
  * object when the second read finds it; throws NotFoundUnconfirmedError when the list
  * still has it (the caller must not treat it as gone).
  */
+// Cost: one pause (safety.notFoundConfirmMs, 5 s) and 2 requests (the second read and the list),
+// paid only after a 404, never on a read that finds the object; it buys never dropping from the
+// state an object the service showed as missing for a moment (dropping it makes the next `up` create a duplicate).
 export async function confirmNotFound<T>(o: ConfirmNotFoundOptions<T>): Promise<{ gone: true } | { gone: false; value: T }> {
   await o.clock.sleep(o.pauseMs, o.signal);
   try {
@@ -62,7 +65,11 @@ export interface PollForOptions<T> {
   signal?: AbortSignal;
 }
 
-/** Looks until `look` returns a value or `withinMs` has passed; undefined when nothing was found. */
+/**
+ * Looks until `look` returns a value or `withinMs` has passed; undefined when nothing was found.
+ * Cost: about 4 looks over the window by default (a quarter of it between looks, 1–10 s), paid
+ * only after a create whose answer was lost; it buys never sending a create twice.
+ */
 export async function pollFor<T>(o: PollForOptions<T>): Promise<T | undefined> {
   const start = o.clock.now();
   const pause = o.pauseMs ?? Math.min(10_000, Math.max(1_000, Math.floor(o.withinMs / 4)));

@@ -58,11 +58,19 @@ export interface ApplicationInstallOutputs extends ApplicationInstallInputs {
   lastOperation?: ApplicationInstallOperation;
 }
 
-/** The part of the client this resource uses (a fake in the unit tests). */
+/**
+ * The part of the client this resource uses (a fake in the unit tests). `readListed` is the
+ * package as the process's list of the environment's installed packages shows it
+ * (client/listedReads.ts: one short list per environment serves the refresh of every install
+ * there, dropped by our own installs), read afresh when that list does not have it;
+ * `findInEnvironment` reads the service afresh.
+ */
 export type ApplicationInstallApi = Pick<
   ApplicationPackagesApi,
-  "findInEnvironment" | "install" | "waitForInstall" | "waitForPackageState"
->;
+  "findInEnvironment" | "findInstalled" | "install" | "waitForInstall" | "waitForPackageState"
+> & {
+  readListed(environmentId: string, uniqueName: string): Promise<ApplicationPackage | undefined>;
+};
 
 const resourceName = "ApplicationInstall";
 
@@ -163,8 +171,9 @@ function deadlineOf(inputs: ApplicationInstallInputs): number | undefined {
 
 /**
  * Brings the package to `Installed` without ever requesting a second install of the same
- * package: one GET of the package's state decides. Installed → adopt; InstallRequested or
- * Installing → wait for that install; anything else → POST install and poll its operation.
+ * package: one fresh read of the package's state decides (the pages of the environment's
+ * package list up to the package). Installed → adopt; InstallRequested or Installing → wait
+ * for that install; anything else → POST install and poll its operation.
  * Once the POST is accepted, any failure (deadline, failed operation) is thrown with the
  * id and the operation URL, so the engine keeps the resource and the next `up` resumes.
  */
@@ -269,7 +278,10 @@ async function waitForOperation(
         `${resourceName}: waiting for the install of ${inputs.uniqueName} into environment ${inputs.environmentId}: ${errorMessage(error)}.${resume}`,
       );
     }
-    const installed = await api.findInEnvironment(inputs.environmentId, inputs.uniqueName);
+    // The operation said Succeeded: the installed packages (about one page) confirm it and
+    // give the version; only when they do not show it is the whole list read for its state.
+    const installed =
+      (await api.findInstalled(inputs.environmentId, inputs.uniqueName)) ?? (await api.findInEnvironment(inputs.environmentId, inputs.uniqueName));
     const lastOperation = { status: operation.status, ...(operation.error?.message ? { error: operation.error.message } : {}) };
     if (installed?.state !== "Installed") {
       known.lastOperation = lastOperation;
@@ -326,7 +338,7 @@ export function applicationInstallHandlerWith(
       const api = await packagesApi();
       let pkg: ApplicationPackage | undefined;
       try {
-        pkg = await api.findInEnvironment(props.environmentId, props.uniqueName);
+        pkg = await api.readListed(props.environmentId, props.uniqueName);
       } catch (error) {
         if (isNotFound(error)) return { id: "", props: {} as ApplicationInstallOutputs };
         throw error;
@@ -373,13 +385,17 @@ export function applicationInstallHandlerWith(
   };
 }
 
-export const applicationInstallHandler = applicationInstallHandlerWith(async () => (await clientFromEnvironment()).applicationPackages);
+export const applicationInstallHandler = applicationInstallHandlerWith(async () => {
+  const client = await clientFromEnvironment();
+  return { ...client.applicationPackages, readListed: client.reads.packageInEnvironment };
+});
 
 /**
  * A first-party application package installed into an environment (which must have a
  * Dataverse database), by its `uniqueName` from the tenant catalog.
  *
- * `create` reads the package's state in the environment first (one GET):
+ * `create` reads the package's state in the environment first (the pages of the
+ * environment's package list up to the package):
  * - `Installed`: the package is adopted as is, no install is requested (so there is no
  *   `adoptId`: an already installed package is always adopted);
  * - `InstallRequested`/`Installing`: the install under way (e.g. started by a `pulumi up`

@@ -324,7 +324,8 @@ export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingP
     const dto = await readConfirmingGone(
       client,
       `billing policy ${id}`,
-      () => client.billingPolicies.get(id),
+      // One list of the tenant's billing policies serves every refresh; one it does not have is read by id.
+      () => client.reads.billingPolicy(id),
       async () => (await client.billingPolicies.list()).some((p) => p.id.toLowerCase() === id.toLowerCase()),
     );
     if (!dto) return { id: "", props: {} as BillingPolicyOutputs };

@@ -129,8 +129,9 @@ export const billingPolicyEnvironmentHandler: ResourceHandler<BillingPolicyEnvir
       client,
       `the link of billing policy ${wanted.billingPolicyId} to environment ${wanted.environmentId}`,
       async () => {
-        const links = await client.billingPolicies.listEnvironments(wanted.billingPolicyId);
-        const found = links.find((l) => same(l.environmentId, wanted.environmentId));
+        // One list of the policy's links serves every link of that policy; a link it does not
+        // have is looked for in a fresh list (and, absent there too, confirmed after a pause).
+        const found = await client.reads.billingPolicyLink(wanted.billingPolicyId, wanted.environmentId);
         if (!found) throw new NotFoundError(`the link of billing policy ${wanted.billingPolicyId} to environment ${wanted.environmentId} is not listed`);
         return found;
       },

@@ -606,7 +606,8 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
     const dto = await readConfirmingGone(
       client,
       `environment ${id}`,
-      () => client.environments.get(id),
+      // One list of the tenant's environments serves every Environment's refresh; one it does not have is read by id.
+      () => client.reads.environment(id),
       async () => (await client.environments.list()).some((e) => e.name.toLowerCase() === id.toLowerCase()),
     );
     if (!dto) return { id: "", props: {} as EnvironmentOutputs };

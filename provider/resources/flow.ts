@@ -196,13 +196,15 @@ function outputsFrom(environmentId: string, dto: FlowDto, extra: Pick<FlowInputs
 }
 
 /**
- * Reads a flow as fully as this principal may: the admin GET (every flow of the
+ * Reads a flow as fully as this principal may: the admin view (every flow of the
  * environment, without its definition), then the maker GET for the definition (shown only
- * to a principal with a permission on the flow). The admin reply wins for state and
- * suspension; the maker reply adds the definition (and connection references).
+ * to a principal with a permission on the flow). The admin view wins for state and
+ * suspension; the maker reply adds the definition (and connection references). A refresh
+ * (`fromList`) takes the admin view from the environment's admin flow list, shared by every
+ * flow there (client/listedReads.ts; a flow not listed: its admin GET); adopting reads the GET.
  */
-async function readFlow(client: PowerPlatformClient, environmentId: string, flowName: string): Promise<FlowDto> {
-  const admin = await client.flows.get(environmentId, flowName);
+async function readFlow(client: PowerPlatformClient, environmentId: string, flowName: string, fromList = false): Promise<FlowDto> {
+  const admin = fromList ? await client.reads.flow(environmentId, flowName) : await client.flows.get(environmentId, flowName);
   const maker = await client.flows.getWithDefinition(environmentId, admin.name);
   if (!maker) return admin;
   const properties: FlowDto["properties"] = { ...admin.properties, definition: maker.properties.definition };
@@ -398,7 +400,7 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
     const flow = await readConfirmingGone(
       client,
       `flow ${id}`,
-      () => readFlow(client, props.environmentId, id),
+      () => readFlow(client, props.environmentId, id, true),
       () => flowListed(client, props.environmentId, id),
     );
     if (!flow) return { id: "", props: {} as FlowOutputs };

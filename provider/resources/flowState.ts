@@ -108,7 +108,8 @@ async function withInitialState(olds: Record<string, unknown>, result: CheckResu
   if (sameFlow && typeof olds.initialState === "string" && olds.initialState) return { inputs: { ...inputs, initialState: olds.initialState } };
   try {
     const client = await clientFromEnvironment();
-    const flow = await client.flows.get(inputs.environmentId, inputs.flowId);
+    // From the environment's flow list (one per process): a preview of many new FlowState reads it once.
+    const flow = await client.reads.flow(inputs.environmentId, inputs.flowId);
     return flow?.properties?.state ? { inputs: { ...inputs, initialState: flow.properties.state } } : result;
   } catch {
     // Best effort (a preview without access to the tenant, a flow not there yet): create reads it then.
@@ -143,10 +144,13 @@ export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs
 
   async read(id, props): Promise<ReadResult<FlowStateInputs, FlowStateOutputs>> {
     const client = await clientFromEnvironment();
+    // The admin flow list carries state and display name: one list per environment serves
+    // every FlowState there; a flow it does not have is read by id (and a 404 confirmed).
+    // create, update and delete read the flow by id: they decide on a start or stop from it.
     const flow = await readConfirmingGone(
       client,
       `flow ${id}`,
-      () => client.flows.get(props.environmentId, id),
+      () => client.reads.flow(props.environmentId, id),
       () => flowListed(client, props.environmentId, id),
     );
     if (!flow) return { id: "", props: {} as FlowStateOutputs };

@@ -321,6 +321,28 @@ describe("recorded responses replayed through the client", () => {
     await expect(client.environmentGroups.deleteRuleSet(RULE_SET)).resolves.toBe(true);
   });
 
+  // ---------- lists that serve reads (provider/client/listedReads.ts) ----------
+  test("environments.list → environments.list, and the read of each environment served from it", async () => {
+    const { client, served } = play(["environments.list"]);
+    const list = await client.environments.list();
+    expect(list.map((e) => e.name)).toEqual(recordedBody("environments.list").value.map((e: { name: string }) => e.name));
+    const second = await client.reads.environment("00000000-0000-0000-0000-000000000002");
+    expect(second.properties).toMatchObject({ environmentSku: "Sandbox", linkedEnvironmentMetadata: null });
+    expect((await client.reads.environment("00000000-0000-0000-0000-000000000001")).properties.linkedEnvironmentMetadata?.domainName).toBe(ENV);
+    expect(served).toEqual(["environments.list", "environments.list"]);
+  });
+
+  test("flows.adminList → flows.list, and the read of each flow's state served from it (one list call)", async () => {
+    const env = "Default-1e852b49-bf4b-4ba5-bcd4-a8c4706c8ed4";
+    const { client, served } = play(["flows.adminList"]);
+    const flows = await Promise.all(["fc2d4ef5-4151-4e93-9aaa-1f380d7ed95d", "0eabab30-8e55-4100-911f-e7afd9ba8919"].map((f) => client.reads.flow(env, f)));
+    expect(flows.map((f) => [f.properties.displayName, f.properties.state])).toEqual([
+      ["Invoicing flow", "Started"],
+      ["Invoicing flow 2", "Started"],
+    ]);
+    expect(served).toEqual(["flows.adminList"]);
+  });
+
   afterAll(() => {
     // Every recording is replayed above, or listed (with its reason) as not read by the client.
     const all = Object.keys(recordingIndex()).sort();

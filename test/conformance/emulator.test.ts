@@ -82,6 +82,14 @@ const ALLOWED: Record<string, Allowance[]> = {
   currencies: [],
   flow: [],
   permissions: [],
+  flowAdminList: [
+    // Four recorded keys the emulator does not model (alerting, solution management, desktop and AI metadata);
+    // no read of ours uses them.
+    { kind: "missing", path: "value[].properties.flowFailureAlertSubscribed", why: "not modelled; no read uses it" },
+    { kind: "missing", path: "value[].properties.isManaged", why: "not modelled; no read uses it" },
+    { kind: "missing", path: "value[].properties.machineDescriptionData", why: "not modelled; no read uses it" },
+    { kind: "missing", path: "value[].properties.flowOpenAiData", why: "not modelled; no read uses it" },
+  ],
   ruleSet: [],
   dlpPolicy: [],
   tenantSettings: [],
@@ -375,6 +383,16 @@ describe("emulator vs recorded flows", () => {
     expect(describeDifferences(found.filter((d) => d.kind !== "missing"))).toEqual([]);
     for (const key of ["displayName", "state", "createdTime", "lastModifiedTime", "flowSuspensionReason", "creator"]) expect(r.json.properties).toHaveProperty(key);
     expect(["Started", "Stopped", "Suspended"]).toContain(r.json.properties.state);
+  });
+
+  // Recording flows.adminList (pnp/cli-microsoft365): the admin v2 list, whose state and display
+  // name serve every FlowState's read (provider/client/listedReads.ts).
+  test("GET …/v2/flows (admin): 200 and the body of flows.adminList", async () => {
+    const r = await kit.api("GET", `${A}/${envName}/v2/flows?${FV}`);
+    expect(r.status).toBe(recording("flows.adminList").response.status);
+    // definitionSummary's content is the flow's own (its triggers and actions).
+    const found = differences(shapeOf(recordedBody("flows.adminList")), r.json, ALLOWED.flowAdminList, ["value[].properties.definitionSummary"]);
+    expect(describeDifferences(found)).toEqual([]);
   });
 
   // Recording flows.permissions.

@@ -69,6 +69,16 @@ async function refreshThenDiff(handler: AnyHandler, id: string, seed: Record<str
 
 const NO_CHANGE = { changes: false, replaces: [] };
 
+/**
+ * A recorded list (reads are served from lists: provider/client/listedReads.ts) without the
+ * object under test, so that its read goes on to the object's own recorded GET. Every item
+ * served is the recording's.
+ */
+const listWithout = (listId: string, key: string, value: string, url?: string): Served => {
+  const body = recordedBody(listId);
+  return served(listId, { url, body: { ...body, value: body.value.filter((item: Record<string, unknown>) => String(item[key]).toLowerCase() !== value.toLowerCase()) } });
+};
+
 // ---------- BillingPolicy ----------
 // Recordings: billing.list, billing.get, billing.update (microsoft/terraform-provider-power-platform licensing tests).
 describe("BillingPolicy: recorded policies read and diffed", () => {
@@ -80,7 +90,12 @@ describe("BillingPolicy: recorded policies read and diffed", () => {
 
   test.each(policies)("%s: no replace, no update", async (id, policy) => {
     const url = `https://api.powerplatform.com/licensing/billingPolicies/${policy.id}`;
-    use([served(id.startsWith("billing.list") ? "billing.list" : id, { url: `${url}?api-version=2022-03-01-preview`, body: policy })].map((s) => ({ ...s, method: "GET" })));
+    // A listed policy is read from the list; the others from their GET (the list served without them).
+    use(
+      id.startsWith("billing.list")
+        ? ["billing.list"]
+        : [listWithout("billing.list", "id", policy.id), ...[served(id, { url: `${url}?api-version=2022-03-01-preview`, body: policy })].map((s) => ({ ...s, method: "GET" }))],
+    );
     const declared = {
       name: policy.name,
       location: policy.location,
@@ -158,7 +173,7 @@ describe("Environment: recorded environments read and diffed", () => {
 
   test.each(cases)("%s, read from %s: no replace, no update", async (id, from) => {
     const env = recordedBody(id);
-    use([bapGet(id), ...dataverse(env)]);
+    use([listWithout("environments.list", "name", ENV), bapGet(id), ...dataverse(env)]);
     const declared = declaredFor(env);
     // "state": the outputs a create of the declared environment leaves; "id only": what
     // `pulumi refresh --import-pending-creates <urn> <id>` gives read (nothing but the id).
@@ -167,6 +182,20 @@ describe("Environment: recorded environments read and diffed", () => {
     if (env.properties.linkedEnvironmentMetadata) expect(read.props.dataverse?.currencyCode).toBe("PLN");
     expect(againstRead).toMatchObject(NO_CHANGE);
     expect(againstDeclared).toMatchObject(NO_CHANGE);
+  });
+
+  // Recording: environments.list (the admin list; its items have the admin GET's shape).
+  const listed = recordedBody("environments.list").value as any[];
+  test.each(listed.map((env, i): [number, any] => [i, env]))("environments.list[%s], read from the list (no GET): no replace, no update", async (_i, env) => {
+    const r = use(["environments.list", ...dataverse(env)]);
+    // These two carry a description: the user's declaration has it too.
+    const declared = { ...declaredFor(env), ...(env.properties.description ? { description: env.properties.description } : {}) };
+    const { read, againstRead, againstDeclared } = await refreshThenDiff(environmentHandler, env.name, { ...declared, environmentId: env.name }, declared);
+    if (env.properties.linkedEnvironmentMetadata) expect(read.props.dataverse?.currencyCode).toBe("PLN");
+    expect(againstRead).toMatchObject(NO_CHANGE);
+    expect(againstDeclared).toMatchObject(NO_CHANGE);
+    // Both reads (refresh, then up) served by one list.
+    expect(r.served.filter((s) => s.startsWith("environments."))).toEqual(["environments.list"]);
   });
 });
 
@@ -202,7 +231,8 @@ describe("Flow, FlowState, FlowOwners: recorded flows read and diffed", () => {
   ];
 
   test("Flow (definition kept in git equals the flow's): no replace, no update", async () => {
-    use(flowServed());
+    // The environment's admin list (the recorded one, which does not have this flow) sends the admin view on to the GET.
+    use([served("flows.adminList", { url: `https://api.flow.microsoft.com/providers/Microsoft.ProcessSimple/scopes/admin/environments/${ENVN}/v2/flows` }), ...flowServed()]);
     const declared = { environmentId: ENVN, displayName: full.properties.displayName, definition, connectionReferences: full.properties.connectionReferences, state: full.properties.state };
     const seed = { ...declared, flowId: FLOW, creatorId: full.properties.creator.objectId };
     const { againstRead, againstDeclared } = await refreshThenDiff(flowHandler, FLOW, seed, declared);
@@ -211,12 +241,26 @@ describe("Flow, FlowState, FlowOwners: recorded flows read and diffed", () => {
   });
 
   test("FlowState (Started, as recorded): no replace, no update", async () => {
-    use(flowServed());
+    // The environment's list (the recorded admin list, which does not have this flow) sends the read on to the GET.
+    use([served("flows.adminList", { url: `https://api.flow.microsoft.com/providers/Microsoft.ProcessSimple/scopes/admin/environments/${ENVN}/v2/flows` }), ...flowServed()]);
     const declared = { environmentId: ENVN, flowId: FLOW, state: full.properties.state };
     const seed = { ...declared, initialState: full.properties.state, flowDisplayName: full.properties.displayName };
     const { againstRead, againstDeclared } = await refreshThenDiff(flowStateHandler, FLOW, seed, declared);
     expect(againstRead).toMatchObject(NO_CHANGE);
     expect(againstDeclared).toMatchObject(NO_CHANGE);
+  });
+
+  // Recording: flows.adminList (the admin v2 list carries each flow's state and display name).
+  const adminListed = recordedBody("flows.adminList").value as any[];
+  test.each(adminListed.map((f): [string, any] => [f.properties.displayName, f]))("FlowState of %s, read from the admin list (no GET): no replace, no update", async (_name, f) => {
+    const r = use(["flows.adminList"]);
+    const declared = { environmentId: f.properties.environment.name, flowId: f.name, state: f.properties.state };
+    const seed = { ...declared, initialState: f.properties.state, flowDisplayName: f.properties.displayName };
+    const { read, againstRead, againstDeclared } = await refreshThenDiff(flowStateHandler, f.name, seed, declared);
+    expect(read.props).toMatchObject({ state: "Started", flowDisplayName: f.properties.displayName });
+    expect(againstRead).toMatchObject(NO_CHANGE);
+    expect(againstDeclared).toMatchObject(NO_CHANGE);
+    expect(r.served).toEqual(["flows.adminList"]); // both reads (refresh, then up) served by one list
   });
 
   test("FlowOwners (the recorded co-owner; the creator's Owner entry untouched): no replace, no update", async () => {

@@ -44,6 +44,8 @@ describe("Environment on the real engine", () => {
   const CURRENCIES = "GET /api/data/v9.2/transactioncurrencies 200";
   const ENV = "/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/{id}";
   const OP = "/providers/Microsoft.BusinessAppPlatform/lifecycleOperations/{id}";
+  /** The tenant's environment list: one serves the refresh of every Environment (provider/client/listedReads.ts). */
+  const LIST = "GET /providers/Microsoft.BusinessAppPlatform/scopes/admin/environments 200";
 
   test("up creates an environment without Dataverse: 202, its lifecycle operation (regional host), one read", async () => {
     await control.clearRequests();
@@ -64,10 +66,10 @@ describe("Environment on the real engine", () => {
     ]);
   });
 
-  test("refresh --expect-no-changes passes right after up, with one call", async () => {
+  test("refresh --expect-no-changes passes right after up, with one call (the environment list)", async () => {
     await control.clearRequests();
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
-    expect(await calls()).toEqual([`GET ${ENV} 200`]);
+    expect(await calls()).toEqual([LIST]);
   });
 
   test("a rename in the portal shows as drift, and up --refresh restores the declared name", async () => {
@@ -80,8 +82,8 @@ describe("Environment on the real engine", () => {
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
     expect((await getEnvironment(environmentId)).properties.displayName).toBe("e2e-env");
-    // refresh read, read before writing, PATCH, its lifecycle operation, final read
-    expect(await calls()).toEqual([`GET ${ENV} 200`, `GET ${ENV} 200`, `PATCH ${ENV} 202`, `GET ${OP} 200`, `GET ${ENV} 200`]);
+    // refresh read (the list), read before writing (the environment's own GET), PATCH, its lifecycle operation, final read
+    expect(await calls()).toEqual([LIST, `GET ${ENV} 200`, `PATCH ${ENV} 202`, `GET ${OP} 200`, `GET ${ENV} 200`]);
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
   });
 
@@ -178,7 +180,7 @@ describe("Environment on the real engine", () => {
       await control.clearRequests();
       // No replace, no update: the currency is read where it lives, not from BAP.
       await dvProject.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
-      expect(await calls()).toEqual([`GET ${ENV} 200`, ORGS, CURRENCIES]);
+      expect(await calls()).toEqual([LIST, ORGS, CURRENCIES]);
       const preview = await dvProject.pulumiOk(["preview", "--expect-no-changes"]);
       expect(preview.output).not.toMatch(/replace/);
     });

@@ -53,13 +53,16 @@ describe("Flow on the real engine", () => {
     expect(requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "POST 201"]);
   });
 
-  // The admin GET has no definition; the maker GET carries it to the flow's owner (issue 7, fact 6):
-  // a read is those two GETs.
-  test("refresh right after up shows no change, with the admin GET and the maker GET", async () => {
+  // The admin view has no definition; the maker GET carries it to the flow's owner (issue 7, fact 6):
+  // a read is the environment's admin flow list (shared by every flow there) and the maker GET.
+  test("refresh right after up shows no change, with the admin list and the maker GET", async () => {
     await control.clearRequests();
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
     const requests = (await control.apiRequests()).filter(flowApi);
-    expect(requests.map((r) => `${r.method} ${/\/scopes\/admin\//.test(r.path) ? "admin" : "maker"}`)).toEqual(["GET admin", "GET maker"]);
+    expect(requests.map((r) => `${r.method} ${/\/scopes\/admin\/.*\/v2\/flows$/.test(r.path) ? "admin list" : /\/scopes\/admin\//.test(r.path) ? "admin" : "maker"}`)).toEqual([
+      "GET admin list",
+      "GET maker",
+    ]);
   });
 
   test("a definition changed by hand shows as drift, and up --refresh PATCHes it back once", async () => {
@@ -75,7 +78,7 @@ describe("Flow on the real engine", () => {
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
     expect((await getFlow(flowId))._definition.actions.Compose.inputs).toBe("Good morning");
     const requests = (await control.apiRequests()).filter(flowApi);
-    // refresh GETs (admin + maker), then one PATCH (its answer is the flow: no further read, no start/stop).
+    // refresh GETs (admin list + maker), then one PATCH (its answer is the flow: no further read, no start/stop).
     expect(requests.map((r) => r.method)).toEqual(["GET", "GET", "PATCH"]);
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
   });
@@ -92,8 +95,14 @@ describe("Flow on the real engine", () => {
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
     expect((await getFlow(flowId)).properties.state).toBe("Started");
     const requests = (await control.apiRequests()).filter(flowApi);
-    // refresh GETs (admin + maker), update GET (no content changed), POST start, GET (start answers without a body).
-    expect(requests.map((r) => `${r.method} ${r.path.replace(/^.*\/flows\/[^/]+/, "")}`)).toEqual(["GET ", "GET ", "GET ", "POST /start", "GET "]);
+    // refresh (admin list + maker GET), update GET (no content changed), POST start, GET (start answers without a body).
+    expect(requests.map((r) => (/\/v2\/flows$/.test(r.path) ? "GET list" : `${r.method} ${r.path.replace(/^.*\/flows\/[^/]+/, "")}`))).toEqual([
+      "GET list",
+      "GET ",
+      "GET ",
+      "POST /start",
+      "GET ",
+    ]);
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
   });
 

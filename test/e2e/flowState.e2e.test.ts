@@ -16,7 +16,9 @@ interface FlowObject {
 
 const ENV = SEED.environments.production;
 const flowApi = (r: { surface: string }) => r.surface === "flow";
-const describeRequests = (rs: Array<{ method: string; path: string }>) => rs.map((r) => `${r.method} ${r.path.replace(/^.*\/flows\/[^/]+/, "") || "/"}`);
+/** `GET /`: the flow's own GET; `GET list`: a page of the environment's admin flow list (reads are served from it). */
+const describeRequests = (rs: Array<{ method: string; path: string }>) =>
+  rs.map((r) => (/\/v2\/flows$/.test(r.path) ? `${r.method} list` : `${r.method} ${r.path.replace(/^.*\/flows\/[^/]+/, "") || "/"}`));
 
 describe("FlowState on the real engine", () => {
   let emulator: RunningEmulator;
@@ -42,14 +44,15 @@ describe("FlowState on the real engine", () => {
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
     expect((await getFlow(SEED.flows.invoiceApproval)).properties.state).toBe("Started");
     expect(await project.outputs()).toEqual({ state: "Started", initialState: "Stopped", flowDisplayName: "Invoice approval" });
-    // check reads the state the flow starts from (recorded before any change, so a killed run cannot lose it), create reads it before start.
-    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET /", "GET /", "POST /start"]);
+    // check reads the state the flow starts from (recorded before any change, so a killed run cannot lose it) from the
+    // environment's list; create reads the flow itself before the start it decides on.
+    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET list", "GET /", "POST /start"]);
   });
 
-  test("refresh right after up shows no change, with one GET", async () => {
+  test("refresh right after up shows no change, with one read of the environment's flow list", async () => {
     await control.clearRequests();
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
-    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET /"]);
+    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET list"]);
   });
 
   test("a flow stopped by hand shows as drift, and up --refresh starts it again", async () => {
@@ -62,8 +65,8 @@ describe("FlowState on the real engine", () => {
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
     expect((await getFlow(SEED.flows.invoiceApproval)).properties.state).toBe("Started");
-    // refresh GET, update GET (start/stop never sent blindly), one start.
-    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET /", "GET /", "POST /start"]);
+    // refresh (the list), update's GET (start/stop never sent blindly), one start.
+    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET list", "GET /", "POST /start"]);
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
     expect((await project.outputs()).initialState).toBe("Stopped");
   });
@@ -71,7 +74,7 @@ describe("FlowState on the real engine", () => {
   test("up with nothing to change sends no start/stop", async () => {
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
-    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET /"]);
+    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET list"]);
   });
 
   test("destroy restores the initial state (Stopped) with one GET and one stop", async () => {
@@ -85,8 +88,8 @@ describe("FlowState on the real engine", () => {
     await project.pulumiOk(["config", "set", "flowId", SEED.flows.dailyReport]);
     await control.clearRequests();
     await project.pulumiOk(["up", "--yes", "--skip-preview"]);
-    // check's GET (the initial state, recorded) and create's GET; no start/stop.
-    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET /", "GET /"]);
+    // check's read (the initial state, recorded; from the list) and create's GET; no start/stop.
+    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET list", "GET /"]);
     expect(await project.outputs()).toMatchObject({ state: "Started", initialState: "Started" });
 
     await control.request("DELETE", `objects/flows/${SEED.flows.dailyReport}`);
@@ -109,9 +112,9 @@ describe("FlowState on the real engine", () => {
     expect(up.code).not.toBe(0);
     expect(up.output).toContain(`flow ${SEED.flows.invoiceApproval} in environment ${ENV} cannot be turned on (flowSuspensionReason: CompanyDlpViolation)`);
     expect(up.output).toContain("a data loss prevention (DLP) policy of the tenant blocks this flow");
-    // check reads the flow (its initial state, kept across an interrupted run), create reads it again
-    // before the one start attempt.
-    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET /", "GET /", "POST /start"]);
+    // check reads the flow (its initial state, kept across an interrupted run) from the list, create reads
+    // it again before the one start attempt.
+    expect(describeRequests((await control.apiRequests()).filter(flowApi))).toEqual(["GET list", "GET /", "POST /start"]);
     expect((await getFlow(SEED.flows.invoiceApproval)).properties.state).toBe("Suspended");
     await control.request("DELETE", `flowSuspensions/${SEED.flows.invoiceApproval}`);
   });

@@ -130,26 +130,50 @@ describe("ownership and faults on the real engine", () => {
     expect(requests.filter((r) => r.method === "GET" && /\/licensing\/billingPolicies$/.test(r.path)).length).toBeGreaterThanOrEqual(2);
   });
 
-  test("a transient 404 during up --refresh neither drops the policy nor creates a second one", async () => {
-    const id = (await stateIds()).policy;
-    await control.request("POST", "faults", { method: "GET", path: `^/licensing/billingPolicies/${id}$`, status: 404, times: 1 });
-    await control.clearRequests();
-    const up = await project.pulumi(["up", "--yes", "--skip-preview", "--refresh"]);
-    expect(up.code).toBe(0);
-    expect((await checkpointIds()).BillingPolicy).toBe(id);
-    expect(await policiesNamed("slow-create")).toHaveLength(1);
-    expect((await control.apiRequests()).filter((r) => r.method === "POST")).toHaveLength(0);
-  });
+  // A refresh reads a listed policy from the tenant's list, never by its GET (README, "Reads served
+  // from lists"): these two cases, about the GET's 404, run with the read cache off (every read a GET).
+  const withReadCacheOff = async (run: () => Promise<void>): Promise<void> => {
+    project.env.POWERPLATFORM_READ_CACHE_SECONDS = "0";
+    try {
+      await run();
+    } finally {
+      delete project.env.POWERPLATFORM_READ_CACHE_SECONDS;
+    }
+  };
 
-  test("404 twice but still listed: refresh fails and keeps the policy; the next run is clean", async () => {
+  test("a transient 404 during up --refresh neither drops the policy nor creates a second one", () =>
+    withReadCacheOff(async () => {
+      const id = (await stateIds()).policy;
+      await control.request("POST", "faults", { method: "GET", path: `^/licensing/billingPolicies/${id}$`, status: 404, times: 1 });
+      await control.clearRequests();
+      const up = await project.pulumi(["up", "--yes", "--skip-preview", "--refresh"]);
+      expect(up.code).toBe(0);
+      expect((await checkpointIds()).BillingPolicy).toBe(id);
+      expect(await policiesNamed("slow-create")).toHaveLength(1);
+      expect((await control.apiRequests()).filter((r) => r.method === "POST")).toHaveLength(0);
+      expect((await control.apiRequests()).filter((r) => r.status === 404)).toHaveLength(1);
+    }));
+
+  test("404 twice but still listed: refresh fails and keeps the policy; the next run is clean", () =>
+    withReadCacheOff(async () => {
+      const id = (await stateIds()).policy;
+      await control.request("POST", "faults", { method: "GET", path: `^/licensing/billingPolicies/${id}$`, status: 404, times: 2 });
+      const refresh = await project.pulumi(["refresh", "--yes", "--skip-preview"]);
+      expect(refresh.code).not.toBe(0);
+      expect(refresh.output).toContain("still listed");
+      expect((await checkpointIds()).BillingPolicy).toBe(id);
+      await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
+      expect(await policiesNamed("slow-create")).toHaveLength(1);
+    }));
+
+  test("with reads served from the list, a policy whose GET answers 404 but which the list has stays, read from the list", async () => {
     const id = (await stateIds()).policy;
     await control.request("POST", "faults", { method: "GET", path: `^/licensing/billingPolicies/${id}$`, status: 404, times: 2 });
-    const refresh = await project.pulumi(["refresh", "--yes", "--skip-preview"]);
-    expect(refresh.code).not.toBe(0);
-    expect(refresh.output).toContain("still listed");
+    await control.clearRequests();
+    await project.pulumiOk(["refresh", "--yes", "--skip-preview"]);
     expect((await checkpointIds()).BillingPolicy).toBe(id);
-    await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
-    expect(await policiesNamed("slow-create")).toHaveLength(1);
+    expect((await control.apiRequests()).filter((r) => r.method === "GET").map((r) => r.path)).toEqual(["/licensing/billingPolicies"]);
+    await control.request("DELETE", "faults");
   });
 
   test("a policy really deleted by hand leaves the state after the confirmation", async () => {

@@ -60,13 +60,15 @@ describe("flows (Power Automate)", () => {
     expect((await kit.api("PATCH", `${A}/flows/${created.json.name}?${V}`, { properties: { displayName: "Mine too" } })).json.properties).not.toHaveProperty("definition");
   });
 
-  test("the admin v2 list carries identifying information only", async () => {
+  // As recorded (flows.adminList): no definition, but the state, display name and definition summary.
+  test("the admin v2 list carries each flow's state and summary, not its definition", async () => {
     const list = (await kit.api("GET", `${A}/v2/flows?${V}`)).json.value;
     for (const f of list) {
       expect(Object.keys(f).sort()).toEqual(["id", "name", "properties", "type"]);
       expect(f.properties).not.toHaveProperty("definition");
-      expect(f.properties).not.toHaveProperty("definitionSummary");
       expect(f.properties).not.toHaveProperty("connectionReferences");
+      expect(f.properties).toHaveProperty("definitionSummary");
+      expect(f.properties.state).toMatch(/^(Started|Stopped|Suspended)$/);
       expect(f.properties.displayName).toEqual(expect.any(String));
     }
   });

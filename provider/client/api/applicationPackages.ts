@@ -122,6 +122,20 @@ export function applicationPackagesApi(ctx: ApiContext) {
     },
 
     /**
+     * One package among the environment's INSTALLED packages (`appInstallState=Installed`,
+     * a documented filter: `pac app-management get-environment-application-package
+     * --app-install-state All|Installed|NotInstalled`), or undefined. The installed packages
+     * are a few, the whole list is the tenant's catalog (245 recorded): after an install
+     * succeeded, this confirms it in about one page instead of paging the catalog.
+     */
+    async findInstalled(environmentId: string, uniqueName: string, opts?: CallOptions): Promise<ApplicationPackage | undefined> {
+      const want = uniqueName.toLowerCase();
+      const matches = (p: ApplicationPackage) => p.uniqueName.toLowerCase() === want;
+      const read = await api.listForEnvironment(environmentId, { ...opts, appInstallState: "Installed", stopWhen: matches });
+      return read.find(matches);
+    },
+
+    /**
      * POST …/applicationPackages/{uniqueName}/install (no body) → 202, empty body,
      * `Operation-Location: https://{host}/appmanagement/environments/{env}/operations/{op}?api-version=1`
      * (recorded; that api-version is the one to poll with, so it is kept as is). Not blindly

@@ -114,7 +114,14 @@ export function billingPoliciesApi(ctx: ApiContext) {
       return r.status !== 404;
     },
 
-    /** Waits until the policy's status leaves Provisioning (Enabled/Disabled); ProvisioningFailed → OperationFailedError. */
+    /**
+     * Waits until the policy's status leaves Provisioning (Enabled/Disabled); ProvisioningFailed → OperationFailedError.
+     * Polls: the policy's GET, every config.poll.defaultIntervalMs (5 s) unless a reply carries
+     * Retry-After. The service sends none here (recorded billing.create/billing.get: no headers), and
+     * provisioning takes from seconds (recorded: 201 Provisioning, then the next GET Enabled) to minutes
+     * (DESIGN.md §3, user reports): 5 s sees a quick one at the first poll and costs 12 GETs a minute for
+     * a slow one, well under the 100 calls a minute the admin connector allows.
+     */
     async waitUntilProvisioned(id: string, opts?: WaitOptions & { initial?: BillingPolicy }): Promise<BillingPolicy> {
       const url = ctx.http.buildUrl({ surface: S, path: billingPolicyPath(id), apiVersion: BILLING_API_VERSION }).toString();
       const res = await waitFor(

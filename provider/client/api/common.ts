@@ -12,6 +12,8 @@ import type { HttpMethod } from "../transport";
 
 export interface ApiContext {
   http: HttpClient;
+  /** Told of every write (any method but GET) once it has answered or failed: drops the lists it may have changed. */
+  afterWrite?: (surface: Surface, pathOrUrl: string) => void;
 }
 
 /** Options of every API call: cancellation and correlation. */
@@ -59,8 +61,15 @@ export interface Call {
   idempotent?: boolean;
 }
 
-export function call<T = unknown>(ctx: ApiContext, c: Call, opts: CallOptions = {}): Promise<HttpResponse<T>> {
-  return ctx.http.request<T>({ ...c, signal: opts.signal, correlationId: opts.correlationId });
+export async function call<T = unknown>(ctx: ApiContext, c: Call, opts: CallOptions = {}): Promise<HttpResponse<T>> {
+  const request = ctx.http.request<T>({ ...c, signal: opts.signal, correlationId: opts.correlationId });
+  if (c.method === "GET" || !ctx.afterWrite) return request;
+  try {
+    return await request;
+  } finally {
+    // Also after a failure: a write whose outcome is unknown may have been applied.
+    ctx.afterWrite(c.surface, c.path ?? c.url ?? "");
+  }
 }
 
 /** GET a list and follow its nextLinks; each item passes through `decode`. */

@@ -273,7 +273,9 @@ export function environmentsApi(ctx: ApiContext) {
     /**
      * Waits until an environment's provisioningState is Succeeded (Failed →
      * OperationFailedError), re-reading it; used when no lifecycle operation URL is
-     * known (an environment adopted while still being created).
+     * known (an environment adopted while still being created). Polls the environment's GET every
+     * config.poll.defaultIntervalMs (5 s; BAP sends no Retry-After, recorded): a rare path (no
+     * operation URL to follow), where a create takes ~20 s (recorded) to minutes.
      */
     async waitUntilProvisioned(id: string, opts?: WaitOptions): Promise<Environment> {
       const url = ctx.http.buildUrl({ surface: S, path: adminEnvironmentPath(id), apiVersion: BAP_API_VERSION }).toString();

@@ -56,10 +56,14 @@ const getOneFlow = (ctx: Ctx) => {
 };
 
 /**
- * The admin v2 list returns identifying information only (issue 7, fact 6). Which fields
- * exactly is a guess: name, id, type and the properties that identify and locate a flow.
+ * The admin v2 list returns no definition (issue 7, fact 6). Its items as recorded
+ * (pnp/cli-microsoft365 src/m365/flow/commands/flow-list.spec.ts@032fc395, adminFlowResponse;
+ * test/conformance/recorded/flows/admin-list): name, id, type and properties apiId, displayName,
+ * state, createdTime, lastModifiedTime, flowSuspensionReason, environment, definitionSummary,
+ * creator, flowFailureAlertSubscribed, isManaged, machineDescriptionData, flowOpenAiData. The
+ * emulator's flows have the first nine; the last four it does not model.
  */
-const IDENTIFYING_PROPERTIES = ["displayName", "state", "createdTime", "lastModifiedTime", "creator", "environment", "flowSuspensionReason"];
+const IDENTIFYING_PROPERTIES = ["apiId", "displayName", "state", "createdTime", "lastModifiedTime", "flowSuspensionReason", "environment", "definitionSummary", "creator"];
 function identifyingView(f: Obj): Obj {
   const v = publicView(f);
   const properties: Obj = {};

@@ -29,10 +29,22 @@ function fakeApi(options: {
 }) {
   const calls: string[] = [];
   const states = [...options.states];
+  const next = () => (states.length > 1 ? states.shift() : states[0]);
   const api: ApplicationInstallApi = {
     findInEnvironment: async (env, name) => {
       calls.push(`GET ${env}/${name}`);
-      return states.length > 1 ? states.shift() : states[0];
+      return next();
+    },
+    readListed: async (env, name) => {
+      calls.push(`LIST ${env}/${name}`);
+      return next();
+    },
+    findInstalled: async (env, name) => {
+      calls.push(`GET installed ${env}/${name}`);
+      const state = next();
+      if (state?.state === "Installed") return state;
+      states.unshift(state);
+      return undefined;
     },
     install: async (env, name) => {
       calls.push(`POST ${env}/${name}`);
@@ -145,9 +157,24 @@ describe("ApplicationInstall create decides from the package's state", () => {
       `GET ${ENV}/MicrosoftFormsPro`,
       `POST ${ENV}/MicrosoftFormsPro`,
       `WAIT operation ${OP_URL} (deadline)`,
-      `GET ${ENV}/MicrosoftFormsPro`,
+      `GET installed ${ENV}/MicrosoftFormsPro`,
     ]);
     expect(result.outs).toMatchObject({ state: "Installed", operationUrl: OP_URL, lastOperation: { status: "Succeeded" }, operationTimeoutMinutes: 5 });
+  });
+
+  test("an operation that Succeeded while the installed packages lack the package: the whole list tells its state", async () => {
+    const { handler, calls } = fakeApi({ states: [pkg("None"), pkg("InstallFailed")] });
+    const err = await handler.create(inputs()).catch((e) => e);
+    expect(calls).toEqual([
+      `GET ${ENV}/MicrosoftFormsPro`,
+      `POST ${ENV}/MicrosoftFormsPro`,
+      `WAIT operation ${OP_URL}`,
+      `GET installed ${ENV}/MicrosoftFormsPro`,
+      `GET ${ENV}/MicrosoftFormsPro`,
+    ]);
+    expect(err.message).toContain("ended Succeeded but the package's state in environment");
+    expect(err.message).toContain("is InstallFailed");
+    expect(err.id).toBe(`${ENV}/MicrosoftFormsPro`);
   });
 
   test("a deadline after the POST throws with the id and the operation URL (resumable)", async () => {
@@ -198,7 +225,7 @@ describe("ApplicationInstall update", () => {
     const { handler, calls } = fakeApi({ states: [pkg("Installed")] });
     const olds = installedOutputs({ state: "Installing", lastOperation: { status: "Running" } });
     const result = await handler.update("id", olds, inputs());
-    expect(calls).toEqual([`WAIT operation ${OP_URL}`, `GET ${ENV}/MicrosoftFormsPro`]);
+    expect(calls).toEqual([`WAIT operation ${OP_URL}`, `GET installed ${ENV}/MicrosoftFormsPro`]);
     expect(result.outs).toMatchObject({ state: "Installed", operationUrl: OP_URL, lastOperation: { status: "Succeeded" } });
   });
 
@@ -235,15 +262,17 @@ describe("ApplicationInstall update", () => {
 
 describe("ApplicationInstall read and delete", () => {
   test("read reports the package's real state and keeps the operation fields", async () => {
-    const { handler } = fakeApi({ states: [pkg("Uninstalled")] });
+    const { handler, calls } = fakeApi({ states: [pkg("Uninstalled")] });
     const result = await handler.read("id", installedOutputs());
     expect(result).toEqual({ id: "id", props: installedOutputs({ state: "Uninstalled" }), inputs: inputs() });
+    // The refresh is served by the environment's list of installed packages (shared by its installs).
+    expect(calls).toEqual([`LIST ${ENV}/MicrosoftFormsPro`]);
   });
 
   test("read drops the resource when the package or the environment is gone", async () => {
     expect((await fakeApi({ states: [undefined] }).handler.read("id", installedOutputs())).id).toBe("");
     const api = fakeApi({ states: [] });
-    api.api.findInEnvironment = () => Promise.reject(new NotFoundError("environment not found", { status: 404 }));
+    api.api.readListed = () => Promise.reject(new NotFoundError("environment not found", { status: 404 }));
     expect((await api.handler.read("id", installedOutputs())).id).toBe("");
   });
 

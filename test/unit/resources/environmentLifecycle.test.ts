@@ -69,7 +69,8 @@ const dataverseReplies = (code = "PLN") => ({
 });
 
 beforeEach(() => {
-  h = harness();
+  // One environment's replies: reads go to its GET (the read cache off; reads served from the list are in listedReads.test.ts).
+  h = harness([], { readCacheMs: 0 });
 });
 
 describe("create", () => {
@@ -112,7 +113,7 @@ describe("create", () => {
   });
 
   test("a wait that passes its deadline after the id is known still hands Pulumi the id", async () => {
-    h = harness([], { operationDeadlineMs: 60_000 });
+    h = harness([], { operationDeadlineMs: 60_000, readCacheMs: 0 });
     serve({
       [`POST ${BAP}/environments`]: json(202, undefined, { location: OP_URL }),
       [`GET ${OP_URL}`]: json(200, op("Running")),

@@ -6,7 +6,9 @@ jest.mock("../../../provider/resources/runtimeSupport", () => {
   // The client parts the ownership and 404-confirmation checks use: a clock that does not sleep, our principal, the safety settings.
   const http = { clock: { now: () => Date.now(), sleep: async () => undefined }, callerObjectId: async () => "a1000000-0000-4000-8000-00000000b001" };
   const config = { safety: { notFoundConfirmMs: 5000, unknownOutcomeLookupMs: 0, duplicateGuardMs: 6 * 3_600_000, clockSkewMs: 300_000 } };
-  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows, http, config }) };
+  // Reads served from lists: here a list that never has the flow, so every read goes to the GET (listedReads.test.ts covers the lists).
+  const reads = { flow: (env: string, id: string) => fakeFlows.get(env, id) };
+  return { ...actual, clientFromEnvironment: async () => ({ flows: fakeFlows, http, config, reads }) };
 });
 const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
 const notFound = () => Object.create(NotFoundError.prototype);
