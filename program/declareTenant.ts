@@ -161,5 +161,6 @@ export function summarize(declared: DeclaredTenant) {
     ...(declared.tenantSettings ? { tenantSettings: declared.tenantSettings.settings } : {}),
     managedEnvironments: byKey(declared.managedEnvironments, (m) => m.protectionLevel),
     dlpPolicies: byKey(declared.dlpPolicies, (p) => pulumi.all({ id: p.policyId, environmentType: p.environmentType })),
+    environmentGroups: byKey(declared.environmentGroups, (g) => pulumi.all([g.environmentGroupId, g.environments]).apply(([id, members]) => ({ id, members: members?.length ?? 0 }))),
   };
 }
