@@ -8,9 +8,12 @@
  * - **Fewer in flight (AIMD).** The number of requests in flight is halved on each new
  *   throttling episode and grows by one after as many accepted answers as it allows.
  * - **Paced sends (a token bucket whose rate follows the throttling).** At each throttling
- *   episode, the rate the service accepted since the previous one (accepted requests over
- *   the time up to the end of the pause it asks for) becomes the pace of the sends; each
- *   accepted answer then shortens the interval a little (1 %), so the pace creeps back up
+ *   episode, what the service accepted since the previous one becomes the bucket: its
+ *   rate is the accepted requests over the time up to the end of the pause the service
+ *   asks for, its size (the burst) the number of them. A service that limits calls per
+ *   window refills its whole window at once, and the bucket refilled during the pause lets
+ *   that many go at once too; a service that refills slowly gets requests at its pace.
+ *   Each accepted answer raises the rate a little (0.5 %), so the pace creeps back up
  *   until the service throttles again.
  *
  * Requests waiting for the limiter are served first come, first served, retries of a
@@ -39,8 +42,8 @@ export interface RateLimitSettings {
 /** The defaults of {@link RateLimitSettings}. */
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { maxConcurrency: 64, maxIntervalMs: 10_000, maxPauseMs: 60_000 };
 
-/** How much each accepted answer shortens the pacing interval (additive increase of the rate). */
-const INTERVAL_DECAY = 0.01;
+/** How much each accepted answer raises the paced rate. */
+const RATE_INCREASE = 0.005;
 /** How far back the accepted rate is measured at a throttling episode, ms. */
 const RATE_LOOKBACK_MS = 60_000;
 
@@ -67,7 +70,10 @@ export interface RateLimiterView {
   concurrency: number;
   inFlight: number;
   queued: number;
+  /** Interval between sends at the paced rate, ms (0 while nothing has throttled). */
   intervalMs: number;
+  /** Requests the bucket lets go at once (0 while nothing has throttled). */
+  burst: number;
   pausedUntil: number;
   throttledTimes: number;
 }
@@ -85,8 +91,11 @@ export class HostRateLimiter {
   private concurrency: number;
   private inFlight = 0;
   private readonly queue: Waiter[] = [];
-  private intervalMs = 0;
-  private nextSendAt = 0;
+  /** The token bucket: undefined rate = no pacing (nothing has throttled yet). */
+  private ratePerMs: number | undefined;
+  private bucketSize = 0;
+  private tokens = 0;
+  private refilledAt = 0;
   private pausedUntil = 0;
   /** Start of the current measuring cycle (the end of the last pause) and what was accepted in it. */
   private cycleStart: number | undefined;
@@ -138,7 +147,8 @@ export class HostRateLimiter {
       concurrency: this.concurrency,
       inFlight: this.inFlight,
       queued: this.queue.length,
-      intervalMs: Math.round(this.intervalMs),
+      intervalMs: this.ratePerMs === undefined ? 0 : Math.round(1 / this.ratePerMs),
+      burst: this.ratePerMs === undefined ? 0 : this.bucketSize,
       pausedUntil: this.pausedUntil,
       throttledTimes: this.throttledTimes,
     };
@@ -156,7 +166,7 @@ export class HostRateLimiter {
       this.failExpired(now);
       if (this.queue.length === 0) return;
       if (this.inFlight >= Math.max(1, Math.floor(this.concurrency))) return; // a release pumps again
-      const readyAt = Math.max(this.pausedUntil, this.nextSendAt);
+      const readyAt = this.readyAt(now);
       if (now < readyAt) {
         this.wakeAt(readyAt);
         return;
@@ -164,15 +174,26 @@ export class HostRateLimiter {
       const waiter = this.queue.shift()!;
       waiter.cleanup();
       this.inFlight++;
-      this.nextSendAt = now + this.intervalMs;
+      if (this.ratePerMs !== undefined) this.tokens -= 1;
       this.cycleStart ??= now;
       waiter.resolve(this.permit(now));
     }
   }
 
+  /** When the next request may go: after the pause, and when the bucket holds a token. */
+  private readyAt(now: number): number {
+    let at = Math.max(now, this.pausedUntil);
+    if (this.ratePerMs !== undefined) {
+      this.tokens = Math.min(this.bucketSize, this.tokens + (now - this.refilledAt) * this.ratePerMs);
+      this.refilledAt = now;
+      if (this.tokens < 1) at = Math.max(at, now + (1 - this.tokens) / this.ratePerMs);
+    }
+    return at;
+  }
+
   /** Fails the waiters whose operation deadline comes before the next possible send. */
   private failExpired(now: number): void {
-    const readyAt = Math.max(now, this.pausedUntil, this.nextSendAt);
+    const readyAt = this.readyAt(now);
     for (const waiter of [...this.queue]) {
       if (waiter.deadlineAt === undefined || waiter.deadlineAt > readyAt) continue;
       this.remove(waiter);
@@ -219,8 +240,7 @@ export class HostRateLimiter {
 
   private accepted(): void {
     this.acceptedInCycle.push(this.clock.now());
-    this.intervalMs = this.intervalMs * (1 - INTERVAL_DECAY);
-    if (this.intervalMs < 1) this.intervalMs = 0;
+    if (this.ratePerMs !== undefined) this.ratePerMs *= 1 + RATE_INCREASE;
     if (++this.acceptedSinceGrowth >= Math.floor(this.concurrency)) {
       this.acceptedSinceGrowth = 0;
       this.concurrency = Math.min(this.settings.maxConcurrency, this.concurrency + 1);
@@ -234,7 +254,6 @@ export class HostRateLimiter {
     // A request sent before the current cycle began reports an episode already handled.
     if (this.cycleStart !== undefined && sentAt < this.cycleStart) {
       this.pausedUntil = Math.max(this.pausedUntil, pauseEnd);
-      this.nextSendAt = Math.max(this.nextSendAt, this.pausedUntil);
       return undefined;
     }
     this.throttledTimes++;
@@ -242,11 +261,13 @@ export class HostRateLimiter {
     const accepted = this.acceptedInCycle.filter((t) => t >= since).length;
     const span = Math.max(1, pauseEnd - since);
     // Nothing accepted since the last episode: at most one request per such span.
-    this.intervalMs = Math.min(this.settings.maxIntervalMs, span / Math.max(1, accepted));
+    this.ratePerMs = Math.max(1 / this.settings.maxIntervalMs, Math.max(1, accepted) / span);
+    this.bucketSize = Math.max(1, accepted);
+    this.tokens = 0;
+    this.refilledAt = now;
     this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
     this.acceptedSinceGrowth = 0;
     this.pausedUntil = Math.max(this.pausedUntil, pauseEnd);
-    this.nextSendAt = Math.max(this.nextSendAt, this.pausedUntil);
     this.cycleStart = this.pausedUntil;
     this.acceptedInCycle = [];
     return this.view();
