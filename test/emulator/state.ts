@@ -1,6 +1,7 @@
 // The tenant model: a plain JSON document (so it can be persisted, dumped and
 // edited out of band), the default seed, time-driven transitions and persistence.
 // Fields whose name starts with "_" are internal and never served by the APIs.
+import type { RateLimitRule } from "./rateLimit";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash, randomUUID } from "node:crypto";
@@ -59,6 +60,8 @@ export interface Settings {
   refuseServicePrincipalBillingPolicyCreate: boolean;
   /** lifetime of the ID tokens the CI runners' OIDC endpoints hand out (surfaces/pipelineOidc.ts) */
   runnerIdTokenLifetimeSeconds: number;
+  /** Calls per window (sliding or fixed) per surface or host; over them, 429 with Retry-After (rateLimit.ts). None by default. */
+  rateLimits: RateLimitRule[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -80,6 +83,7 @@ export const DEFAULT_SETTINGS: Settings = {
   appOperationRetryAfter: false,
   refuseServicePrincipalBillingPolicyCreate: false,
   runnerIdTokenLifetimeSeconds: 300,
+  rateLimits: [],
 };
 
 export const nowIso = () => new Date().toISOString();
