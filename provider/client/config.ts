@@ -26,7 +26,8 @@ export interface RetryOptions {
   /** Upper bound on the time spent retrying one request after other failures, ms (default 120 000). */
   maxTotalMs?: number;
   /**
-   * How long one request may keep waiting out throttling (429, 503) before it fails, ms
+   * How long one request may keep waiting out throttling (429, 503), from its first
+   * throttled answer (a wait for its turn before that does not count), before it fails, ms
    * (default 900 000 = 15 min; env POWERPLATFORM_THROTTLE_DEADLINE_SECONDS). An operation
    * deadline (a resource's `customTimeouts`) that comes earlier binds instead.
    */

@@ -7,17 +7,19 @@
  *   has passed (the service refuses what comes earlier anyway).
  * - **Fewer in flight (AIMD).** The number of requests in flight is halved on each new
  *   throttling episode and grows by one after as many accepted answers as it allows.
- * - **Paced sends (a token bucket whose rate follows the throttling).** At each throttling
- *   episode, what the service accepted since the previous one becomes the bucket: its
- *   rate is the accepted requests over the time up to the end of the pause the service
- *   asks for, its size (the burst) the number of them. A service that limits calls per
- *   window refills its whole window at once, and the bucket refilled during the pause lets
- *   that many go at once too; a service that refills slowly gets requests at its pace.
- *   Each accepted answer raises the rate a little (0.5 %), so the pace creeps back up
- *   until the service throttles again.
+ * - **Paced sends (a window whose size follows the throttling).** At each throttling
+ *   episode, what the service accepted since the previous one becomes the limit of the
+ *   sends: at most that many requests in any span as long as the time it took, up to the
+ *   end of the pause the service asks for. A service that limits calls per window (as
+ *   Dataverse documents: a sliding window) gets its window's worth at once when it frees
+ *   it, and nothing more until the next; a service that refills slowly gets a few requests
+ *   per short span, i.e. its pace. After each such span without throttling a quarter more
+ *   requests are allowed (not while retries of refused requests wait), so the pace creeps
+ *   back up until the service throttles again.
  *
  * Requests waiting for the limiter are served first come, first served, retries of a
- * throttled request ahead of new ones. A wait ends early when its signal aborts, and fails
+ * throttled request ahead of new ones (so a request refused once is not refused again
+ * for being late). A wait ends early when its signal aborts, and fails
  * with a DeadlineExceededError when the operation's deadline (deadline.ts: a resource's
  * `customTimeouts`) would pass before a send is allowed.
  *
@@ -42,10 +44,8 @@ export interface RateLimitSettings {
 /** The defaults of {@link RateLimitSettings}. */
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { maxConcurrency: 64, maxIntervalMs: 10_000, maxPauseMs: 60_000 };
 
-/** How much each accepted answer raises the paced rate. */
-const RATE_INCREASE = 0.005;
-/** How far back the accepted rate is measured at a throttling episode, ms. */
-const RATE_LOOKBACK_MS = 60_000;
+/** How much the pace grows after a span without throttling (and while no retry waits). */
+const PACE_GROWTH = 0.25;
 
 /** What the limiter learned from one request's answer. */
 export type SendOutcome =
@@ -79,6 +79,8 @@ export interface RateLimiterView {
 }
 
 interface Waiter {
+  /** A retry of a throttled request (served before new requests). */
+  first: boolean;
   resolve: (permit: SendPermit) => void;
   reject: (error: unknown) => void;
   deadlineAt?: number;
@@ -91,11 +93,10 @@ export class HostRateLimiter {
   private concurrency: number;
   private inFlight = 0;
   private readonly queue: Waiter[] = [];
-  /** The token bucket: undefined rate = no pacing (nothing has throttled yet). */
-  private ratePerMs: number | undefined;
-  private bucketSize = 0;
-  private tokens = 0;
-  private refilledAt = 0;
+  /** The pacing: at most `allowed` sends in any `spanMs` (undefined = no pacing: nothing has throttled yet). */
+  private pace: { allowed: number; spanMs: number; grownAt: number } | undefined;
+  /** Send times within the last span (paced only). */
+  private sends: number[] = [];
   private pausedUntil = 0;
   /** Start of the current measuring cycle (the end of the last pause) and what was accepted in it. */
   private cycleStart: number | undefined;
@@ -129,13 +130,17 @@ export class HostRateLimiter {
       const waiter: Waiter = {
         resolve,
         reject,
+        first: options.first === true,
         deadlineAt: scope?.at,
         deadlineLabel: scope?.label,
         cleanup: () => signal?.removeEventListener("abort", onAbort),
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      if (options.first) this.queue.unshift(waiter);
-      else this.queue.push(waiter);
+      if (options.first) {
+        // Retries first, in the order they came.
+        const firstNew = this.queue.findIndex((w) => !w.first);
+        this.queue.splice(firstNew < 0 ? this.queue.length : firstNew, 0, waiter);
+      } else this.queue.push(waiter);
       this.pump();
     });
   }
@@ -147,8 +152,8 @@ export class HostRateLimiter {
       concurrency: this.concurrency,
       inFlight: this.inFlight,
       queued: this.queue.length,
-      intervalMs: this.ratePerMs === undefined ? 0 : Math.round(1 / this.ratePerMs),
-      burst: this.ratePerMs === undefined ? 0 : this.bucketSize,
+      intervalMs: this.pace === undefined ? 0 : Math.round(this.pace.spanMs / this.pace.allowed),
+      burst: this.pace === undefined ? 0 : this.pace.allowed,
       pausedUntil: this.pausedUntil,
       throttledTimes: this.throttledTimes,
     };
@@ -158,6 +163,12 @@ export class HostRateLimiter {
     const i = this.queue.indexOf(waiter);
     if (i >= 0) this.queue.splice(i, 1);
     waiter.cleanup();
+    // No one left to wake: drop the timer, so that it does not keep the process alive.
+    if (this.queue.length === 0) {
+      this.timerAbort?.abort();
+      this.timerAbort = undefined;
+      this.timerAt = undefined;
+    }
   }
 
   private pump(): void {
@@ -174,7 +185,7 @@ export class HostRateLimiter {
       const waiter = this.queue.shift()!;
       waiter.cleanup();
       this.inFlight++;
-      if (this.ratePerMs !== undefined) this.tokens -= 1;
+      if (this.pace !== undefined) this.sends.push(now);
       this.cycleStart ??= now;
       waiter.resolve(this.permit(now));
     }
@@ -183,10 +194,10 @@ export class HostRateLimiter {
   /** When the next request may go: after the pause, and when the bucket holds a token. */
   private readyAt(now: number): number {
     let at = Math.max(now, this.pausedUntil);
-    if (this.ratePerMs !== undefined) {
-      this.tokens = Math.min(this.bucketSize, this.tokens + (now - this.refilledAt) * this.ratePerMs);
-      this.refilledAt = now;
-      if (this.tokens < 1) at = Math.max(at, now + (1 - this.tokens) / this.ratePerMs);
+    if (this.pace !== undefined) {
+      const { allowed, spanMs } = this.pace;
+      this.sends = this.sends.filter((t) => t > now - spanMs);
+      if (this.sends.length >= allowed) at = Math.max(at, this.sends[this.sends.length - allowed]! + spanMs);
     }
     return at;
   }
@@ -240,7 +251,11 @@ export class HostRateLimiter {
 
   private accepted(): void {
     this.acceptedInCycle.push(this.clock.now());
-    if (this.ratePerMs !== undefined) this.ratePerMs *= 1 + RATE_INCREASE;
+    const now = this.clock.now();
+    if (this.pace !== undefined && now - this.pace.grownAt >= this.pace.spanMs && !this.queue.some((w) => w.first)) {
+      this.pace.allowed += Math.max(1, Math.floor(this.pace.allowed * PACE_GROWTH));
+      this.pace.grownAt = now;
+    }
     if (++this.acceptedSinceGrowth >= Math.floor(this.concurrency)) {
       this.acceptedSinceGrowth = 0;
       this.concurrency = Math.min(this.settings.maxConcurrency, this.concurrency + 1);
@@ -251,20 +266,26 @@ export class HostRateLimiter {
     const now = this.clock.now();
     const pause = Math.min(Math.max(0, retryAfterMs ?? 0), this.settings.maxPauseMs);
     const pauseEnd = now + pause;
+    // A refused request did not count at the service: it leaves the pacing's log.
+    const logged = this.sends.indexOf(sentAt);
+    if (logged >= 0) this.sends.splice(logged, 1);
     // A request sent before the current cycle began reports an episode already handled.
     if (this.cycleStart !== undefined && sentAt < this.cycleStart) {
       this.pausedUntil = Math.max(this.pausedUntil, pauseEnd);
       return undefined;
     }
     this.throttledTimes++;
-    const since = Math.max(this.cycleStart ?? now, now - RATE_LOOKBACK_MS);
+    const since = this.cycleStart ?? now;
     const accepted = this.acceptedInCycle.filter((t) => t >= since).length;
     const span = Math.max(1, pauseEnd - since);
-    // Nothing accepted since the last episode: at most one request per such span.
-    this.ratePerMs = Math.max(1 / this.settings.maxIntervalMs, Math.max(1, accepted) / span);
-    this.bucketSize = Math.max(1, accepted);
-    this.tokens = 0;
-    this.refilledAt = now;
+    if (accepted > 0 || this.pace === undefined) {
+      // Nothing accepted and no pace yet: one request per such span. Nothing accepted with a
+      // pace already (the pause was shorter than the service's window): keep the pace.
+      const allowed = Math.max(1, accepted);
+      this.pace = { allowed, spanMs: Math.min(span, allowed * this.settings.maxIntervalMs), grownAt: pauseEnd };
+    } else {
+      this.pace.grownAt = pauseEnd;
+    }
     this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
     this.acceptedSinceGrowth = 0;
     this.pausedUntil = Math.max(this.pausedUntil, pauseEnd);

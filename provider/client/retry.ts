@@ -148,6 +148,8 @@ export async function withRetry<T>(
   /** Failures other than throttling so far (they alone count against maxAttempts). */
   let otherFailures = 0;
   let throttledRetries = 0;
+  /** When this request was first throttled: the time bound of throttling counts from there (not from a wait for its turn). */
+  let throttledSince: number | undefined;
   ctx.signal?.throwIfAborted();
   return pRetry(
     async (n: number) => {
@@ -170,11 +172,12 @@ export async function withRetry<T>(
         let delayMs: number;
         if (isThrottled(failure)) {
           delayMs = throttleDelay(++throttledRetries, failure, policy);
+          throttledSince ??= clock.now();
           const resumeAt = clock.now() + delayMs;
           const scope = currentOperationDeadline();
-          const overScope = scope !== undefined && resumeAt > scope.at && scope.at - start < throttleDeadlineMs;
-          if (resumeAt - start > throttleDeadlineMs || overScope) {
-            const waitedMs = clock.now() - start;
+          const overScope = scope !== undefined && resumeAt > scope.at && scope.at - throttledSince < throttleDeadlineMs;
+          if (resumeAt - throttledSince > throttleDeadlineMs || overScope) {
+            const waitedMs = clock.now() - throttledSince;
             const bound = overScope ? `the deadline set by ${scope!.label}` : `retry.throttleDeadlineMs (${Math.round(throttleDeadlineMs / 1000)} s)`;
             failure.message += ` (still throttled after ${Math.round(waitedMs / 1000)} s and ${attemptNumber} attempts; the next attempt would pass ${bound})`;
             return false;

@@ -56,7 +56,11 @@ class VirtualClock implements Clock {
   }
 }
 
-/** A service limited to `calls` per `windowMs`: sliding (any window) or fixed (windows from the first call). Rejected calls do not count. */
+/**
+ * A service limited to `calls` per `windowMs`: sliding (any window), fixed (windows from the
+ * first call) or bucket (a token bucket of `calls` refilled over `windowMs`, one token at a
+ * time). Rejected calls do not count.
+ */
 class ThrottlingService implements Transport {
   readonly accepted: number[] = [];
   readonly sent: number[] = [];
@@ -65,11 +69,13 @@ class ThrottlingService implements Transport {
   maxInFlight = 0;
   private windowStart: number | undefined;
   private inWindow = 0;
+  private tokens: number | undefined;
+  private refilledAt = T0;
   constructor(
     private readonly clock: VirtualClock,
     private readonly calls: number,
     private readonly windowMs: number,
-    private readonly mode: "sliding" | "fixed",
+    private readonly mode: "sliding" | "fixed" | "bucket",
     private readonly latencyMs = 50,
   ) {}
   async send(_req: TransportRequest): Promise<TransportResponse> {
@@ -93,6 +99,16 @@ class ThrottlingService implements Transport {
   }
   /** undefined when the call is admitted, else the wait until it would be. */
   private admit(t: number): number | undefined {
+    if (this.mode === "bucket") {
+      const perMs = this.calls / this.windowMs;
+      this.tokens = Math.min(this.calls, (this.tokens ?? this.calls) + (t - this.refilledAt) * perMs);
+      this.refilledAt = t;
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
+        return undefined;
+      }
+      return (1 - this.tokens) / perMs;
+    }
     if (this.mode === "fixed") {
       if (this.windowStart === undefined || t >= this.windowStart + this.windowMs) {
         this.windowStart = t;
@@ -110,8 +126,8 @@ class ThrottlingService implements Transport {
   }
 }
 
-function clientOn(clock: VirtualClock, transport: Transport, maxConcurrency = 64): PowerPlatformClient {
-  return createClient({ env: {}, clock, transport, tokenProvider: new FakeTokens(), random: () => 0, rateLimit: { maxConcurrency } });
+function clientOn(clock: VirtualClock, transport: Transport, maxConcurrency = 64, throttleDeadlineMs?: number): PowerPlatformClient {
+  return createClient({ env: {}, clock, transport, tokenProvider: new FakeTokens(), random: () => 0, rateLimit: { maxConcurrency }, retry: { throttleDeadlineMs } });
 }
 
 const get = (client: PowerPlatformClient, signal?: AbortSignal) =>
@@ -154,6 +170,40 @@ describe.each(["sliding", "fixed"] as const)("under a %s-window limit of 100 cal
     expect(bound / elapsed).toBeGreaterThanOrEqual(0.9);
     // Each request on its own would have hit the limit again and again; the shared limiter sends few requests that are refused.
     expect(service.throttled).toBeLessThan(100);
+  });
+});
+
+test("under a token bucket (100 at first, then one every 0.6 s), the sends settle at its pace: nothing fails, refusals stay bounded", async () => {
+  const clock = new VirtualClock();
+  const service = new ThrottlingService(clock, 100, 60_000, "bucket");
+  const client = clientOn(clock, service);
+  const result = await clock.run(workload(client, 300, 32));
+  expect(result.failed).toEqual([]);
+  // The bucket holds 100 at the start, then gives one token every 0.6 s.
+  const bound = (300 - 100) * 600;
+  expect(bound / (clock.now() - T0)).toBeGreaterThanOrEqual(0.8);
+  expect(service.throttled).toBeLessThan(150);
+});
+
+describe("long runs", () => {
+  test("a request's wait for its turn does not count against the throttling time bound (150 s here; the last requests wait about 5 minutes)", async () => {
+    const clock = new VirtualClock();
+    const service = new ThrottlingService(clock, 20, 60_000, "sliding");
+    const client = clientOn(clock, service, 64, 150_000);
+    // All 120 at once: the last ones wait about 5 minutes for their turn.
+    const result = await clock.run(workload(client, 120, 120));
+    expect(result.failed).toEqual([]);
+    expect(clock.now() - T0).toBeGreaterThanOrEqual(throttleBoundMs(120, 20, 60_000));
+  });
+
+  test("a window longer than the longest pause (5 minutes, pauses clamped to 60 s): nothing fails, and the pace is kept", async () => {
+    const clock = new VirtualClock();
+    const service = new ThrottlingService(clock, 200, 300_000, "sliding");
+    const client = clientOn(clock, service);
+    const result = await clock.run(workload(client, 600, 32));
+    expect(result.failed).toEqual([]);
+    const bound = throttleBoundMs(600, 200, 300_000);
+    expect(bound / (clock.now() - T0)).toBeGreaterThanOrEqual(0.85);
   });
 });
 
@@ -226,16 +276,16 @@ describe("a request waiting for its turn", () => {
     expect((error as Error).message).toMatch(/throttling requests to api\.bap\.microsoft\.com: the next request may be sent in 30 s, after the deadline \[the deadline was set by customTimeouts\.update \("10s"\)\]/);
   });
 
-  test("a retry of a throttled request goes ahead of new ones", async () => {
+  test("retries of throttled requests go ahead of new ones, in the order they came", async () => {
     const clock = new VirtualClock();
     const limiter = new HostRateLimiter("h", clock, { maxConcurrency: 1, maxIntervalMs: 10_000, maxPauseMs: 60_000 });
     const first = await clock.run(limiter.acquire());
     const order: string[] = [];
-    const fresh = limiter.acquire().then((p) => (order.push("new"), p.release({ kind: "accepted" })));
-    const retry = limiter.acquire({ first: true }).then((p) => (order.push("retry"), p.release({ kind: "accepted" })));
+    const take = (name: string, first: boolean) => limiter.acquire({ first }).then((p) => (order.push(name), p.release({ kind: "accepted" })));
+    const all = [take("new 1", false), take("retry 1", true), take("new 2", false), take("retry 2", true)];
     first.release({ kind: "accepted" });
-    await clock.run(Promise.all([fresh, retry]));
-    expect(order).toEqual(["retry", "new"]);
+    await clock.run(Promise.all(all));
+    expect(order).toEqual(["retry 1", "retry 2", "new 1", "new 2"]);
   });
 });
 
