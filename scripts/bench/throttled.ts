@@ -71,6 +71,18 @@ export async function runThrottled(options: { resources: number; callsPerMinute:
       if (flow.properties.state === "Started") startedFlows++;
     }
     const firstCall = Math.min(...api.map((r) => Date.parse(r.time)));
+    if (process.env.BENCH_TIMELINE) {
+      // Accepted and refused calls per 10 s since the first call, for looking into a result.
+      const bins = new Map<number, { accepted: number; refused: number }>();
+      for (const r of api) {
+        const bin = Math.floor((Date.parse(r.time) - firstCall) / 10_000) * 10;
+        const b = bins.get(bin) ?? { accepted: 0, refused: 0 };
+        if (r.status === 429) b.refused++;
+        else b.accepted++;
+        bins.set(bin, b);
+      }
+      process.stderr.write([...bins].sort((a, b) => a[0] - b[0]).map(([t, b]) => `${t}s: ${b.accepted} accepted, ${b.refused} refused`).join("\n") + "\n");
+    }
     const lastAnswer = Math.max(...api.map((r) => Date.parse(r.time) + r.durationMs));
     const apiSeconds = api.length > 0 ? (lastAnswer - firstCall) / 1000 : 0;
     const throttleBoundSeconds = accepted > 0 ? Math.floor((accepted - 1) / callsPerMinute) * 60 : 0;

@@ -185,6 +185,15 @@ test("under a token bucket (100 at first, then one every 0.6 s), the sends settl
   expect(service.throttled).toBeLessThan(150);
 });
 
+test("callers whose first window's calls are spread out (8 callers, 500 ms per call): within 10 % of the bound", async () => {
+  const clock = new VirtualClock();
+  const service = new ThrottlingService(clock, 100, 60_000, "sliding", 500);
+  const client = clientOn(clock, service);
+  const result = await clock.run(workload(client, 300, 8));
+  expect(result.failed).toEqual([]);
+  expect(throttleBoundMs(300, 100, 60_000) / (clock.now() - T0)).toBeGreaterThanOrEqual(0.9);
+});
+
 describe("long runs", () => {
   test("a request's wait for its turn does not count against the throttling time bound (150 s here; the last requests wait about 5 minutes)", async () => {
     const clock = new VirtualClock();
