@@ -1,7 +1,7 @@
 // The rate-limit setting (`rateLimits`): the counting (sliding and fixed windows, with
 // explicit times) and the server's answers over HTTPS (429, Retry-After, body, request log).
 import { bootEmulator, Kit, sleep } from "./testkit";
-import { parseRateLimitRules, RateLimits, rateLimitReply } from "./rateLimit";
+import { parseRateLimitFlag, parseRateLimitRules, RateLimits, rateLimitReply } from "./rateLimit";
 
 const T = Date.parse("2026-01-01T00:00:00Z");
 
@@ -59,6 +59,13 @@ describe("counting", () => {
       headers: { "Retry-After": "7" },
       body: { error: { code: "TooManyRequests", message: "Rate limit is exceeded. Try again in 7 seconds." } },
     });
+  });
+
+  test("the command line's --rate-limit", () => {
+    expect(parseRateLimitFlag("100/60")).toEqual({ calls: 100, windowSeconds: 60, mode: "sliding" });
+    expect(parseRateLimitFlag("20/10s:fixed@bap")).toEqual({ calls: 20, windowSeconds: 10, mode: "fixed", surface: "bap" });
+    expect(() => parseRateLimitFlag("100 per minute")).toThrow(/--rate-limit: '100 per minute' is not CALLS\/SECONDS/);
+    expect(() => parseRateLimitFlag("5/1:smooth")).toThrow("rateLimits[0].mode must be 'sliding' (smooth) or 'fixed' (bursty)");
   });
 
   test("a bad setting is refused, naming the field", () => {

@@ -53,6 +53,17 @@ export function parseRateLimitRules(value: unknown): RateLimitRule[] {
   });
 }
 
+/**
+ * One limit written on the command line: `CALLS/SECONDS[:sliding|fixed][@SURFACE]`, e.g.
+ * `100/60` (100 calls per minute, sliding), `20/10:fixed@bap`.
+ */
+export function parseRateLimitFlag(text: string): RateLimitRule {
+  const m = /^(\d+)\/(\d+(?:\.\d+)?)s?(?::(\w+))?(?:@(\w+))?$/.exec(text.trim());
+  if (!m) throw new Error(`--rate-limit: '${text}' is not CALLS/SECONDS[:sliding|fixed][@SURFACE], e.g. 100/60 or 20/10:fixed@bap`);
+  const [, calls, seconds, mode, surface] = m;
+  return parseRateLimitRules([{ calls: Number(calls), windowSeconds: Number(seconds), mode: mode ?? "sliding", ...(surface ? { surface } : {}) }])[0]!;
+}
+
 /** A call refused by a limit: which one, and when to come back. */
 export interface RateLimitHit {
   rule: RateLimitRule;
