@@ -19,8 +19,8 @@
  *
  * Requests waiting for the limiter are served first come, first served, retries of a
  * throttled request ahead of new ones (so a request refused once is not refused again
- * for being late). A wait ends early when its signal aborts, and fails
- * with a DeadlineExceededError when the operation's deadline (deadline.ts: a resource's
+ * for being late). A wait ends early when its signal aborts, and fails with a
+ * DeadlineExceededError when the operation's deadline (deadline.ts: a resource's
  * `customTimeouts`) would pass before a send is allowed.
  *
  * Time goes through the injected clock; the process shares one registry of limiters
@@ -191,7 +191,7 @@ export class HostRateLimiter {
     }
   }
 
-  /** When the next request may go: after the pause, and when the bucket holds a token. */
+  /** When the next request may go: after the pause, and when the pacing's window has room. */
   private readyAt(now: number): number {
     let at = Math.max(now, this.pausedUntil);
     if (this.pace !== undefined) {
@@ -205,6 +205,7 @@ export class HostRateLimiter {
   /** Fails the waiters whose operation deadline comes before the next possible send. */
   private failExpired(now: number): void {
     const readyAt = this.readyAt(now);
+    if (readyAt <= now) return; // nothing holds the requests back: deadlines are the waits' business
     for (const waiter of [...this.queue]) {
       if (waiter.deadlineAt === undefined || waiter.deadlineAt > readyAt) continue;
       this.remove(waiter);
