@@ -10,9 +10,9 @@
  * - **Paced sends (a window whose size follows the throttling).** At each throttling
  *   episode, what the service accepted since the previous one becomes the limit of the
  *   sends: at most that many requests in any span as long as the time it took, up to the
- *   end of the pause the service asks for. A service that limits calls per window (as
- *   Dataverse documents: a sliding window) gets its window's worth at once when it frees
- *   it, and nothing more until the next; a service that refills slowly gets a few requests
+ *   end of the pause the service asks for. The sends already made count in that span, so
+ *   a service that limits calls per window (as Dataverse documents: a sliding window) gets
+ *   its calls again at the pace it saw them, as its window frees them, and nothing more; a service that refills slowly gets a few requests
  *   per short span, i.e. its pace. After each such span without throttling a quarter more
  *   requests are allowed (not while retries of refused requests wait), so the pace creeps
  *   back up until the service throttles again.
@@ -44,6 +44,8 @@ export interface RateLimitSettings {
 /** The defaults of {@link RateLimitSettings}. */
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { maxConcurrency: 64, maxIntervalMs: 10_000, maxPauseMs: 60_000 };
 
+/** How long sends are remembered before anything throttles (the longest span a first episode can measure), ms. */
+const SEND_LOG_MS = 10 * 60_000;
 /** How much the pace grows after a span without throttling (and while no retry waits). */
 const PACE_GROWTH = 0.25;
 
@@ -95,7 +97,11 @@ export class HostRateLimiter {
   private readonly queue: Waiter[] = [];
   /** The pacing: at most `allowed` sends in any `spanMs` (undefined = no pacing: nothing has throttled yet). */
   private pace: { allowed: number; spanMs: number; grownAt: number } | undefined;
-  /** Send times within the last span (paced only). */
+  /**
+   * Times of the sends the service did not refuse, within the last span (before any
+   * throttling: within the last {@link SEND_LOG_MS}). Once paced, they replay the service's
+   * window: a send waits for the one `allowed` places before it to leave the span.
+   */
   private sends: number[] = [];
   private pausedUntil = 0;
   /** Start of the current measuring cycle (the end of the last pause) and what was accepted in it. */
@@ -185,7 +191,7 @@ export class HostRateLimiter {
       const waiter = this.queue.shift()!;
       waiter.cleanup();
       this.inFlight++;
-      if (this.pace !== undefined) this.sends.push(now);
+      this.sends.push(now);
       this.cycleStart ??= now;
       waiter.resolve(this.permit(now));
     }
@@ -194,9 +200,10 @@ export class HostRateLimiter {
   /** When the next request may go: after the pause, and when the pacing's window has room. */
   private readyAt(now: number): number {
     let at = Math.max(now, this.pausedUntil);
+    const keepMs = this.pace?.spanMs ?? SEND_LOG_MS;
+    if (this.sends.length > 0 && this.sends[0]! <= now - keepMs) this.sends = this.sends.filter((t) => t > now - keepMs);
     if (this.pace !== undefined) {
       const { allowed, spanMs } = this.pace;
-      this.sends = this.sends.filter((t) => t > now - spanMs);
       if (this.sends.length >= allowed) at = Math.max(at, this.sends[this.sends.length - allowed]! + spanMs);
     }
     return at;

@@ -81,13 +81,15 @@ class ThrottlingService implements Transport {
   async send(_req: TransportRequest): Promise<TransportResponse> {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.sent.push(this.clock.now());
+    // The request reaches the service half-way through the latency; the answer comes back after it.
+    await this.clock.sleep(this.latencyMs / 2);
     const arrival = this.clock.now();
-    this.sent.push(arrival);
-    await this.clock.sleep(this.latencyMs);
-    this.inFlight--;
     const retryAfterMs = this.admit(arrival);
+    if (retryAfterMs === undefined) this.accepted.push(arrival);
+    await this.clock.sleep(this.latencyMs / 2);
+    this.inFlight--;
     if (retryAfterMs === undefined) {
-      this.accepted.push(arrival);
       return { status: 200, headers: { "content-type": "application/json" }, data: { ok: true } };
     }
     this.throttled++;
