@@ -13,7 +13,7 @@
  *   end of the pause the service asks for. The sends already made count in that span, so
  *   a service that limits calls per window (as Dataverse documents: a sliding window) gets
  *   its calls again at the pace it saw them, as its window frees them, and nothing more; a service that refills slowly gets a few requests
- *   per short span, i.e. its pace. After each such span without throttling a quarter more
+ *   per short span, i.e. its pace. After four such spans without throttling a quarter more
  *   requests are allowed (not while retries of refused requests wait), so the pace creeps
  *   back up until the service throttles again.
  *
@@ -46,8 +46,13 @@ export const DEFAULT_RATE_LIMIT: RateLimitSettings = { maxConcurrency: 64, maxIn
 
 /** How long sends are remembered before anything throttles (the longest span a first episode can measure), ms. */
 const SEND_LOG_MS = 10 * 60_000;
-/** How much the pace grows after a span without throttling (and while no retry waits). */
+/** How much the pace grows after PROBE_AFTER_SPANS spans without throttling (and while no retry waits). */
 const PACE_GROWTH = 0.25;
+/**
+ * Spans without throttling before the pace grows: a probe costs refused calls and a pause,
+ * and a service whose window was measured exactly gains nothing from it, so it is rare.
+ */
+const PROBE_AFTER_SPANS = 4;
 
 /** What the limiter learned from one request's answer. */
 export type SendOutcome =
@@ -260,7 +265,7 @@ export class HostRateLimiter {
   private accepted(): void {
     this.acceptedInCycle.push(this.clock.now());
     const now = this.clock.now();
-    if (this.pace !== undefined && now - this.pace.grownAt >= this.pace.spanMs && !this.queue.some((w) => w.first)) {
+    if (this.pace !== undefined && now - this.pace.grownAt >= PROBE_AFTER_SPANS * this.pace.spanMs && !this.queue.some((w) => w.first)) {
       this.pace.allowed += Math.max(1, Math.floor(this.pace.allowed * PACE_GROWTH));
       this.pace.grownAt = now;
     }

@@ -73,7 +73,8 @@ class ThrottlingService implements Transport {
   private refilledAt = T0;
   constructor(
     private readonly clock: VirtualClock,
-    private readonly calls: number,
+    /** Calls per window (a test may raise it mid-run). */
+    public calls: number,
     private readonly windowMs: number,
     private readonly mode: "sliding" | "fixed" | "bucket",
     private readonly latencyMs = 50,
@@ -194,6 +195,22 @@ test("callers whose first window's calls are spread out (8 callers, 500 ms per c
   const result = await clock.run(workload(client, 300, 8));
   expect(result.failed).toEqual([]);
   expect(throttleBoundMs(300, 100, 60_000) / (clock.now() - T0)).toBeGreaterThanOrEqual(0.9);
+});
+
+test("when the service allows more later, the pace grows back to it", async () => {
+  const clock = new VirtualClock();
+  const service = new ThrottlingService(clock, 10, 10_000, "sliding");
+  const client = clientOn(clock, service);
+  await clock.run(workload(client, 30, 8));
+  const limiter = client.http.rateLimiters.forHost("api.powerplatform.com");
+  expect(limiter.view().burst).toBe(10);
+  service.calls = 40;
+  const start = clock.now();
+  const result = await clock.run(workload(client, 400, 32));
+  expect(result.failed).toEqual([]);
+  // Held at the first pace, 400 calls would take 400 s; at the new limit, 100 s.
+  expect(clock.now() - start).toBeLessThan(250_000);
+  expect(limiter.view().burst).toBeGreaterThan(10);
 });
 
 describe("long runs", () => {
