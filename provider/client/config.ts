@@ -6,6 +6,7 @@
 import { CLOUDS, type CloudName, parseCloudName, type Surface, SURFACES } from "./clouds";
 import { ConfigurationError } from "./errors";
 import { type PipelineSettings, readPipelineSettings } from "./pipelineCredentials";
+import { DEFAULT_RATE_LIMIT, type RateLimitSettings } from "./rateLimiter";
 
 /** Which credential authenticates the client; `auto` chooses from the settings present. */
 export type CredentialKind =
@@ -20,10 +21,17 @@ export type CredentialKind =
   | "azurePipelines";
 
 export interface RetryOptions {
-  /** Total attempts including the first (default 6). */
+  /** Total attempts including the first (default 6); throttled answers (429, 503) are bounded by `throttleDeadlineMs` instead. */
   maxAttempts?: number;
-  /** Upper bound on the time spent retrying one request, ms (default 120 000). */
+  /** Upper bound on the time spent retrying one request after other failures, ms (default 120 000). */
   maxTotalMs?: number;
+  /**
+   * How long one request may keep waiting out throttling (429, 503), from its first
+   * throttled answer (a wait for its turn before that does not count), before it fails, ms
+   * (default 900 000 = 15 min; env POWERPLATFORM_THROTTLE_DEADLINE_SECONDS). An operation
+   * deadline (a resource's `customTimeouts`) that comes earlier binds instead.
+   */
+  throttleDeadlineMs?: number;
   /** First backoff delay, ms (default 1 000). */
   baseDelayMs?: number;
   /** Cap of the exponential backoff, ms (default 30 000). */
@@ -59,6 +67,8 @@ export interface ClientOptions {
   /** What guards a tenant against losing or duplicating objects when a request's outcome is unknown. */
   safety?: SafetyOptions;
   retry?: RetryOptions;
+  /** The per-host rate limiter shared by the process (rateLimiter.ts). */
+  rateLimit?: RateLimitOptions;
   poll?: PollOptions;
   /** Deadline of one long-running operation (install, environment create…), ms (default 30 min). */
   operationDeadlineMs?: number;
@@ -74,6 +84,14 @@ export interface ClientOptions {
   userAgentSuffix?: string;
   /** The environment to read (default process.env); injectable for tests. */
   env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Settings of the per-host rate limiter (see rateLimiter.ts). */
+export interface RateLimitOptions {
+  /** Most requests in flight to one host when nothing throttles (default 64; env POWERPLATFORM_MAX_CONCURRENT_REQUESTS). */
+  maxConcurrency?: number;
+  /** Longest interval between two sends the pacing may choose, ms (default 10 000). */
+  maxIntervalMs?: number;
 }
 
 export interface SafetyOptions {
@@ -107,6 +125,7 @@ export interface ResolvedSafety {
 export interface ResolvedRetry {
   maxAttempts: number;
   maxTotalMs: number;
+  throttleDeadlineMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
   maxRetryAfterMs: number;
@@ -146,6 +165,7 @@ export interface ClientConfig {
   requestTimeoutMs: number;
   safety: ResolvedSafety;
   retry: ResolvedRetry;
+  rateLimit: RateLimitSettings;
   poll: ResolvedPoll;
   operationDeadlineMs: number;
   maxPages: number;
@@ -157,6 +177,7 @@ export interface ClientConfig {
 export const DEFAULT_RETRY: ResolvedRetry = {
   maxAttempts: 6,
   maxTotalMs: 120_000,
+  throttleDeadlineMs: 15 * 60_000,
   baseDelayMs: 1_000,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
@@ -327,9 +348,21 @@ export function resolveConfig(options: ClientOptions = {}): ClientConfig {
   const retry: ResolvedRetry = {
     maxAttempts: Math.floor(positive(r.maxAttempts, DEFAULT_RETRY.maxAttempts, "retry.maxAttempts")),
     maxTotalMs: positive(r.maxTotalMs, DEFAULT_RETRY.maxTotalMs, "retry.maxTotalMs"),
+    throttleDeadlineMs: positive(
+      r.throttleDeadlineMs ?? durationFromEnv(env, "POWERPLATFORM_THROTTLE_DEADLINE_SECONDS", 1000, false),
+      DEFAULT_RETRY.throttleDeadlineMs,
+      "retry.throttleDeadlineMs",
+    ),
     baseDelayMs: positive(r.baseDelayMs, DEFAULT_RETRY.baseDelayMs, "retry.baseDelayMs", true),
     maxDelayMs: positive(r.maxDelayMs, DEFAULT_RETRY.maxDelayMs, "retry.maxDelayMs", true),
     maxRetryAfterMs: positive(r.maxRetryAfterMs, DEFAULT_RETRY.maxRetryAfterMs, "retry.maxRetryAfterMs", true),
+  };
+  const rl = options.rateLimit ?? {};
+  const concurrencyFromEnv = durationFromEnv(env, "POWERPLATFORM_MAX_CONCURRENT_REQUESTS", 1, false);
+  const rateLimit: RateLimitSettings = {
+    maxConcurrency: Math.floor(positive(rl.maxConcurrency ?? concurrencyFromEnv, DEFAULT_RATE_LIMIT.maxConcurrency, "rateLimit.maxConcurrency")),
+    maxIntervalMs: positive(rl.maxIntervalMs, DEFAULT_RATE_LIMIT.maxIntervalMs, "rateLimit.maxIntervalMs"),
+    maxPauseMs: retry.maxRetryAfterMs,
   };
   const p = options.poll ?? {};
   const poll: ResolvedPoll = {
@@ -354,6 +387,7 @@ export function resolveConfig(options: ClientOptions = {}): ClientConfig {
     ),
     safety: resolveSafety(options.safety ?? {}, env),
     retry,
+    rateLimit,
     poll,
     operationDeadlineMs: positive(options.operationDeadlineMs, DEFAULT_OPERATION_DEADLINE_MS, "operationDeadlineMs"),
     maxPages: Math.floor(positive(options.maxPages, DEFAULT_MAX_PAGES, "maxPages")),

@@ -9,7 +9,8 @@ import { type Clock, systemClock } from "./clock";
 import type { Surface } from "./clouds";
 import type { ClientConfig } from "./config";
 import { describeFamily, isAllowedUrl, type RequestTarget } from "./hostFamily";
-import { errorFromResponse, PowerPlatformError, requestIdFrom } from "./errors";
+import { errorFromResponse, parseRetryAfter, PowerPlatformError, requestIdFrom } from "./errors";
+import { processRateLimiters, RateLimiterRegistry, type SendOutcome } from "./rateLimiter";
 import { redact, redactHeaders, safeUrlPath } from "./redact";
 import { type RetryPolicy, withRetry } from "./retry";
 import type { HttpMethod, Transport, TransportResponse } from "./transport";
@@ -58,11 +59,13 @@ export interface HttpResponse<T = unknown> {
  * - request / response / network-error: one HTTP exchange (response: status, duration, the
  *   service's request id);
  * - retry: a failed attempt about to be repeated after `delayMs` (status 429 = throttled);
+ * - throttle: the host's rate limiter began a throttling episode (`host`, `concurrency` now
+ *   allowed in flight, `intervalMs` between sends, `delayMs` of the pause the service asked for);
  * - wait: a long-running operation being waited for (`operation`, the service's own
  *   `operationStatus`, `elapsedMs` since the wait began; `phase` start, poll or end).
  */
 export interface LogEntry {
-  event: "request" | "response" | "retry" | "network-error" | "wait";
+  event: "request" | "response" | "retry" | "network-error" | "wait" | "throttle";
   method?: string;
   path?: string;
   status?: number;
@@ -77,6 +80,12 @@ export interface LogEntry {
   operationStatus?: string;
   elapsedMs?: number;
   phase?: "start" | "poll" | "end";
+  /** throttle: the host throttled. */
+  host?: string;
+  /** throttle: requests now allowed in flight to the host. */
+  concurrency?: number;
+  /** throttle: interval now kept between two sends to the host, ms. */
+  intervalMs?: number;
 }
 /** Receives the client's {@link LogEntry} events (already redacted). */
 export type Logger = (entry: LogEntry) => void;
@@ -88,6 +97,22 @@ export interface HttpClientDeps {
   clock?: Clock;
   logger?: Logger;
   random?: () => number;
+  /** The per-host rate limiters (default: the process's when the clock is the system clock, else a registry of this client's own). */
+  rateLimiters?: RateLimiterRegistry;
+}
+
+/** The per-host limiters a client uses by default: the process's with the real clock, its own with an injected one. */
+function defaultRateLimiters(clock: Clock, config: ClientConfig): RateLimiterRegistry {
+  return clock === systemClock ? processRateLimiters(config.rateLimit) : new RateLimiterRegistry(clock, config.rateLimit);
+}
+
+/** What an answer tells the rate limiter: 429, or 503 with a Retry-After, is the service asking for less. */
+function outcomeOf(res: TransportResponse, nowMs: number): SendOutcome {
+  const retryAfter = res.headers["retry-after"];
+  if (res.status === 429 || (res.status === 503 && retryAfter !== undefined)) {
+    return { kind: "throttled", retryAfterMs: retryAfter === undefined ? undefined : parseRetryAfter(retryAfter, nowMs) };
+  }
+  return { kind: "accepted" };
 }
 
 /**
@@ -118,6 +143,8 @@ export class HttpClient {
   private readonly transport: Transport;
   private readonly logger?: Logger;
   private readonly retryPolicy: RetryPolicy;
+  /** The per-host rate limiters this client sends through. */
+  readonly rateLimiters: RateLimiterRegistry;
 
   constructor(deps: HttpClientDeps) {
     this.config = deps.config;
@@ -126,6 +153,7 @@ export class HttpClient {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger;
     this.retryPolicy = { ...deps.config.retry, random: deps.random };
+    this.rateLimiters = deps.rateLimiters ?? defaultRateLimiters(this.clock, deps.config);
   }
 
   /** Builds the absolute URL of a request and checks that it stays on the surface's host. */
@@ -167,6 +195,8 @@ export class HttpClient {
     const idempotent = opts.idempotent ?? !(opts.method === "POST" || opts.method === "PATCH");
     const userAgent = this.config.userAgentSuffix ? `${USER_AGENT} ${this.config.userAgentSuffix}` : USER_AGENT;
 
+    const limiter = this.rateLimiters.forHost(built.host);
+    let attemptNumber = 0;
     const send = async (token: string): Promise<TransportResponse> => {
       const headers: Record<string, string> = {
         Accept: "application/json",
@@ -176,6 +206,8 @@ export class HttpClient {
         Authorization: `Bearer ${token}`,
       };
       if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+      // A retry of a throttled request goes ahead of the queue: it has waited already.
+      const permit = await limiter.acquire({ signal: opts.signal, first: attemptNumber > 1 });
       this.logger?.({ event: "request", method: opts.method, path: safeUrlPath(url), correlationId, headers: redactHeaders(headers) });
       const started = this.clock.now();
       let res: TransportResponse;
@@ -197,7 +229,23 @@ export class HttpClient {
           correlationId,
           message: redact(error instanceof Error ? error.message : String(error)),
         });
+        permit.release({ kind: "none" });
         throw error;
+      }
+      const episode = permit.release(outcomeOf(res, this.clock.now()));
+      if (episode) {
+        this.logger?.({
+          event: "throttle",
+          host: episode.host,
+          status: res.status,
+          concurrency: episode.concurrency,
+          intervalMs: episode.intervalMs,
+          delayMs: Math.max(0, episode.pausedUntil - this.clock.now()),
+          method: opts.method,
+          path: safeUrlPath(url),
+          requestId: requestIdFrom(res.headers),
+          correlationId,
+        });
       }
       this.logger?.({
         event: "response",
@@ -212,7 +260,8 @@ export class HttpClient {
       return res;
     };
 
-    const attempt = async (): Promise<HttpResponse<T>> => {
+    const attempt = async (n: number): Promise<HttpResponse<T>> => {
+      attemptNumber = n;
       let token = await this.tokens.getToken(scope, { signal: opts.signal });
       let res = await send(token);
       if (res.status === 401 && !opts.expect.includes(401)) {

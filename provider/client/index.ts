@@ -122,7 +122,17 @@ export { CLOUDS, CLOUD_NAMES, SURFACES, parseCloudName, type CloudName, type Sur
 export { resolveConfig, validateEndpointUrl, isLoopbackHost, type ClientConfig, type ClientOptions, type CredentialKind } from "./config";
 export { CachingTokenProvider, createTokenProvider, createAzureCredential, chooseCredentialKind, type TokenProvider, type TokenSource } from "./auth";
 export { HttpClient, type RequestOptions, type HttpResponse, type Logger, type LogEntry } from "./http";
-export { withRetry, classifyFailure, retryDelay, backoffDelay } from "./retry";
+export { withRetry, classifyFailure, retryDelay, backoffDelay, throttleDelay, isThrottled } from "./retry";
+export {
+  processRateLimiters,
+  RateLimiterRegistry,
+  HostRateLimiter,
+  DEFAULT_RATE_LIMIT,
+  type RateLimitSettings,
+  type RateLimiterView,
+  type SendOutcome,
+  type SendPermit,
+} from "./rateLimiter";
 export {
   pollOperation,
   operationUrlFrom,

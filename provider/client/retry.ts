@@ -1,6 +1,10 @@
 /**
- * The one retry layer: p-retry around one request, bounded by attempts and by
- * total time, with every server-supplied delay clamped. Sleeping goes through
+ * The one retry layer: p-retry around one request, with every server-supplied delay
+ * clamped. Throttled answers (429, 503) are bounded by time only (`throttleDeadlineMs`,
+ * and the operation's deadline when it comes earlier): the per-host rate limiter
+ * (rateLimiter.ts) paces the retries with every other request, so a small attempt count
+ * would only fail work the service would accept a little later. Other failures are bounded
+ * by attempts and by total time. Sleeping goes through
  * the injected clock (p-retry's own timers are set to zero), so tests take no
  * real time.
  *
@@ -18,11 +22,20 @@
 import { type Clock, systemClock } from "./clock";
 import type { ResolvedRetry } from "./config";
 import { DEFAULT_RETRY } from "./config";
+import { currentOperationDeadline } from "./deadline";
 import { ConflictError, NetworkError, PowerPlatformError } from "./errors";
 
-export interface RetryPolicy extends ResolvedRetry {
+/** The retry settings withRetry runs with (the resolved ones, jitter injectable). */
+export interface RetryPolicy extends Omit<ResolvedRetry, "throttleDeadlineMs"> {
+  /** Time bound of the retries of throttled answers (429, 503), ms (default {@link DEFAULT_RETRY}'s). */
+  throttleDeadlineMs?: number;
   /** Random in [0,1) for jitter; injectable (default Math.random). */
   random?: () => number;
+}
+
+/** True for the answers of a service that asks for less (429, 503): bounded by time, not attempts. */
+export function isThrottled(error: unknown): boolean {
+  return error instanceof PowerPlatformError && !(error instanceof NetworkError) && NOT_APPLIED_STATUSES.has(error.status ?? 0);
 }
 
 export interface RetryContext {
@@ -96,6 +109,15 @@ export function backoffDelay(retryNumber: number, policy: RetryPolicy): number {
   return Math.round(Math.min(policy.maxDelayMs, capped + jitter));
 }
 
+/**
+ * The delay before retrying a throttled answer: a 429's Retry-After as the service asks
+ * (clamped), otherwise {@link retryDelay}.
+ */
+export function throttleDelay(retryNumber: number, error: PowerPlatformError, policy: RetryPolicy): number {
+  if (error.status === 429 && error.retryAfterMs !== undefined) return Math.min(Math.max(0, error.retryAfterMs), policy.maxRetryAfterMs);
+  return retryDelay(retryNumber, error.retryAfterMs, policy);
+}
+
 /** The delay before the next attempt: the backoff, raised to the (clamped) Retry-After. */
 export function retryDelay(retryNumber: number, retryAfterMs: number | undefined, policy: RetryPolicy): number {
   const backoff = backoffDelay(retryNumber, policy);
@@ -122,6 +144,12 @@ export async function withRetry<T>(
   const clock = ctx.clock ?? systemClock;
   const { default: pRetry } = await loadPRetry();
   const start = clock.now();
+  const throttleDeadlineMs = policy.throttleDeadlineMs ?? DEFAULT_RETRY.throttleDeadlineMs;
+  /** Failures other than throttling so far (they alone count against maxAttempts). */
+  let otherFailures = 0;
+  let throttledRetries = 0;
+  /** When this request was first throttled: the time bound of throttling counts from there (not from a wait for its turn). */
+  let throttledSince: number | undefined;
   ctx.signal?.throwIfAborted();
   return pRetry(
     async (n: number) => {
@@ -129,7 +157,8 @@ export async function withRetry<T>(
       return attempt(n);
     },
     {
-      retries: Math.max(0, policy.maxAttempts - 1),
+      // The bounds are ours (shouldRetry): attempts for other failures, time for throttling.
+      retries: Number.POSITIVE_INFINITY,
       // p-retry's own timers stay at zero: the delay is ours, through the injected clock.
       minTimeout: 0,
       maxTimeout: 0,
@@ -139,9 +168,26 @@ export async function withRetry<T>(
       shouldRetry: async ({ error, attemptNumber }) => {
         const decision = classifyFailure(error, ctx.idempotent);
         if (!decision.retry) return false;
-        const delayMs = retryDelay(attemptNumber, decision.retryAfterMs, policy);
-        if (clock.now() - start + delayMs > policy.maxTotalMs) return false;
-        ctx.onRetry?.({ attempt: attemptNumber, delayMs, error: error as PowerPlatformError });
+        const failure = error as PowerPlatformError;
+        let delayMs: number;
+        if (isThrottled(failure)) {
+          delayMs = throttleDelay(++throttledRetries, failure, policy);
+          throttledSince ??= clock.now();
+          const resumeAt = clock.now() + delayMs;
+          const scope = currentOperationDeadline();
+          const overScope = scope !== undefined && resumeAt > scope.at && scope.at - throttledSince < throttleDeadlineMs;
+          if (resumeAt - throttledSince > throttleDeadlineMs || overScope) {
+            const waitedMs = clock.now() - throttledSince;
+            const bound = overScope ? `the deadline set by ${scope!.label}` : `retry.throttleDeadlineMs (${Math.round(throttleDeadlineMs / 1000)} s)`;
+            failure.message += ` (still throttled after ${Math.round(waitedMs / 1000)} s and ${attemptNumber} attempts; the next attempt would pass ${bound})`;
+            return false;
+          }
+        } else {
+          if (++otherFailures >= policy.maxAttempts) return false;
+          delayMs = retryDelay(otherFailures, decision.retryAfterMs, policy);
+          if (clock.now() - start + delayMs > policy.maxTotalMs) return false;
+        }
+        ctx.onRetry?.({ attempt: attemptNumber, delayMs, error: failure });
         await clock.sleep(delayMs, ctx.signal);
         return true;
       },

@@ -6,7 +6,8 @@
  * - A long wait says what it waits for, the service's own status and the time elapsed:
  *   first after 10 s, then every 30 s, and on every change of status once it has been
  *   shown (a wait that ends within 10 s stays silent), and once more when it ends.
- * - Retries and throttling are said once per resource operation, not per attempt.
+ * - Retries are said once per resource operation, not per attempt; throttling once per host
+ *   for the whole process (the rate limiter it shares paces every operation together).
  * - With POWERPLATFORM_LOG=debug every HTTP exchange is logged: method, path (allow-listed
  *   query only), status, duration, the service's request id and the correlation id.
  *
@@ -29,7 +30,7 @@ interface WaitState {
 interface OperationScope {
   /** E.g. `creating Environment "Sales"`. */
   label: string;
-  /** Notices already given in this operation ("retry", "throttled"). */
+  /** Notices already given in this operation ("retry"; in the global scope "throttle <host>"). */
   said: Set<string>;
   waits: Map<string, WaitState>;
 }
@@ -78,16 +79,23 @@ export function createProgressLogger(options: ProgressLoggerOptions): Logger {
       case "network-error":
         if (debug) sink(`[powerplatform] ${e.method} ${e.path} → no response after ${e.durationMs} ms: ${e.message}${ids(e)}`);
         return;
-      case "retry": {
-        const throttled = e.status === 429;
-        const key = throttled ? "throttled" : "retry";
-        if (scope.said.has(key)) return;
-        scope.said.add(key);
+      case "throttle": {
+        // Once per host for the whole process: the limiter paces every operation together.
+        const key = `throttle ${e.host}`;
+        if (global.said.has(key)) return;
+        global.said.add(key);
         say(
-          throttled
-            ? `the service is throttling requests (HTTP 429); waiting ${seconds(e.delayMs ?? 0)} as it asks, then retrying (said once per operation)${ids(e)}`
-            : `${e.method} ${e.path} failed (${e.status !== undefined ? `HTTP ${e.status}` : "no response"}); retrying in ${seconds(e.delayMs ?? 0)} (said once per operation)${ids(e)}`,
+          `the service is throttling requests (HTTP ${e.status}) to ${e.host}; from now on every request to it waits its turn ` +
+            `(at most ${e.concurrency} at a time, one every ${((e.intervalMs ?? 0) / 1000).toFixed(1)} s, after the ${seconds(e.delayMs ?? 0)} pause it asked for) instead of failing (said once)${ids(e)}`,
         );
+        return;
+      }
+      case "retry": {
+        // A throttled attempt is said by the throttle event, once.
+        if (e.status === 429) return;
+        if (scope.said.has("retry")) return;
+        scope.said.add("retry");
+        say(`${e.method} ${e.path} failed (${e.status !== undefined ? `HTTP ${e.status}` : "no response"}); retrying in ${seconds(e.delayMs ?? 0)} (said once per operation)${ids(e)}`);
         return;
       }
       case "wait":

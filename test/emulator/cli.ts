@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawn } from "node:child_process";
 import { startEmulator, toDotenv } from "./server";
+import { parseRateLimitFlag } from "./rateLimit";
 
 const HELP = `Power Platform tenant emulator
 
@@ -35,6 +36,9 @@ Usage: tsx test/emulator/cli.ts [options]
   --pid-file <f>      write the emulator's process id to <f>
   --log-file <f>      with --detach: where the emulator's output goes
                       (default: <tmp>/powerplatform-emulator-<pid>.log)
+  --rate-limit <l>    throttle the API: CALLS/SECONDS[:sliding|fixed][@SURFACE]
+                      (repeatable), e.g. 100/60 or 20/10:fixed@bap; over it, 429
+                      with Retry-After (setting rateLimits, README "Rate limits")
   -h, --help          show this help
 `;
 
@@ -52,6 +56,7 @@ async function main() {
       detach: { type: "boolean" },
       "pid-file": { type: "string" },
       "log-file": { type: "string" },
+      "rate-limit": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -65,8 +70,10 @@ async function main() {
   const proxyPort = values["proxy-port"] === undefined ? undefined : Number(values["proxy-port"]);
   if (proxyPort !== undefined && (!Number.isInteger(proxyPort) || proxyPort < 0 || proxyPort > 65535))
     throw new Error(`--proxy-port must be an integer 0-65535, got '${values["proxy-port"]}'`);
+  const rateLimits = (values["rate-limit"] ?? []).map(parseRateLimitFlag);
   const emu = await startEmulator({
     port, host: values.host, stateFile: values["state-file"], dataDir: values["data-dir"], seed: values.seed, proxyPort,
+    ...(rateLimits.length ? { settings: { rateLimits } } : {}),
     logger: { info: (m) => console.log(m), error: (m) => console.error(m) },
   });
   const env = emu.proxyEnv ?? emu.env;

@@ -5,6 +5,7 @@ import type { Emulator } from "./server";
 import { buildEnvironment, buildFlow, buildPermission, buildPolicy, deepMerge, DEFAULT_SETTINGS, newId, nowIso, Obj, removeEnvironment, Settings, tick } from "./state";
 import { SEED } from "./seed";
 import { tenantSettingsOf } from "./surfaces/tenantSettings";
+import { parseRateLimitRules } from "./rateLimit";
 
 const KINDS = ["billingPolicies", "billingPolicyLinks", "environments", "lifecycleOperations", "flows", "flowPermissions", "flowRuns", "applicationInstalls", "appOperations", "catalog", "connectors", "connections", "tenant", "tenantSettings", "dlpPolicies", "environmentGroups", "environmentGroupRuleSets"] as const;
 type Kind = (typeof KINDS)[number];
@@ -105,6 +106,9 @@ export function handleControl(emu: Emulator, method: string, path: string, body:
     if (method === "GET") return { status: 200, body: emu.settings };
     if (method === "PUT" || method === "PATCH") {
       if (!body || typeof body !== "object") return bad("body must be a JSON object");
+      if ("rateLimits" in body) {
+        try { body.rateLimits = parseRateLimitRules(body.rateLimits); } catch (e) { return bad((e as Error).message); }
+      }
       for (const [k, v] of Object.entries(body)) {
         if (!(k in DEFAULT_SETTINGS)) return bad(`unknown setting '${k}'; known: ${Object.keys(DEFAULT_SETTINGS).join(", ")}`);
         const d = (DEFAULT_SETTINGS as any)[k];
@@ -117,6 +121,7 @@ export function handleControl(emu: Emulator, method: string, path: string, body:
       if (body.makerFlowWithoutPermissionStatus !== undefined && ![403, 404].includes(body.makerFlowWithoutPermissionStatus)) return bad("makerFlowWithoutPermissionStatus must be 403 or 404");
       if (body.pageSize !== undefined && (!Number.isInteger(body.pageSize) || body.pageSize < 1)) return bad("pageSize must be a positive integer");
       Object.assign(emu.settings, body as Partial<Settings>);
+      if ("rateLimits" in body) emu.rateLimits.reset();
       return { status: 200, body: emu.settings };
     }
   }

@@ -9,6 +9,7 @@ import { Identity } from "./identity";
 import { calledBaseUrl, Ctx, HttpError, match, Reply, Route } from "./http";
 import { DEFAULT_SETTINGS, loadState, saveState, seedState, Settings, TenantState, tick } from "./state";
 import { Faults, defaultFaultBody } from "./faults";
+import { RateLimits, rateLimitReply } from "./rateLimit";
 import { RequestLog, entraTemplate } from "./requestLog";
 import { handleControl } from "./control";
 import { powerPlatformRoutes } from "./surfaces/powerplatform";
@@ -62,6 +63,7 @@ export class Emulator {
   state: TenantState;
   settings: Settings;
   readonly faults = new Faults();
+  readonly rateLimits = new RateLimits();
   readonly requestLog = new RequestLog();
   latencyMs = 0;
   url = "";
@@ -81,6 +83,7 @@ export class Emulator {
     this.state = seedState(seed);
     this.settings = { ...DEFAULT_SETTINGS, ...(this.opts.settings ?? {}) };
     this.faults.clear();
+    this.rateLimits.reset();
     this.latencyMs = 0;
     this.requestLog.clear();
     this.changed();
@@ -136,6 +139,10 @@ export class Emulator {
       }
     }
     if (this.latencyMs > 0) await sleep(this.latencyMs);
+    if (isApi) {
+      const hit = this.rateLimits.admit(this.settings.rateLimits, { surface, host: url.host }, Date.now());
+      if (hit) { log(429, "rateLimit"); return send(res, rateLimitReply(hit, surface)); }
+    }
 
     let reply: Reply;
     if (!isApi) {

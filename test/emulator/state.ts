@@ -1,6 +1,7 @@
 // The tenant model: a plain JSON document (so it can be persisted, dumped and
 // edited out of band), the default seed, time-driven transitions and persistence.
 // Fields whose name starts with "_" are internal and never served by the APIs.
+import type { RateLimitRule } from "./rateLimit";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash, randomUUID } from "node:crypto";
@@ -72,6 +73,8 @@ export interface Settings {
    * that groups contain only Managed Environments; the exact refusal is a guess).
    */
   environmentGroupMembersMustBeManaged: boolean;
+  /** Calls per window (sliding or fixed) per surface or host; over them, 429 with Retry-After (rateLimit.ts). None by default. */
+  rateLimits: RateLimitRule[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -94,6 +97,7 @@ export const DEFAULT_SETTINGS: Settings = {
   refuseServicePrincipalBillingPolicyCreate: false,
   runnerIdTokenLifetimeSeconds: 300,
   environmentGroupMembersMustBeManaged: true,
+  rateLimits: [],
 };
 
 export const nowIso = () => new Date().toISOString();

@@ -1,4 +1,5 @@
 import { NetworkError, ThrottledError, TransientError, ValidationError, PowerPlatformError } from "../../../provider/client/errors";
+import { withOperationDeadline } from "../../../provider/client/deadline";
 import { classifyFailure, retryDelay, withRetry } from "../../../provider/client/retry";
 import { FakeClock, harness, json, netError, T0 } from "./helpers";
 
@@ -55,14 +56,36 @@ describe("retry through the HTTP client", () => {
     expect(transport.requests).toHaveLength(6);
   });
 
-  test("total time is capped", async () => {
+  test("throttled answers are bounded by time (retry.throttleDeadlineMs), not by the attempt count", async () => {
     const { client, transport, clock } = harness(Array.from({ length: 20 }, () => json(429, undefined, { "retry-after": "50" })), {
-      retry: { maxAttempts: 20, maxTotalMs: 120_000 },
+      retry: { maxAttempts: 2, throttleDeadlineMs: 120_000 },
     });
-    await expect(client.billingPolicies.list()).rejects.toBeInstanceOf(ThrottledError);
-    // 50 s + 50 s fit in 120 s; a third wait would not.
+    const error = await client.billingPolicies.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottledError);
+    // 50 s + 50 s fit in 120 s (more than maxAttempts allows); a third wait would not.
     expect(clock.sleeps).toEqual([50_000, 50_000]);
     expect(transport.requests).toHaveLength(3);
+    expect((error as Error).message).toMatch(/still throttled after 100 s and 3 attempts; the next attempt would pass retry\.throttleDeadlineMs \(120 s\)/);
+  });
+
+  test("a 429 waits what its Retry-After asks, without exponential growth", async () => {
+    const { client, clock } = harness([...Array.from({ length: 8 }, () => json(429, undefined, { "retry-after": "2" })), json(200, { value: [] })]);
+    await expect(client.billingPolicies.list()).resolves.toEqual([]);
+    expect(clock.sleeps).toEqual(Array.from({ length: 8 }, () => 2000));
+  });
+
+  test("other failures keep their attempt cap and total time", async () => {
+    const { client, transport } = harness(Array.from({ length: 20 }, () => json(502)), { retry: { maxAttempts: 3 } });
+    await expect(client.billingPolicies.list()).rejects.toBeInstanceOf(TransientError);
+    expect(transport.requests).toHaveLength(3);
+  });
+
+  test("an operation deadline (customTimeouts) that comes earlier ends the throttled retries, naming it", async () => {
+    const { client, transport, clock } = harness(Array.from({ length: 20 }, () => json(429, undefined, { "retry-after": "30" })));
+    const error = await withOperationDeadline({ at: clock.now() + 70_000, label: 'customTimeouts.create ("70s")' }, () => client.billingPolicies.list()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ThrottledError);
+    expect(transport.requests).toHaveLength(3);
+    expect((error as Error).message).toContain('the next attempt would pass the deadline set by customTimeouts.create ("70s")');
   });
 
   test("400 is not retried", async () => {

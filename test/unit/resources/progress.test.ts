@@ -72,20 +72,22 @@ describe("progress of a long wait", () => {
 });
 
 describe("retries and throttling", () => {
-  test("said once per operation, not per attempt; again in the next operation", async () => {
+  test("retries said once per operation; throttling once per host for the whole process", async () => {
     const { lines, logger } = collect();
     const throttled = () => json(429, { error: { code: "TooManyRequests", message: "slow down" } }, { "retry-after": "2", "x-ms-request-id": "req-429" });
     const busy = () => json(503, { error: { code: "ServerBusy" } }, { "x-ms-request-id": "req-503" });
-    const { client } = harness([throttled(), throttled(), throttled(), busy(), busy(), json(200, policy("Enabled")), throttled(), json(200, policy("Enabled")), throttled(), json(200, policy("Enabled"))], { logger });
+    const { client } = harness([throttled(), throttled(), throttled(), busy(), busy(), json(200, policy("Enabled")), throttled(), json(200, policy("Enabled")), busy(), json(200, policy("Enabled"))], { logger });
     await withOperationScope("reading BillingPolicy (p1)", async () => {
       await client.billingPolicies.get("p1");
       await client.billingPolicies.get("p1");
     });
     await withOperationScope("reading BillingPolicy (p2)", () => client.billingPolicies.get("p1"));
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^reading BillingPolicy \(p1\): the service is throttling requests \(HTTP 429\); waiting 2 s as it asks, then retrying \(said once per operation\) \(request id req-429, correlation id [0-9a-f-]{36}\)$/);
+    expect(lines[0]).toMatch(
+      /^reading BillingPolicy \(p1\): the service is throttling requests \(HTTP 429\) to api\.powerplatform\.com; from now on every request to it waits its turn \(at most \d+ at a time, one every [\d.]+ s, after the 2 s pause it asked for\) instead of failing \(said once\) \(request id req-429, correlation id [0-9a-f-]{36}\)$/,
+    );
     expect(lines[1]).toMatch(/^reading BillingPolicy \(p1\): GET \/licensing\/billingPolicies\/p1\?api-version=[\w-]+ failed \(HTTP 503\); retrying in \d+ s/);
-    expect(lines[2]).toMatch(/^reading BillingPolicy \(p2\): the service is throttling requests/);
+    expect(lines[2]).toMatch(/^reading BillingPolicy \(p2\): GET \/licensing\/billingPolicies\/p1\?api-version=[\w-]+ failed \(HTTP 503\)/);
   });
 });
 
