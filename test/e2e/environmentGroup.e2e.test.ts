@@ -129,15 +129,15 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
 
     // The rules.
     await project.pulumiOk(["config", "set", "backupRetentionDays", "10"]);
-    await project.pulumiOk(["config", "set", "solutionCheckerMode", "Block"]);
+    await project.pulumiOk(["config", "set", "solutionCheckerMode", "block"]);
     await control.clearRequests();
     const rules = await project.pulumi(["preview", "--refresh=false"]);
     await project.pulumiOk(["config", "rm", "backupRetentionDays"]);
     await project.pulumiOk(["config", "rm", "solutionCheckerMode"]);
     expect(rules.code).not.toBe(0);
     expect(rules.output).toContain("rules.backupRetention.periodInDays must be one of 7, 14, 21, 28 (got 10)");
-    expect(rules.output).toContain("rules.solutionCheckerEnforcement.solutionCheckerMode must be one of none, warn, block");
-    expect(rules.output).toContain("did you mean block?");
+    expect(rules.output).toContain("rules.solutionCheckerEnforcement.solutionCheckerMode must be one of None, Warn, Block");
+    expect(rules.output).toContain("did you mean Block?");
     expect(await control.apiRequests()).toHaveLength(0);
   });
 
