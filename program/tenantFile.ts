@@ -157,8 +157,12 @@ export function isEnvironmentId(ref: string): boolean {
 
 function describe(error: ErrorObject): string {
   switch (error.keyword) {
-    case "enum":
-      return `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
+    case "enum": {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+      // The same value in another case (`warn` for `Warn`) is offered, as the resources' check does.
+      const nearest = typeof error.data === "string" ? allowed.find((v) => typeof v === "string" && v.toLowerCase() === (error.data as string).toLowerCase()) : undefined;
+      return `must be one of ${allowed.join(", ")}${nearest !== undefined ? ` (did you mean "${nearest}"?)` : ""}`;
+    }
     case "additionalProperties": {
       const unknownName = (error.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});

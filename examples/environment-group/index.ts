@@ -16,8 +16,8 @@ const group = new powerplatform.EnvironmentGroup("personal-productivity", {
 const rules = new powerplatform.EnvironmentGroupRuleSet("personal-productivity-rules", {
   environmentGroupId: group.environmentGroupId,
   rules: {
-    sharingControls: { shareMode: "excludeSharingToSecurityGroups", shareMaxLimit: config.getNumber("shareMaxLimit") ?? 1 },
-    solutionCheckerEnforcement: { solutionCheckerMode: config.get<"none" | "warn" | "block">("solutionCheckerMode") ?? "warn" },
+    sharingControls: { shareMode: "ExcludeSharingToSecurityGroups", shareMaxLimit: config.getNumber("shareMaxLimit") ?? 1 },
+    solutionCheckerEnforcement: { solutionCheckerMode: config.get<"None" | "Warn" | "Block">("solutionCheckerMode") ?? "Warn" },
     backupRetention: { periodInDays: config.getNumber("backupRetentionDays") ?? 7 },
     makerWelcomeContent: { makerOnboardingUrl: "https://contoso.sharepoint.com/sites/makers", makerOnboardingMarkdown: "## Welcome\n\nRead the maker guide first." },
     usageInsights: { insightsEnabled: true },

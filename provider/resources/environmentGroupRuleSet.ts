@@ -8,13 +8,22 @@ import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import { NotFoundError } from "../client/errors";
 import { readConfirmingGone } from "./confirmGone";
 import { canonicalJson } from "./flow";
+import { declaredSpellingOf, wireSpellingOf } from "./governanceSpelling";
+import { limitSharingModes, solutionCheckerModes } from "./managedEnvironment";
 import type { PowerPlatformClient } from "../client";
 import type { RuleSet, RuleSetParameter } from "../client/api/environmentGroups";
 
-/** How canvas apps may be shared: with anyone, or not with security groups and with at most `shareMaxLimit` people. */
-export const ruleSetSharingModes = ["noLimit", "excludeSharingToSecurityGroups"] as const;
-/** How the solution checker treats a solution import with issues. */
-export const ruleSetSolutionCheckerModes = ["none", "warn", "block"] as const;
+/**
+ * How canvas apps may be shared: with anyone (`NoLimit`), or not with security groups and with at
+ * most `shareMaxLimit` people (`ExcludeSharingToSecurityGroups`). The same values, spelled the same,
+ * as ManagedEnvironment's `limitSharingMode` ({@link limitSharingModes}).
+ */
+export const ruleSetSharingModes = limitSharingModes;
+/**
+ * How the solution checker treats a solution import with issues: `None`, `Warn` or `Block`. The same
+ * values, spelled the same, as ManagedEnvironment's `solutionCheckerMode` ({@link solutionCheckerModes}).
+ */
+export const ruleSetSolutionCheckerModes = solutionCheckerModes;
 /** The backup retention periods (days) Managed Environments offer. */
 export const backupRetentionDays = [7, 14, 21, 28] as const;
 
@@ -22,9 +31,9 @@ export const backupRetentionDays = [7, 14, 21, 28] as const;
 export interface EnvironmentGroupRulesArgs {
   /** Sharing controls for canvas apps. */
   sharingControls?: pulumi.Input<{
-    /** `noLimit`, or `excludeSharingToSecurityGroups` (then `shareMaxLimit` applies). */
+    /** `NoLimit`, or `ExcludeSharingToSecurityGroups` (then `shareMaxLimit` applies). */
     shareMode: pulumi.Input<(typeof ruleSetSharingModes)[number]>;
-    /** With `excludeSharingToSecurityGroups`: the most people an app can be shared with (0-10000). */
+    /** With `ExcludeSharingToSecurityGroups`: the most people an app can be shared with (0-10000). */
     shareMaxLimit?: pulumi.Input<number>;
   }>;
   /** Usage insights: the weekly digest of the group's environments. */
@@ -38,7 +47,7 @@ export interface EnvironmentGroupRulesArgs {
   }>;
   /** Solution checker enforcement on solution imports. */
   solutionCheckerEnforcement?: pulumi.Input<{
-    /** `none`, `warn` or `block`. */
+    /** `None`, `Warn` or `Block`. */
     solutionCheckerMode: pulumi.Input<(typeof ruleSetSolutionCheckerModes)[number]>;
     /** Do not send the validation e-mails (default false). */
     suppressValidationEmails?: pulumi.Input<boolean>;
@@ -66,7 +75,7 @@ export interface EnvironmentGroupRuleSetArgs {
 
 /** The rules after `check`: plain values, defaults applied. */
 export interface EnvironmentGroupRules {
-  /** Sharing controls for canvas apps (`shareMaxLimit` only with `excludeSharingToSecurityGroups`). */
+  /** Sharing controls for canvas apps (`shareMaxLimit` only with `ExcludeSharingToSecurityGroups`). */
   sharingControls?: { shareMode: (typeof ruleSetSharingModes)[number]; shareMaxLimit?: number };
   /** Usage insights (the weekly digest). */
   usageInsights?: { insightsEnabled: boolean };
@@ -140,13 +149,13 @@ function checkRules(c: InputChecker, value: unknown): EnvironmentGroupRules | un
   if (sharing) {
     const shareMode = c.oneOf(sharing.shareMode, "rules.sharingControls.shareMode", ruleSetSharingModes);
     const limit = sharing.shareMaxLimit;
-    if (shareMode === "noLimit" && limit !== undefined && limit !== null) {
-      c.fail("rules.sharingControls.shareMaxLimit", `${resourceName}: rules.sharingControls.shareMaxLimit applies only with shareMode excludeSharingToSecurityGroups`);
+    if (shareMode === "NoLimit" && limit !== undefined && limit !== null) {
+      c.fail("rules.sharingControls.shareMaxLimit", `${resourceName}: rules.sharingControls.shareMaxLimit applies only with shareMode ExcludeSharingToSecurityGroups`);
     }
-    if (shareMode === "excludeSharingToSecurityGroups" && !isUnknown(limit) && (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0 || limit > 10000)) {
-      c.fail("rules.sharingControls.shareMaxLimit", `${resourceName}: rules.sharingControls.shareMaxLimit must be a whole number from 0 to 10000 with shareMode excludeSharingToSecurityGroups (got ${JSON.stringify(limit)})`);
+    if (shareMode === "ExcludeSharingToSecurityGroups" && !isUnknown(limit) && (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0 || limit > 10000)) {
+      c.fail("rules.sharingControls.shareMaxLimit", `${resourceName}: rules.sharingControls.shareMaxLimit must be a whole number from 0 to 10000 with shareMode ExcludeSharingToSecurityGroups (got ${JSON.stringify(limit)})`);
     }
-    if (shareMode) out.sharingControls = shareMode === "noLimit" ? { shareMode } : { shareMode, shareMaxLimit: limit as number };
+    if (shareMode) out.sharingControls = shareMode === "NoLimit" ? { shareMode } : { shareMode, shareMaxLimit: limit as number };
   }
   const insights = section("usageInsights", ["insightsEnabled"]);
   if (insights) out.usageInsights = { insightsEnabled: bool(insights.insightsEnabled, "rules.usageInsights.insightsEnabled", true) };
@@ -217,10 +226,10 @@ export function parametersOf(rules: EnvironmentGroupRules, current: RuleSet | un
   const out: RuleSetParameter[] = [];
   const r = rules;
   if (r.sharingControls) {
-    const open = r.sharingControls.shareMode === "noLimit";
+    const open = r.sharingControls.shareMode === "NoLimit";
     out.push(
       param("sharingControls", [
-        ["CanShareWithSecurityGroups", open ? "noLimit" : "excludeSharingToSecurityGroups"],
+        ["CanShareWithSecurityGroups", wireSpellingOf(r.sharingControls.shareMode)],
         ["IsGroupSharingDisabled", open ? "false" : "true"],
         ["MaximumShareLimit", open ? "-1" : String(r.sharingControls.shareMaxLimit ?? 0)],
       ]),
@@ -248,7 +257,7 @@ export function parametersOf(rules: EnvironmentGroupRules, current: RuleSet | un
     const before = current?.parameters.find((p) => p.type === ruleTypes.solutionCheckerEnforcement.type);
     out.push(
       param("solutionCheckerEnforcement", [
-        ["solutionCheckerMode", r.solutionCheckerEnforcement.solutionCheckerMode],
+        ["solutionCheckerMode", wireSpellingOf(r.solutionCheckerEnforcement.solutionCheckerMode)],
         ["suppressValidationEmails", String(r.solutionCheckerEnforcement.suppressValidationEmails)],
         // Rule overrides are not managed: the value found is kept.
         ["solutionCheckerRuleOverrides", valueOf(before, "solutionCheckerRuleOverrides") ?? ""],
@@ -275,8 +284,8 @@ export function rulesOf(set: Pick<RuleSet, "parameters">): EnvironmentGroupRules
   const rules: EnvironmentGroupRules = {};
   const sharing = find("sharingControls");
   if (sharing) {
-    const open = valueOf(sharing, "CanShareWithSecurityGroups") === "noLimit";
-    rules.sharingControls = open ? { shareMode: "noLimit" } : { shareMode: "excludeSharingToSecurityGroups", shareMaxLimit: Number(valueOf(sharing, "MaximumShareLimit") ?? 0) };
+    const shareMode = declaredSpellingOf(valueOf(sharing, "CanShareWithSecurityGroups") ?? "noLimit", ruleSetSharingModes);
+    rules.sharingControls = shareMode === "NoLimit" ? { shareMode } : { shareMode, shareMaxLimit: Number(valueOf(sharing, "MaximumShareLimit") ?? 0) };
   }
   const insights = find("usageInsights");
   if (insights) rules.usageInsights = { insightsEnabled: valueOf(insights, "ExcludeEnvironmentFromAnalysis") !== "true" };
@@ -290,7 +299,7 @@ export function rulesOf(set: Pick<RuleSet, "parameters">): EnvironmentGroupRules
   const checker = find("solutionCheckerEnforcement");
   if (checker) {
     rules.solutionCheckerEnforcement = {
-      solutionCheckerMode: (valueOf(checker, "solutionCheckerMode") ?? "none") as (typeof ruleSetSolutionCheckerModes)[number],
+      solutionCheckerMode: declaredSpellingOf(valueOf(checker, "solutionCheckerMode") ?? "none", ruleSetSolutionCheckerModes),
       suppressValidationEmails: valueOf(checker, "suppressValidationEmails") === "true",
     };
   }

@@ -8,6 +8,7 @@ import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import { readConfirmingGone } from "./confirmGone";
 import { solutionCheckerRules } from "./solutionCheckerRules";
 import { checkEnvironmentId } from "./flow";
+import { declaredSpellingOf, wireSpellingOf } from "./governanceSpelling";
 import { environmentGroupOf, type GovernanceConfiguration, type GovernanceExtendedSettings } from "../client/api/managedEnvironments";
 import type { Environment as EnvironmentDto } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
@@ -180,8 +181,6 @@ function checkInputs(news: Record<string, unknown>): CheckResult<ManagedEnvironm
 
 // ---------- between the declaration and the service's strings ----------
 
-const upperFirst = (s: string) => (s ? s[0].toUpperCase() + s.slice(1) : s);
-const lowerFirst = (s: string) => (s ? s[0].toLowerCase() + s.slice(1) : s);
 
 /** The extendedSettings the service stores for these inputs (every value a string, as recorded). */
 export function extendedSettingsOf(inputs: ManagedEnvironmentInputs): GovernanceExtendedSettings {
@@ -189,8 +188,8 @@ export function extendedSettingsOf(inputs: ManagedEnvironmentInputs): Governance
     excludeEnvironmentFromAnalysis: String(inputs.usageInsightsDisabled),
     isGroupSharingDisabled: String(inputs.groupSharingDisabled),
     maxLimitUserSharing: String(inputs.maxLimitUserSharing),
-    limitSharingMode: lowerFirst(inputs.limitSharingMode),
-    solutionCheckerMode: inputs.solutionCheckerMode.toLowerCase(),
+    limitSharingMode: wireSpellingOf(inputs.limitSharingMode),
+    solutionCheckerMode: wireSpellingOf(inputs.solutionCheckerMode),
     suppressValidationEmails: String(inputs.suppressValidationEmails),
     solutionCheckerRuleOverrides: inputs.solutionCheckerRuleOverrides.join(","),
     makerOnboardingUrl: inputs.makerOnboardingUrl,
@@ -218,11 +217,6 @@ export function governanceBody(inputs: ManagedEnvironmentInputs, current: Govern
   };
 }
 
-function matchOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
-  if (typeof value !== "string") return undefined;
-  return allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-}
-
 /**
  * The settings as the service reports them. `Basic` (not managed) reports no settings: the last
  * known ones stand (`known`), so only `protectionLevel` shows the change.
@@ -234,11 +228,11 @@ export function settingsFrom(governance: GovernanceConfiguration, known: Partial
   const rules = typeof x?.solutionCheckerRuleOverrides === "string" ? x.solutionCheckerRuleOverrides.split(",").map((r) => r.trim()).filter(Boolean).sort() : (known.solutionCheckerRuleOverrides ?? []);
   return {
     protectionLevel: governance.protectionLevel ?? "Basic",
-    limitSharingMode: (x ? (matchOf(x.limitSharingMode, limitSharingModes) ?? upperFirst(String(x.limitSharingMode ?? ""))) : undefined) as LimitSharingMode ?? known.limitSharingMode ?? "NoLimit",
+    limitSharingMode: (x ? declaredSpellingOf(String(x.limitSharingMode ?? ""), limitSharingModes) : undefined) ?? known.limitSharingMode ?? "NoLimit",
     groupSharingDisabled: x ? flag(x.isGroupSharingDisabled, known.groupSharingDisabled) : (known.groupSharingDisabled ?? false),
     maxLimitUserSharing: max,
     usageInsightsDisabled: x ? flag(x.excludeEnvironmentFromAnalysis, known.usageInsightsDisabled) : (known.usageInsightsDisabled ?? false),
-    solutionCheckerMode: (x ? (matchOf(x.solutionCheckerMode, solutionCheckerModes) ?? upperFirst(String(x.solutionCheckerMode ?? ""))) : undefined) as SolutionCheckerMode ?? known.solutionCheckerMode ?? "None",
+    solutionCheckerMode: (x ? declaredSpellingOf(String(x.solutionCheckerMode ?? ""), solutionCheckerModes) : undefined) ?? known.solutionCheckerMode ?? "None",
     suppressValidationEmails: x ? flag(x.suppressValidationEmails, known.suppressValidationEmails) : (known.suppressValidationEmails ?? false),
     solutionCheckerRuleOverrides: rules,
     makerOnboardingMarkdown: typeof x?.makerOnboardingMarkdown === "string" ? x.makerOnboardingMarkdown : (known.makerOnboardingMarkdown ?? ""),

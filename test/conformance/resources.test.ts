@@ -385,10 +385,10 @@ describe("DataLossPreventionPolicy: recorded policies read and diffed", () => {
 describe("EnvironmentGroupRuleSet: recorded rule sets read and diffed", () => {
   const group = "00000000-0000-0000-0000-000000000000";
   const full = {
-    sharingControls: { shareMode: "excludeSharingToSecurityGroups", shareMaxLimit: 42 },
+    sharingControls: { shareMode: "ExcludeSharingToSecurityGroups", shareMaxLimit: 42 },
     usageInsights: { insightsEnabled: false },
     makerWelcomeContent: { makerOnboardingUrl: "https://contoso.com/onboarding", makerOnboardingMarkdown: "## Welcome to the environment!\n\n**This is a markdown description.**" },
-    solutionCheckerEnforcement: { solutionCheckerMode: "block", suppressValidationEmails: true },
+    solutionCheckerEnforcement: { solutionCheckerMode: "Block", suppressValidationEmails: true },
     backupRetention: { periodInDays: 21 },
     aiGeneratedDescriptions: { enabled: false },
     aiGenerativeSettings: { moveDataAcrossRegionsEnabled: true, bingSearchEnabled: false },

@@ -59,6 +59,9 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
     const [set] = await ruleSets();
     expect(ruleValue(set, "Lifecycle", "RetentionPeriod")).toBe("7.00:00:00");
     expect(ruleValue(set, "Sharing", "MaximumShareLimit")).toBe("1");
+    // Declared as ManagedEnvironment spells them (ExcludeSharingToSecurityGroups, Warn); stored in the service's spelling.
+    expect(ruleValue(set, "Sharing", "CanShareWithSecurityGroups")).toBe("excludeSharingToSecurityGroups");
+    expect(ruleValue(set, "SolutionChecker", "solutionCheckerMode")).toBe("warn");
     const calls = (await control.apiRequests()).map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/g, "{id}")}`);
     // The figures of README.md "API calls per operation".
     expect(calls).toEqual([
@@ -88,7 +91,11 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
     const [set] = await ruleSets();
     await control.request("PATCH", `objects/environments/${SANDBOX}`, { properties: { parentEnvironmentGroup: { id: groupId } } });
     await control.request("PATCH", `objects/environmentGroups/${groupId}`, { displayName: "renamed-by-hand" });
-    const parameters = set.parameters.map((p) => (p.type === "Lifecycle" ? { ...p, value: [{ id: "RetentionPeriod", value: "28.00:00:00" }] } : p));
+    const byHand: Record<string, Array<{ id: string; value: string }>> = {
+      Lifecycle: [{ id: "RetentionPeriod", value: "28.00:00:00" }],
+      SolutionChecker: [{ id: "solutionCheckerMode", value: "block" }, { id: "suppressValidationEmails", value: "false" }, { id: "solutionCheckerRuleOverrides", value: "" }],
+    };
+    const parameters = set.parameters.map((p) => (byHand[p.type] ? { ...p, value: byHand[p.type] } : p));
     await control.request("PATCH", `objects/environmentGroupRuleSets/${set.id}`, { parameters });
 
     const drift = await project.pulumi(["refresh", "--preview-only", "--expect-no-changes", "--diff"]);
@@ -96,6 +103,8 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
     expect(drift.output).toContain("renamed-by-hand");
     expect(drift.output).toContain(SANDBOX);
     expect(drift.output).toMatch(/periodInDays[^\n]*28|28[^\n]*periodInDays/);
+    // The service's "block" shows in the declared spelling.
+    expect(drift.output).toMatch(/solutionCheckerMode[^\n]*"Warn"[^\n]*"Block"/);
 
     // The drift command names each changed property.
     const report = await runCommand("node", [path.join(repoRoot, "provider", "bin", "powerplatform-drift.js"), "--stack", "e2e", "--cwd", project.dir, "--format", "json"], {
@@ -106,13 +115,17 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
     const drifted = JSON.parse(report.stdout).drifted as Array<{ name: string; properties: Array<{ path: string }> }>;
     const paths = Object.fromEntries(drifted.map((d) => [d.name, d.properties.map((p) => p.path)]));
     expect(paths["personal-productivity"]).toEqual(expect.arrayContaining(["displayName", expect.stringMatching(/^environments/)]));
-    expect(paths["personal-productivity-rules"]).toEqual([expect.stringMatching(/^rules\.backupRetention\.periodInDays/)]);
+    expect([...paths["personal-productivity-rules"]].sort()).toEqual([
+      expect.stringMatching(/^rules\.backupRetention\.periodInDays/),
+      expect.stringMatching(/^rules\.solutionCheckerEnforcement\.solutionCheckerMode/),
+    ]);
 
     await project.pulumiOk(["up", "--yes", "--skip-preview", "--refresh"]);
     expect(await parentOf(SANDBOX)).toBe("");
     expect(await parentOf(PROD)).toBe(groupId);
     expect((await groups()).find((g) => g.id === groupId)?.displayName).toBe("e2e-group");
     expect(ruleValue((await ruleSets())[0], "Lifecycle", "RetentionPeriod")).toBe("7.00:00:00");
+    expect(ruleValue((await ruleSets())[0], "SolutionChecker", "solutionCheckerMode")).toBe("warn");
     await project.pulumiOk(["refresh", "--preview-only", "--expect-no-changes"]);
   });
 
@@ -129,15 +142,15 @@ describe("EnvironmentGroup and EnvironmentGroupRuleSet on the real engine", () =
 
     // The rules.
     await project.pulumiOk(["config", "set", "backupRetentionDays", "10"]);
-    await project.pulumiOk(["config", "set", "solutionCheckerMode", "Block"]);
+    await project.pulumiOk(["config", "set", "solutionCheckerMode", "block"]);
     await control.clearRequests();
     const rules = await project.pulumi(["preview", "--refresh=false"]);
     await project.pulumiOk(["config", "rm", "backupRetentionDays"]);
     await project.pulumiOk(["config", "rm", "solutionCheckerMode"]);
     expect(rules.code).not.toBe(0);
     expect(rules.output).toContain("rules.backupRetention.periodInDays must be one of 7, 14, 21, 28 (got 10)");
-    expect(rules.output).toContain("rules.solutionCheckerEnforcement.solutionCheckerMode must be one of none, warn, block");
-    expect(rules.output).toContain("did you mean block?");
+    expect(rules.output).toContain("rules.solutionCheckerEnforcement.solutionCheckerMode must be one of None, Warn, Block");
+    expect(rules.output).toContain("did you mean Block?");
     expect(await control.apiRequests()).toHaveLength(0);
   });
 

@@ -105,7 +105,15 @@ function fakeTenant(environmentOrder: "forward" | "reverse" = "forward") {
     environments: { list: async () => (environmentOrder === "forward" ? environments : [...environments].reverse()) },
     environmentGroups: {
       list: async () => [{ id: ids.environmentGroup.toUpperCase(), displayName: "Ventes France", description: "", createdTime: "2024-06-01T00:00:00Z" }],
-      getRuleSet: async () => ({ id: "r", parameters: [{ type: "Lifecycle", resourceType: "NotSpecified", value: [{ id: "RetentionPeriod", value: "21.00:00:00" }] }] }),
+      getRuleSet: async () => ({
+        id: "r",
+        parameters: [
+          { type: "Lifecycle", resourceType: "NotSpecified", value: [{ id: "RetentionPeriod", value: "21.00:00:00" }] },
+          // The service's spelling, as recorded (environmentGroups.ruleSetGet).
+          { type: "Sharing", resourceType: "App", value: [{ id: "CanShareWithSecurityGroups", value: "excludeSharingToSecurityGroups" }, { id: "IsGroupSharingDisabled", value: "true" }, { id: "MaximumShareLimit", value: "42" }] },
+          { type: "SolutionChecker", resourceType: "NotSpecified", value: [{ id: "solutionCheckerMode", value: "warn" }, { id: "suppressValidationEmails", value: "false" }] },
+        ],
+      }),
     },
     dataverse: {
       baseCurrencyCode: async (instanceUrl: string) => {
@@ -206,7 +214,7 @@ describe("reading the tenant for an export", () => {
     expect(tenant.environmentGroups.map((g) => [g.key, g.spec, g.source])).toEqual([
       [
         "ventes-france",
-        { displayName: "Ventes France", environments: ["ventes"], rules: { backupRetention: { periodInDays: 21 } }, adoptId: ids.environmentGroup, retainOnDelete: true },
+        { displayName: "Ventes France", environments: ["ventes"], rules: { backupRetention: { periodInDays: 21 }, sharingControls: { shareMode: "ExcludeSharingToSecurityGroups", shareMaxLimit: 42 }, solutionCheckerEnforcement: { solutionCheckerMode: "Warn", suppressValidationEmails: false } }, adoptId: ids.environmentGroup, retainOnDelete: true },
         `environment group ${ids.environmentGroup.toUpperCase()} "Ventes France", created 2024-06-01T00:00:00Z; exported 2026-11-30T12:00:00Z`,
       ],
     ]);
@@ -258,6 +266,8 @@ describe("the YAML written", () => {
     expect(Object.keys(parsed.environments)).toEqual(["ventes", "ventes-2"]);
     expect(parsed.environments.ventes).toEqual({ ...tenant.environments[0].spec });
     expect(parsed.billingPolicies["payg-france"]).toEqual(tenant.billingPolicies[0].spec);
+    // Group rules in the declared spelling (ManagedEnvironment's), which the schema takes.
+    expect(parsed.environmentGroups["ventes-france"].rules).toEqual(tenant.environmentGroups[0].spec.rules);
     // Display names are comments only, never fields.
     expect(parsed.flows.relance.owners).toEqual([{ principalId: ids.group.toLowerCase(), principalType: "Group", role: "CanView" }]);
     expect(Object.keys(parse(text))).toEqual(["billingPolicies", "environments", "flows", "environmentGroups"]);

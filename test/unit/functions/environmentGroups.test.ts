@@ -29,7 +29,7 @@ describe("environment group data functions", () => {
   test("getEnvironmentGroupRules gives the rules as EnvironmentGroupRuleSet declares them; none when the group has no set", async () => {
     expect(await getEnvironmentGroupRules({ environmentGroupId: G1 }, { client })).toEqual({
       ruleSetId: "r1",
-      rules: { solutionCheckerEnforcement: { solutionCheckerMode: "block", suppressValidationEmails: false } },
+      rules: { solutionCheckerEnforcement: { solutionCheckerMode: "Block", suppressValidationEmails: false } },
     });
     expect(await getEnvironmentGroupRules({ environmentGroupId: G2 }, { client })).toEqual({ rules: {} });
   });

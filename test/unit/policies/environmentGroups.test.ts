@@ -13,7 +13,7 @@ const groupProps = (extra: Record<string, unknown> = {}) => ({
 const ruleSetProps = (extra: Record<string, unknown> = {}) => ({
   __provider: serializedProvider,
   environmentGroupId: groupId,
-  rules: { sharingControls: { shareMode: "noLimit" }, backupRetention: { periodInDays: 7 } },
+  rules: { sharingControls: { shareMode: "NoLimit" }, backupRetention: { periodInDays: 7 } },
   ...extra,
 });
 

@@ -58,6 +58,11 @@ describe("tenant file: environmentGroups", () => {
           "      backupRetention: { periodInDays: 10 }",
           "      sharingControl: { shareMode: noLimit }",
           "      solutionCheckerEnforcement: { solutionCheckerMode: strict }",
+          "  b:",
+          "    displayName: B",
+          "    rules:",
+          "      sharingControls: { shareMode: noLimit }",
+          "      solutionCheckerEnforcement: { solutionCheckerMode: warn }",
         ].join("\n"),
       ),
     );
@@ -65,7 +70,9 @@ describe("tenant file: environmentGroups", () => {
       expect.arrayContaining([
         expect.stringMatching(/^\/environmentGroups\/a\/rules\/backupRetention\/periodInDays enum/),
         expect.stringMatching(/^\/environmentGroups\/a\/rules additionalProperties: unknown property "sharingControl" \(did you mean "sharingControls"\?\)/),
-        expect.stringMatching(/^\/environmentGroups\/a\/rules\/solutionCheckerEnforcement\/solutionCheckerMode enum: must be one of none, warn, block/),
+        expect.stringMatching(/^\/environmentGroups\/a\/rules\/solutionCheckerEnforcement\/solutionCheckerMode enum: must be one of None, Warn, Block/),
+        expect.stringMatching(/^\/environmentGroups\/b\/rules\/sharingControls\/shareMode enum: must be one of NoLimit, ExcludeSharingToSecurityGroups.*did you mean "NoLimit"/),
+        expect.stringMatching(/^\/environmentGroups\/b\/rules\/solutionCheckerEnforcement\/solutionCheckerMode enum: must be one of None, Warn, Block.*did you mean "Warn"/),
       ]),
     );
   });

@@ -3,9 +3,12 @@ import {
   environmentGroupRuleSetHandler,
   parametersOf,
   rulesOf,
+  ruleSetSharingModes,
+  ruleSetSolutionCheckerModes,
   type EnvironmentGroupRules,
   type EnvironmentGroupRuleSetOutputs,
 } from "../../../provider/resources/environmentGroupRuleSet";
+import { limitSharingModes, solutionCheckerModes } from "../../../provider/resources/managedEnvironment";
 import type { PowerPlatformClient } from "../../../provider/client";
 import type { RuleSet } from "../../../provider/client/api/environmentGroups";
 
@@ -108,10 +111,10 @@ describe("EnvironmentGroup membership", () => {
 
 describe("EnvironmentGroupRuleSet rules", () => {
   const all: EnvironmentGroupRules = {
-    sharingControls: { shareMode: "excludeSharingToSecurityGroups", shareMaxLimit: 5 },
+    sharingControls: { shareMode: "ExcludeSharingToSecurityGroups", shareMaxLimit: 5 },
     usageInsights: { insightsEnabled: true },
     makerWelcomeContent: { makerOnboardingUrl: "https://contoso.com/makers", makerOnboardingMarkdown: "# Hi" },
-    solutionCheckerEnforcement: { solutionCheckerMode: "block", suppressValidationEmails: false },
+    solutionCheckerEnforcement: { solutionCheckerMode: "Block", suppressValidationEmails: false },
     backupRetention: { periodInDays: 14 },
     aiGeneratedDescriptions: { enabled: true },
     aiGenerativeSettings: { moveDataAcrossRegionsEnabled: false, bingSearchEnabled: true },
@@ -119,7 +122,28 @@ describe("EnvironmentGroupRuleSet rules", () => {
 
   test("rules → parameters → rules is the identity", () => {
     expect(rulesOf({ parameters: parametersOf(all, undefined, Date.UTC(2026, 0, 1)) })).toEqual(all);
-    expect(rulesOf({ parameters: parametersOf({ sharingControls: { shareMode: "noLimit" } }, undefined, 0) })).toEqual({ sharingControls: { shareMode: "noLimit" } });
+    expect(rulesOf({ parameters: parametersOf({ sharingControls: { shareMode: "NoLimit" } }, undefined, 0) })).toEqual({ sharingControls: { shareMode: "NoLimit" } });
+    for (const solutionCheckerMode of ruleSetSolutionCheckerModes) {
+      const rules: EnvironmentGroupRules = { solutionCheckerEnforcement: { solutionCheckerMode, suppressValidationEmails: true } };
+      expect(rulesOf({ parameters: parametersOf(rules, undefined, 0) })).toEqual(rules);
+    }
+  });
+
+  test("the rules take the values of ManagedEnvironment, spelled the same", () => {
+    expect(ruleSetSharingModes).toEqual(limitSharingModes);
+    expect(ruleSetSolutionCheckerModes).toEqual(solutionCheckerModes);
+  });
+
+  test("the service's spelling reads back as the declared one; a value it has that is not known reads as itself", () => {
+    const set = (sharing: string, checker: string): Pick<RuleSet, "parameters"> => ({
+      parameters: [
+        { type: "Sharing", resourceType: "App", value: [{ id: "CanShareWithSecurityGroups", value: sharing }, { id: "MaximumShareLimit", value: "3" }] },
+        { type: "SolutionChecker", resourceType: "NotSpecified", value: [{ id: "solutionCheckerMode", value: checker }] },
+      ],
+    });
+    expect(rulesOf(set("noLimit", "warn"))).toEqual({ sharingControls: { shareMode: "NoLimit" }, solutionCheckerEnforcement: { solutionCheckerMode: "Warn", suppressValidationEmails: false } });
+    expect(rulesOf(set("excludeSharingToSecurityGroups", "none")).sharingControls).toEqual({ shareMode: "ExcludeSharingToSecurityGroups", shareMaxLimit: 3 });
+    expect(rulesOf(set("noLimit", "strict")).solutionCheckerEnforcement?.solutionCheckerMode).toBe("Strict");
   });
 
   test("the wire values are those the service records", () => {
@@ -127,6 +151,11 @@ describe("EnvironmentGroupRuleSet rules", () => {
     const value = (type: string, id: string) => params.find((p) => p.type === type)?.value.find((v) => v.id === id)?.value;
     expect(value("Lifecycle", "RetentionPeriod")).toBe("14.00:00:00");
     expect(value("Sharing", "CanShareWithSecurityGroups")).toBe("excludeSharingToSecurityGroups");
+    expect(value("SolutionChecker", "solutionCheckerMode")).toBe("block");
+    expect(value("Sharing", "IsGroupSharingDisabled")).toBe("true");
+    expect(value("Sharing", "MaximumShareLimit")).toBe("5");
+    const open = parametersOf({ sharingControls: { shareMode: "NoLimit" } }, undefined, 0);
+    expect(open[0].value).toEqual([{ id: "CanShareWithSecurityGroups", value: "noLimit" }, { id: "IsGroupSharingDisabled", value: "false" }, { id: "MaximumShareLimit", value: "-1" }]);
     expect(value("AdminDigest", "ExcludeEnvironmentFromAnalysis")).toBe("false");
     expect(value("Copilot", "DisableAiGeneratedDescriptions")).toBe("false");
     expect(value("MakerOnboarding", "makerOnboardingTimestamp")).toBe("Thu, 24 Oct 2024 07:29:50 GMT");
@@ -153,22 +182,25 @@ describe("EnvironmentGroupRuleSet check and diff", () => {
   const valid = () => ({ environmentGroupId: GROUP.toUpperCase(), rules: { backupRetention: { periodInDays: 7 } } });
 
   test("accepts valid input, lower-casing the group id and defaulting booleans", async () => {
-    const result = await environmentGroupRuleSetHandler.check({}, { ...valid(), rules: { solutionCheckerEnforcement: { solutionCheckerMode: "warn" } } });
-    expect(result.inputs).toEqual({ environmentGroupId: GROUP, rules: { solutionCheckerEnforcement: { solutionCheckerMode: "warn", suppressValidationEmails: false } } });
+    const result = await environmentGroupRuleSetHandler.check({}, { ...valid(), rules: { solutionCheckerEnforcement: { solutionCheckerMode: "Warn" } } });
+    expect(result.inputs).toEqual({ environmentGroupId: GROUP, rules: { solutionCheckerEnforcement: { solutionCheckerMode: "Warn", suppressValidationEmails: false } } });
   });
 
   test.each([
     ["environmentGroupId", { environmentGroupId: "x" }, "must be a GUID"],
     ["rules", { rules: undefined }, "rules is required"],
     ["rules.backupRetention.periodInDays", { rules: { backupRetention: { periodInDays: 10 } } }, "must be one of 7, 14, 21, 28"],
-    ["rules.sharingControls.shareMode", { rules: { sharingControls: { shareMode: "nolimit" } } }, "did you mean noLimit?"],
-    ["rules.sharingControls.shareMaxLimit", { rules: { sharingControls: { shareMode: "noLimit", shareMaxLimit: 3 } } }, "applies only with shareMode excludeSharingToSecurityGroups"],
-    ["rules.sharingControls.shareMaxLimit", { rules: { sharingControls: { shareMode: "excludeSharingToSecurityGroups" } } }, "must be a whole number from 0 to 10000"],
+    ["rules.sharingControls.shareMode", { rules: { sharingControls: { shareMode: "noLimit" } } }, 'must be one of NoLimit, ExcludeSharingToSecurityGroups (got "noLimit"; did you mean NoLimit?)'],
+    ["rules.sharingControls.shareMode", { rules: { sharingControls: { shareMode: "excludeSharingToSecurityGroups", shareMaxLimit: 3 } } }, "did you mean ExcludeSharingToSecurityGroups?"],
+    ["rules.solutionCheckerEnforcement.solutionCheckerMode", { rules: { solutionCheckerEnforcement: { solutionCheckerMode: "warn" } } }, 'must be one of None, Warn, Block (got "warn"; did you mean Warn?)'],
+    ["rules.solutionCheckerEnforcement.solutionCheckerMode", { rules: { solutionCheckerEnforcement: { solutionCheckerMode: "strict" } } }, "must be one of None, Warn, Block"],
+    ["rules.sharingControls.shareMaxLimit", { rules: { sharingControls: { shareMode: "NoLimit", shareMaxLimit: 3 } } }, "applies only with shareMode ExcludeSharingToSecurityGroups"],
+    ["rules.sharingControls.shareMaxLimit", { rules: { sharingControls: { shareMode: "ExcludeSharingToSecurityGroups" } } }, "must be a whole number from 0 to 10000"],
     ["rules.makerWelcomeContent.makerOnboardingUrl", { rules: { makerWelcomeContent: { makerOnboardingUrl: "http://x" } } }, "must be an https URL"],
     ["rules.makerWelcomeContent", { rules: { makerWelcomeContent: {} } }, "needs makerOnboardingUrl or makerOnboardingMarkdown"],
     ["rules.usageInsights.insightsEnabled", { rules: { usageInsights: {} } }, "is required (true or false)"],
     ["rules.backupRetetion", { rules: { backupRetetion: { periodInDays: 7 } } }, "did you mean rules.backupRetention?"],
-    ["rules.solutionCheckerEnforcement.mode", { rules: { solutionCheckerEnforcement: { solutionCheckerMode: "warn", mode: "x" } } }, "unknown argument"],
+    ["rules.solutionCheckerEnforcement.mode", { rules: { solutionCheckerEnforcement: { solutionCheckerMode: "Warn", mode: "x" } } }, "unknown argument"],
   ])("names the bad field %s", async (property, change, reason) => {
     const result = await environmentGroupRuleSetHandler.check({}, { ...valid(), ...change });
     expect(result.inputs).toBeUndefined();
