@@ -341,14 +341,19 @@ async function readSet(client: PowerPlatformClient, environmentGroupId: string):
  * service's own, made in the admin center, is the one this resource manages). A create whose
  * answer was lost is never repeated before the group is read again.
  */
-async function createOrTake(client: PowerPlatformClient, inputs: EnvironmentGroupRuleSetInputs): Promise<RuleSet> {
+/**
+ * Makes the group's rule set, or takes over the one it has: updated only when its rules differ
+ * from those declared. A create whose answer was lost is not sent twice.
+ */
+export async function createOrTake(client: PowerPlatformClient, inputs: EnvironmentGroupRuleSetInputs): Promise<RuleSet> {
   const group = inputs.environmentGroupId;
   const existing = await client.environmentGroups.getRuleSet(group).catch((error: unknown) => {
     if (isNotFound(error)) throw new Error(`${resourceName}: environmentGroupId ${group} names no environment group in this tenant`);
     throw error;
   });
   const now = client.http.clock.now();
-  if (existing) return client.environmentGroups.updateRuleSet(existing.id, group, parametersOf(inputs.rules, existing, now));
+  // Taking over the group's set: no write when it already holds what is declared (an exported group adopts with zero writes).
+  if (existing) return sameRules(rulesOf(existing), inputs.rules) ? existing : client.environmentGroups.updateRuleSet(existing.id, group, parametersOf(inputs.rules, existing, now));
   try {
     await client.environmentGroups.createRuleSet(group, parametersOf(inputs.rules, undefined, now));
   } catch (error) {

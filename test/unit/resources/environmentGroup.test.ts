@@ -1,5 +1,6 @@
 import { environmentGroupHandler, syncMembers, type EnvironmentGroupOutputs } from "../../../provider/resources/environmentGroup";
 import {
+  createOrTake,
   environmentGroupRuleSetHandler,
   parametersOf,
   rulesOf,
@@ -213,5 +214,41 @@ describe("EnvironmentGroupRuleSet check and diff", () => {
     expect(await environmentGroupRuleSetHandler.diff("r", olds, { environmentGroupId: GROUP, rules: { backupRetention: { periodInDays: 7 } } })).toMatchObject({ changes: false, replaces: [] });
     expect(await environmentGroupRuleSetHandler.diff("r", olds, { environmentGroupId: GROUP, rules: { backupRetention: { periodInDays: 14 } } })).toMatchObject({ changes: true, replaces: [] });
     expect(await environmentGroupRuleSetHandler.diff("r", olds, { environmentGroupId: ENV_A, rules: olds.rules })).toMatchObject({ changes: true, replaces: ["environmentGroupId"] });
+  });
+});
+
+describe("EnvironmentGroupRuleSet take-over", () => {
+  const declared: EnvironmentGroupRules = { backupRetention: { periodInDays: 7 }, solutionCheckerEnforcement: { solutionCheckerMode: "Warn", suppressValidationEmails: true } };
+  const clientWith = (existing: RuleSet) => {
+    const updates: unknown[] = [];
+    const client = {
+      http: { clock: { now: () => Date.parse("2026-11-30T12:00:00Z") } },
+      environmentGroups: {
+        getRuleSet: async () => existing,
+        updateRuleSet: async (id: string, group: string, parameters: RuleSet["parameters"]) => {
+          updates.push(parameters);
+          return { ...existing, id, parameters };
+        },
+        createRuleSet: async () => {
+          throw new Error("no create expected: the group has a rule set");
+        },
+      },
+    } as unknown as PowerPlatformClient;
+    return { client, updates };
+  };
+  const setOf = (rules: EnvironmentGroupRules): RuleSet => ({ id: "rs-1", parameters: parametersOf(rules, undefined, Date.parse("2026-01-01T00:00:00Z")) }) as RuleSet;
+
+  test("a rule set that already holds the declared rules is taken over without a write", async () => {
+    const { client, updates } = clientWith(setOf(declared));
+    const set = await createOrTake(client, { environmentGroupId: GROUP, rules: declared });
+    expect(set.id).toBe("rs-1");
+    expect(updates).toHaveLength(0);
+  });
+
+  test("a rule set with other rules is updated once", async () => {
+    const { client, updates } = clientWith(setOf({ backupRetention: { periodInDays: 21 } }));
+    const set = await createOrTake(client, { environmentGroupId: GROUP, rules: declared });
+    expect(updates).toHaveLength(1);
+    expect(rulesOf(set)).toMatchObject(declared);
   });
 });
