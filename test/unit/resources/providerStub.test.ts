@@ -3,9 +3,12 @@
  * per kind, and it works the way Pulumi's dynamic-provider process uses it: loaded with
  * require-from-string, `handler()` gives the kind's provider.
  */
-import requireFromString = require("require-from-string");
 import { dynamicResourceProps, dynamicResourceType, providerStub } from "../../../provider/resources/dynamicProvider";
 import { providerFor } from "../../../provider/runtime";
+
+// What Pulumi's dynamic-provider process loads the stub with (a dependency of @pulumi/pulumi, untyped).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireFromString = require("require-from-string") as (code: string) => unknown;
 
 const kinds = ["BillingPolicy", "Environment", "BillingPolicyEnvironment", "ApplicationInstall", "Flow", "FlowState", "FlowOwners"];
 
