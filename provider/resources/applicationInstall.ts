@@ -424,7 +424,10 @@ export class ApplicationInstall extends pulumi.CustomResource {
 
   constructor(name: string, args: ApplicationInstallArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "installation of package", [args.environmentId, args.uniqueName]);
-    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
+    super(
+      dynamicResourceType(resourceName),
+      name,
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
         "environmentId",
         "uniqueName",
         "operationTimeoutMinutes",
@@ -435,6 +438,8 @@ export class ApplicationInstall extends pulumi.CustomResource {
         "version",
         "operationUrl",
         "lastOperation",
-      ]), opts);
+      ]),
+      opts,
+    );
   }
 }

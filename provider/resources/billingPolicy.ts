@@ -381,7 +381,10 @@ export class BillingPolicy extends pulumi.CustomResource {
 
   constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "billing policy", [args.adoptId]);
-    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
+    super(
+      dynamicResourceType(resourceName),
+      name,
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
         "billingPolicyId",
         "name",
         "location",
@@ -391,6 +394,8 @@ export class BillingPolicy extends pulumi.CustomResource {
         "type",
         "createdOn",
         "lastModifiedOn",
-      ]), opts);
+      ]),
+      opts,
+    );
   }
 }
