@@ -70,15 +70,16 @@ const kindByHandler = new Map<string, ResourceKind>(resourceKinds.map((k) => [`$
  * this provider's implementation. `null` when it loads it but the kind cannot be told
  * (a stub written by hand in a way not foreseen here): rules treat that as a violation.
  *
- * Recognised: `handlerFor("<Kind>")`, `handlerFor(v)` with `v: "<Kind>"` captured in
- * the closure (what `dynamicProvider(kind)` serializes to), and the handlers by name
- * (`environmentHandler`, `applicationInstallHandlerWith`).
+ * Recognised: `providerFor("<Kind>")` (the stub the provider writes),
+ * `handlerFor("<Kind>")`, `handlerFor(v)` with `v: "<Kind>"` captured in the closure
+ * (what earlier versions serialized), and the handlers by name (`environmentHandler`,
+ * `applicationInstallHandlerWith`).
  */
 export function kindOfProvider(stub: unknown): ResourceKind | null | undefined {
   if (typeof stub !== "string" || !stub.includes(providerPackage)) return undefined;
   const isKind = (k: string | undefined): k is ResourceKind => (resourceKinds as readonly string[]).includes(k ?? "");
   const kinds = new Set<ResourceKind>();
-  for (const m of stub.matchAll(/handlerFor\(\s*(["'`])(\w+)\1\s*\)/g)) if (isKind(m[2])) kinds.add(m[2]);
+  for (const m of stub.matchAll(/(?:handlerFor|providerFor)\(\s*(["'`])(\w+)\1\s*\)/g)) if (isKind(m[2])) kinds.add(m[2]);
   for (const m of stub.matchAll(/handlerFor\(\s*([A-Za-z_$][\w$]*)\s*\)/g)) {
     for (const captured of stub.matchAll(new RegExp(`[{,\\s]${m[1].replace(/\$/g, "\\$")}\\s*:\\s*(["'\`])(\\w+)\\1`, "g"))) {
       if (isKind(captured[2])) kinds.add(captured[2]);

@@ -13,8 +13,11 @@ import { withTimeouts } from "./resources/timeouts";
 import { startEngineWatchdog } from "./engineWatchdog";
 import { withKindMark } from "./resources/kindMark";
 import { withProgressScopes } from "./resources/progress";
+import { configureFromStack } from "./resources/runtimeSupport";
+import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 
-export { configureFromStack } from "./resources/runtimeSupport";
+// Stubs serialized by earlier versions call configureFromStack and handlerFor directly.
+export { configureFromStack };
 
 // In the dynamic-provider process: exit when the engine that started it is gone.
 startEngineWatchdog();
@@ -47,6 +50,32 @@ export function handlerFor(kind: string): AnyHandler {
     loaded.set(kind, handler);
   }
   return handler;
+}
+
+const providers = new Map<string, ResourceProvider>();
+
+/**
+ * The dynamic provider of a resource kind: what the stub in the state of every resource of
+ * that kind (`__provider`, see resources/dynamicProvider.ts) returns from its `handler()`.
+ * One object per kind and process. It reads the stack's `powerplatform:*` configuration in
+ * `configure()` and forwards every call to the kind's handler, loaded on first use.
+ */
+export function providerFor(kind: string): ResourceProvider {
+  let provider = providers.get(kind);
+  if (!provider) {
+    const handler = () => handlerFor(kind);
+    provider = {
+      configure: (req) => configureFromStack(req.config),
+      check: (olds, news) => handler().check(olds, news),
+      diff: (id, olds, news) => handler().diff(id, olds, news),
+      create: (inputs) => handler().create(inputs),
+      read: (id, props) => handler().read(id, props),
+      update: (id, olds, news) => handler().update(id, olds, news),
+      delete: (id, props) => handler().delete(id, props),
+    };
+    providers.set(kind, provider);
+  }
+  return provider;
 }
 
 /**

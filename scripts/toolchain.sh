@@ -90,6 +90,14 @@ offline_pulumi_settings() {
   export PULUMI_SKIP_UPDATE_CHECK=true
   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}
+  # Engine settings for this workload (README "What a run costs"): resource operations
+  # mostly wait on the service, so far more of them in flight than Pulumi's default of
+  # 4 per CPU; the program runs without a type-check (`npm test` type-checks); Node's
+  # on-disk compile cache for every node process the engine starts (program, dynamic
+  # provider, policy packs). Each can be overridden from the environment.
+  export PULUMI_PARALLEL=${PULUMI_PARALLEL:-64}
+  export PULUMI_NODEJS_TRANSPILE_ONLY=${PULUMI_NODEJS_TRANSPILE_ONLY:-true}
+  export NODE_COMPILE_CACHE=${NODE_COMPILE_CACHE:-$cache/node-compile-cache}
   # A local file backend unless the user chose another one.
   if [ -z "${PULUMI_BACKEND_URL:-}" ]; then
     mkdir -p "$root/.pulumi-state"

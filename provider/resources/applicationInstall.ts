@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -414,7 +414,7 @@ export const applicationInstallHandler = applicationInstallHandlerWith(async () 
  * (or replacing it) leaves the package installed, only removes it from the state, and
  * logs a warning saying so.
  */
-export class ApplicationInstall extends pulumi.dynamic.Resource {
+export class ApplicationInstall extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:ApplicationInstall";
 
   /** The environment the package is installed into. */
@@ -441,9 +441,9 @@ export class ApplicationInstall extends pulumi.dynamic.Resource {
   constructor(name: string, args: ApplicationInstallArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "installation of package", [args.environmentId, args.uniqueName]);
     super(
-      dynamicProvider(resourceName),
+      dynamicResourceType(resourceName),
       name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, [
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
         "environmentId",
         "uniqueName",
         "operationTimeoutMinutes",
@@ -456,8 +456,6 @@ export class ApplicationInstall extends pulumi.dynamic.Resource {
         "lastOperation",
       ]),
       opts,
-      "powerplatform",
-      resourceName,
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -358,7 +358,7 @@ export const billingPolicyHandler: ResourceHandler<BillingPolicyInputs, BillingP
  * `name` and `status` update in place; `location` and `billingInstrument` replace the
  * policy. `create` waits until the policy leaves `Provisioning`.
  */
-export class BillingPolicy extends pulumi.dynamic.Resource {
+export class BillingPolicy extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:BillingPolicy";
 
   /** The billing policy id (also the resource id). */
@@ -383,9 +383,9 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
   constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "billing policy", [args.adoptId]);
     super(
-      dynamicProvider(resourceName),
+      dynamicResourceType(resourceName),
       name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, [
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
         "billingPolicyId",
         "name",
         "location",
@@ -397,8 +397,6 @@ export class BillingPolicy extends pulumi.dynamic.Resource {
         "lastModifiedOn",
       ]),
       opts,
-      "powerplatform",
-      resourceName,
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker } from "./validation";
@@ -175,7 +175,7 @@ export const billingPolicyEnvironmentHandler: ResourceHandler<BillingPolicyEnvir
  * Production or Sandbox only, same geography) and adopts a link that already exists;
  * such a link (`linkedBefore`) is left in place on delete: this stack did not make it.
  */
-export class BillingPolicyEnvironment extends pulumi.dynamic.Resource {
+export class BillingPolicyEnvironment extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:BillingPolicyEnvironment";
 
   /** The billing policy of the link. */
@@ -185,6 +185,6 @@ export class BillingPolicyEnvironment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BillingPolicyEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "billing of environment", [args.environmentId]);
-    super(dynamicProvider(resourceName), name, propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["billingPolicyId", "environmentId"]), opts, "powerplatform", resourceName);
+    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["billingPolicyId", "environmentId"]), opts);
   }
 }

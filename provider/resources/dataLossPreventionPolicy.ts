@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown, nearestName, type CheckFailure } from "./validation";
@@ -703,7 +703,7 @@ export const dataLossPreventionPolicyHandler: ResourceHandler<DataLossPrevention
  * service does not order (connectors, environments, action rules) never makes a change.
  * A connector the tenant does not have is a field error before any write.
  */
-export class DataLossPreventionPolicy extends pulumi.dynamic.Resource {
+export class DataLossPreventionPolicy extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:DataLossPreventionPolicy";
 
   /** The policy id (`policyDefinition.name`; also the resource id). */
@@ -736,9 +736,9 @@ export class DataLossPreventionPolicy extends pulumi.dynamic.Resource {
   constructor(name: string, args: DataLossPreventionPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "DLP policy", [args.adoptId]);
     super(
-      dynamicProvider(resourceName),
+      dynamicResourceType(resourceName),
       name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, [
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
         "policyId",
         "displayName",
         "defaultConnectorsClassification",
@@ -754,8 +754,6 @@ export class DataLossPreventionPolicy extends pulumi.dynamic.Resource {
         "lastModifiedTime",
       ]),
       opts,
-      "powerplatform",
-      resourceName,
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -650,7 +650,7 @@ export const environmentHandler: ResourceHandler<EnvironmentInputs, EnvironmentO
  * location, region, other type changes and the Dataverse settings fixed at creation
  * replace it. `create` and `delete` wait on the service's lifecycle operations.
  */
-export class Environment extends pulumi.dynamic.Resource {
+export class Environment extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:Environment";
 
   /** The environment id (also the resource id). */
@@ -678,13 +678,6 @@ export class Environment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "environment", [args.adoptId]);
-    super(
-      dynamicProvider(resourceName),
-      name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["environmentId", "displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "provisioningState", "state", "createdTime"]),
-      opts,
-      "powerplatform",
-      resourceName,
-    );
+    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "provisioningState", "state", "createdTime"]), opts);
   }
 }

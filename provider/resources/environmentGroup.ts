@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -311,7 +311,7 @@ export const environmentGroupHandler: ResourceHandler<EnvironmentGroupInputs, En
  * to a group this resource does not manage is an error, never moved silently. Deleting the
  * group removes its members from it first (the service refuses to delete a group with members).
  */
-export class EnvironmentGroup extends pulumi.dynamic.Resource {
+export class EnvironmentGroup extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:EnvironmentGroup";
 
   /** The group id (also the resource id). */
@@ -338,12 +338,10 @@ export class EnvironmentGroup extends pulumi.dynamic.Resource {
       });
     }
     super(
-      dynamicProvider(resourceName),
+      dynamicResourceType(resourceName),
       name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["environmentGroupId", "displayName", "description", "environments", "createdTime", "lastModifiedTime"]),
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentGroupId", "displayName", "description", "environments", "createdTime", "lastModifiedTime"]),
       opts,
-      "powerplatform",
-      resourceName,
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -428,7 +428,7 @@ export const environmentGroupRuleSetHandler: ResourceHandler<EnvironmentGroupRul
  * version does not know are kept as they are (`unmanagedRuleTypes`). A group has one rule set:
  * `create` takes the one the group already has. Changing the group replaces the resource.
  */
-export class EnvironmentGroupRuleSet extends pulumi.dynamic.Resource {
+export class EnvironmentGroupRuleSet extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:EnvironmentGroupRuleSet";
 
   /** The rule set id (also the resource id). */
@@ -445,12 +445,10 @@ export class EnvironmentGroupRuleSet extends pulumi.dynamic.Resource {
   constructor(name: string, args: EnvironmentGroupRuleSetArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "rules of environment group", [args.environmentGroupId]);
     super(
-      dynamicProvider(resourceName),
+      dynamicResourceType(resourceName),
       name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["ruleSetId", "environmentGroupId", "rules", "unmanagedRuleTypes", "lastModified"]),
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["ruleSetId", "environmentGroupId", "rules", "unmanagedRuleTypes", "lastModified"]),
       opts,
-      "powerplatform",
-      resourceName,
     );
   }
 }

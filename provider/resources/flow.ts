@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown, refuseKeysPulumiCannotCarry } from "./validation";
@@ -443,7 +443,7 @@ export const flowHandler: ResourceHandler<FlowInputs, FlowOutputs> = {
  * principal created is always readable; for an adopted flow without a permission,
  * `definitionReadable` is false and the definition in the state is the last one written.
  */
-export class Flow extends pulumi.dynamic.Resource {
+export class Flow extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:Flow";
 
   /** The flow id (its name in the API; also the resource id). */
@@ -475,13 +475,6 @@ export class Flow extends pulumi.dynamic.Resource {
     claim(resourceName, name, "definition of flow", [args.adoptId]);
     // A Flow declares its state too (Stopped by default).
     claim(resourceName, name, "on/off state of flow", [args.adoptId]);
-    super(
-      dynamicProvider(resourceName),
-      name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "definitionReadable", "suspensionReason", "createdTime", "lastModifiedTime", "creatorId"]),
-      opts,
-      "powerplatform",
-      resourceName,
-    );
+    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "definitionReadable", "suspensionReason", "createdTime", "lastModifiedTime", "creatorId"]), opts);
   }
 }

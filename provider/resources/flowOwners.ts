@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -332,7 +332,7 @@ export const flowOwnersHandler: ResourceHandler<FlowOwnersInputs, FlowOwnersOutp
  * back, each convergence in one `modifyPermissions` call. The creator's `Owner` role is
  * never touched. Delete removes the declared co-owners and viewers.
  */
-export class FlowOwners extends pulumi.dynamic.Resource {
+export class FlowOwners extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:FlowOwners";
 
   /** The environment of the flow. */
@@ -350,13 +350,6 @@ export class FlowOwners extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: FlowOwnersArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "co-owners of flow", [args.flowId]);
-    super(
-      dynamicProvider(resourceName),
-      name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "owners", "creatorId", "ignoredOwners", "principalRoles"]),
-      opts,
-      "powerplatform",
-      resourceName,
-    );
+    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "owners", "creatorId", "ignoredOwners", "principalRoles"]), opts);
   }
 }

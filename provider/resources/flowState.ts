@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker } from "./validation";
@@ -194,7 +194,7 @@ export const flowStateHandler: ResourceHandler<FlowStateInputs, FlowStateOutputs
  * flow on or off by hand shows as drift on `pulumi refresh`; a flow deleted by hand
  * drops the resource from the state.
  */
-export class FlowState extends pulumi.dynamic.Resource {
+export class FlowState extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:FlowState";
 
   /** The environment of the flow. */
@@ -210,13 +210,6 @@ export class FlowState extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: FlowStateArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "on/off state of flow", [args.flowId]);
-    super(
-      dynamicProvider(resourceName),
-      name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]),
-      opts,
-      "powerplatform",
-      resourceName,
-    );
+    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]), opts);
   }
 }

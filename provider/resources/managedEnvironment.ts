@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown, nearestName } from "./validation";
@@ -401,7 +401,7 @@ export const managedEnvironmentHandler: ResourceHandler<ManagedEnvironmentInputs
  * the configuration the environment had before is put back: turned off (`Basic`) when it was
  * not managed. Settings changed by hand, or the features turned off, show as drift.
  */
-export class ManagedEnvironment extends pulumi.dynamic.Resource {
+export class ManagedEnvironment extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:ManagedEnvironment";
 
   /** The managed environment (also the resource id). */
@@ -434,9 +434,9 @@ export class ManagedEnvironment extends pulumi.dynamic.Resource {
   constructor(name: string, args: ManagedEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "managed-environment configuration of environment", [args.environmentId]);
     super(
-      dynamicProvider(resourceName),
+      dynamicResourceType(resourceName),
       name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, [
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
         "environmentId",
         "protectionLevel",
         "limitSharingMode",
@@ -452,8 +452,6 @@ export class ManagedEnvironment extends pulumi.dynamic.Resource {
         "environmentDisplayName",
       ]),
       opts,
-      "powerplatform",
-      resourceName,
     );
   }
 }

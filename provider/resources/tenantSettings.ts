@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dynamicProvider, propsWithOutputs } from "./dynamicProvider";
+import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isReservedName, isUnknown, nearestName } from "./validation";
@@ -273,7 +273,7 @@ export const tenantSettingsHandler: ResourceHandler<TenantSettingsInputs, Tenant
  * refresh`. One per tenant: a second `TenantSettings` in a program is an error. There is
  * nothing to adopt: the settings object always exists.
  */
-export class TenantSettings extends pulumi.dynamic.Resource {
+export class TenantSettings extends pulumi.CustomResource {
   static readonly __pulumiType = "pulumi-nodejs:dynamic/powerplatform:TenantSettings";
 
   /** The managed settings, as the service reports them. */
@@ -284,12 +284,10 @@ export class TenantSettings extends pulumi.dynamic.Resource {
   constructor(name: string, args: TenantSettingsArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "tenant settings", ["(one object per tenant)"]);
     super(
-      dynamicProvider(resourceName),
+      dynamicResourceType(resourceName),
       name,
-      propsWithOutputs({ ...args, ...timeoutsInput(opts) }, ["settings", "initialSettings"]),
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["settings", "initialSettings"]),
       opts,
-      "powerplatform",
-      resourceName,
     );
   }
 }

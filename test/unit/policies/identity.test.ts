@@ -10,12 +10,13 @@ import { policies } from "../../../policies/policies";
 import { kindOfImplementation, kindOfProvider, kindOfResource } from "../../../policies/resourceTypes";
 import { resourcesUnderTheirOwnType } from "../../../policies/rules/identity";
 import { noTrialOrDeveloperEnvironmentsInProduction } from "../../../policies/rules/environments";
+import { providerStub } from "../../../provider/resources/dynamicProvider";
 import { environmentProps, ids, policyResource, resourceArgs, stackArgs, unknownString, validate, validateStack } from "./fakeArgs";
 
 /**
- * What `dynamicProvider("Environment")` serializes to in `__provider` (the text Pulumi's
- * closure serializer produced for provider/resources/dynamicProvider.ts, abridged to the
- * functions that matter).
+ * What earlier versions of the provider had Pulumi's closure serializer write into
+ * `__provider` (abridged to the functions that matter); such stubs stay in existing
+ * states until the next `up` records the provider's current one.
  */
 const serializedStub = (kind: string) => `exports.handler = __f0;
 
@@ -58,6 +59,7 @@ const packRule = (name: string) => policies.find((p) => p.name === name) as Reso
 describe("what a resource is", () => {
   test("the kind a serialized provider loads: captured kind, literal kind, handler by name", () => {
     expect(kindOfProvider(serializedStub("Environment"))).toBe("Environment");
+    for (const kind of ["BillingPolicy", "FlowState", "FlowOwners"] as const) expect(kindOfProvider(providerStub(kind))).toBe(kind);
     expect(kindOfProvider('x = () => require("@powerplatform-iac/provider/runtime").handlerFor("FlowState").create(i)')).toBe("FlowState");
     expect(kindOfProvider('require("@powerplatform-iac/provider/dist/resources/flow").flowHandler')).toBe("Flow");
     expect(kindOfProvider('require("@powerplatform-iac/provider/dist/resources/applicationInstall").applicationInstallHandlerWith(f)')).toBe("ApplicationInstall");

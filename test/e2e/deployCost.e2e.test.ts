@@ -1,0 +1,109 @@
+/**
+ * What a deploy costs besides API calls (issue 9): the root program runs without a
+ * type-check at deploy time (Pulumi.yaml points ts-node at program/tsconfig.deploy.json,
+ * `noCheck`; `npm test` type-checks with the root tsconfig.json), and the state the
+ * provider writes per resource stays small: the serialized provider is a stub of at most
+ * 300 bytes, and a resource's inputs and outputs together at most 1.5 KB. (Sizes, not
+ * timings: speed is measured by benchmarks.)
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import type { RunningEmulator } from "../emulator/server";
+import { PulumiProject, repoRoot, runCommand, startTestEmulator } from "./harness";
+
+interface StateResource {
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value ?? {}));
+
+describe("deploy cost on the real engine", () => {
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    ({ emulator } = await startTestEmulator());
+  }, 120_000);
+
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  /**
+   * A program laid out like the root one (Pulumi.yaml with the root's runtime options, the
+   * program in program/ with its tsconfig files) whose code has a type error.
+   */
+  const programWithTypeError = (runtimeOptions: (root: Record<string, unknown>) => Record<string, unknown>): PulumiProject => {
+    const project = PulumiProject.create("test/e2e/programs/custom-timeouts", emulator.env);
+    for (const entry of fs.readdirSync(project.dir)) fs.rmSync(path.join(project.dir, entry), { recursive: true });
+    // The environment the harness sets for speed would hide what Pulumi.yaml does.
+    delete project.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    const root = parse(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8")) as { runtime: { name: string; options: Record<string, unknown> } };
+    fs.writeFileSync(
+      path.join(project.dir, "Pulumi.yaml"),
+      stringify({ name: "deploy-cost", runtime: { name: root.runtime.name, options: runtimeOptions(root.runtime.options) }, main: "program/index.ts" }),
+    );
+    fs.copyFileSync(path.join(repoRoot, "tsconfig.base.json"), path.join(project.dir, "tsconfig.base.json"));
+    fs.mkdirSync(path.join(project.dir, "program"));
+    for (const file of ["tsconfig.json", "tsconfig.deploy.json"]) fs.copyFileSync(path.join(repoRoot, "program", file), path.join(project.dir, "program", file));
+    fs.writeFileSync(path.join(project.dir, "program", "index.ts"), 'const answer: number = "forty-two";\nexport const value = answer;\n');
+    return project;
+  };
+
+  test("a type error does not stop `pulumi up` of a program run as the root one is", async () => {
+    const project = programWithTypeError((options) => options);
+    try {
+      await project.initStack("e2e");
+      await project.pulumiOk(["up", "--yes", "--skip-preview"]);
+      expect((await project.outputs()).value).toBe("forty-two");
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  test("without the deploy tsconfig the same program is type-checked (and fails), and npm test's tsc catches the error", async () => {
+    const project = programWithTypeError(({ tsconfig: _dropped, ...options }) => options);
+    try {
+      await project.initStack("e2e");
+      const preview = await project.pulumi(["preview"]);
+      expect(preview.code).not.toBe(0);
+      expect(preview.output).toContain("TS2322");
+
+      // npm test runs `tsc --noEmit -p tsconfig.json`, which covers program/**/*.ts.
+      const rootConfig = parse(fs.readFileSync(path.join(repoRoot, "tsconfig.json"), "utf8")) as { include: string[]; compilerOptions: Record<string, unknown> };
+      expect(rootConfig.include).toContain("program/**/*.ts");
+      expect(rootConfig.compilerOptions.noCheck).toBeUndefined();
+      fs.writeFileSync(path.join(project.dir, "tsconfig.check.json"), JSON.stringify({ extends: path.join(repoRoot, "tsconfig.json"), include: ["program/**/*.ts"] }));
+      const tsc = await runCommand("tsc", ["--noEmit", "-p", "tsconfig.check.json"], { cwd: project.dir, env: process.env });
+      expect(tsc.code).not.toBe(0);
+      expect(tsc.output).toContain("TS2322");
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  test("the sample tenant's state: a stub of at most 300 bytes, inputs and outputs at most 1.5 KB per resource", async () => {
+    const project = PulumiProject.createRootProgram(emulator.env);
+    try {
+      const tenantFile = path.join(project.dir, "tenant.yaml");
+      fs.writeFileSync(tenantFile, fs.readFileSync(path.join(repoRoot, "tenants", "demo.yaml"), "utf8").replace(/^\s*protect: true\n/gm, "\n"));
+      await project.initStack("e2e", { tenantFile });
+      await project.pulumiOk(["up", "--yes", "--skip-preview"]);
+      const state = JSON.parse(await project.stackExport()) as { deployment: { resources: StateResource[] } };
+      const ours = state.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/powerplatform:"));
+      expect(new Set(ours.map((r) => r.type)).size).toBeGreaterThanOrEqual(6);
+      const sizes = ours.map((r) => {
+        const kind = r.type.split(":").pop()!;
+        const stub = String(r.inputs?.__provider);
+        return { kind, stub: stub.length, stubNamesKind: stub.includes(`"${kind}"`), sameInOutputs: r.outputs?.__provider === stub, inputsAndOutputs: bytes(r.inputs) + bytes(r.outputs) };
+      });
+      // Every resource is listed on failure, with its sizes.
+      expect(sizes.filter((s) => s.stub > 300 || !s.stubNamesKind || !s.sameInOutputs || s.inputsAndOutputs > 1536)).toEqual([]);
+      await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
+    } finally {
+      project.cleanup();
+    }
+  });
+});
