@@ -97,10 +97,14 @@ describe("deploy cost on the real engine", () => {
       const sizes = ours.map((r) => {
         const kind = r.type.split(":").pop()!;
         const stub = String(r.inputs?.__provider);
-        return { kind, stub: stub.length, stubNamesKind: stub.includes(`"${kind}"`), sameInOutputs: r.outputs?.__provider === stub, inputsAndOutputs: bytes(r.inputs) + bytes(r.outputs) };
+        // A DLP policy's state grows with the connectors and URL patterns it declares (kept in inputs
+        // and outputs): the bound is on what the provider adds to them.
+        const declaredLists = kind === "DataLossPreventionPolicy" ? ["businessConnectors", "nonBusinessConnectors", "blockedConnectors", "customConnectorUrlPatterns"] : [];
+        const allowance = 2 * declaredLists.reduce((sum, name) => sum + (r.inputs?.[name] === undefined ? 0 : bytes(r.inputs[name])), 0);
+        return { kind, stub: stub.length, stubNamesKind: stub.includes(`"${kind}"`), sameInOutputs: r.outputs?.__provider === stub, inputsAndOutputs: bytes(r.inputs) + bytes(r.outputs), allowance };
       });
       // Every resource is listed on failure, with its sizes.
-      expect(sizes.filter((s) => s.stub > 300 || !s.stubNamesKind || !s.sameInOutputs || s.inputsAndOutputs > 1536)).toEqual([]);
+      expect(sizes.filter((s) => s.stub > 300 || !s.stubNamesKind || !s.sameInOutputs || s.inputsAndOutputs > 1536 + s.allowance)).toEqual([]);
       await project.pulumiOk(["destroy", "--yes", "--skip-preview"]);
     } finally {
       project.cleanup();
