@@ -483,6 +483,17 @@ describe("exporting DLP policies and tenant settings", () => {
     expect(tenant.skipped).toEqual([expect.stringMatching(/"Ventes only": it has no custom connector URL pattern, .* the first up gives it the default one/)]);
   });
 
+  test("a policy for every environment but the default one names it by its Default-<tenant> id, which the file accepts", async () => {
+    const { client } = fakeTenant();
+    const defaultId = "Default-8d1f7a2e-5c3b-4e1a-9f0d-2b6c4e8a1d00";
+    const except = structuredClone(dlpPolicies[1]);
+    Object.assign(except.policyDefinition, { environmentType: "ExceptEnvironments", environments: [scope(defaultId)] });
+    (client.dlpPolicies as unknown as { list: () => Promise<unknown[]> }).list = async () => [except];
+    const tenant = await readTenantForExport({ exportedAt, kinds: ["environments", "dlpPolicies"] }, { client });
+    expect(tenant.dlpPolicies[0].spec).toMatchObject({ environmentType: "ExceptEnvironments", environments: [defaultId] });
+    expect(parseTenantFile(renderTenantFile(tenant, { stack: "prod" }), "prod.yaml").dlpPolicies?.["tenant-baseline"]?.environments).toEqual([defaultId]);
+  });
+
   test("tenant settings: governance (default) declares who may create environments, all every setting the file knows, none nothing", async () => {
     const { client } = fakeTenant();
     const governance = await readTenantForExport({ exportedAt, kinds: ["tenantSettings"] }, { client });
