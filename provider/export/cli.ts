@@ -3,7 +3,8 @@
  * object adopted, so that a first `pulumi up` takes the tenant over without a write.
  *
  *   powerplatform-export-tenant --stack NAME [--out FILE] [--force] [--stack-config]
- *                               [--environment ID|NAME]... [--kinds billingPolicies,environments,flows,environmentGroups]
+ *                               [--environment ID|NAME]... [--kinds billingPolicies,environments,flows,environmentGroups,dlpPolicies,tenantSettings]
+ *                               [--tenant-settings governance|all|none]
  *
  * Credentials and endpoints come from the environment, as for the data functions, or
  * with --stack-config from the stack's `powerplatform:*` configuration (read with
@@ -16,13 +17,17 @@ import { spawnSync } from "node:child_process";
 import { parseCommandLine } from "../commandLine";
 import { createClient } from "../client";
 import { clientOptionsFromStackConfig, type StackConfigSource } from "../resources/stackConfig";
-import { exportKinds, type ExportKind, readTenantForExport } from "./readTenant";
+import { exportKinds, type ExportKind, readTenantForExport, tenantSettingsSelections, type TenantSettingsSelection } from "./readTenant";
 import { renderTenantFile } from "./render";
+import { flattenSettings } from "../resources/tenantSettings";
 
 const usage = `usage: powerplatform-export-tenant --stack NAME [--out FILE] [--force] [--stack-config]
                                    [--environment ID|NAME]... [--kinds ${exportKinds.join(",")}]
+                                   [--tenant-settings ${tenantSettingsSelections.join("|")}]
 writes tenants/NAME.yaml (or FILE) from the live tenant. Credentials and endpoints: from the
-environment (AZURE_*, POWERPLATFORM_*_URL), or with --stack-config from the stack's powerplatform:* config
+environment (AZURE_*, POWERPLATFORM_*_URL), or with --stack-config from the stack's powerplatform:* config.
+--tenant-settings: which tenant settings to declare (each declared setting is managed from then on):
+governance (default: who may create environments), all (every setting), none
 exit codes: 0 written, 1 not written`;
 
 /**
@@ -50,6 +55,14 @@ export function parseKinds(text: string | undefined): ExportKind[] {
   return [...new Set(kinds)] as ExportKind[];
 }
 
+/** The value of `--tenant-settings` (default `governance`). */
+export function parseTenantSettingsSelection(text: string | undefined): TenantSettingsSelection {
+  if (text === undefined) return "governance";
+  const selection = tenantSettingsSelections.find((s) => s === text.trim().toLowerCase());
+  if (!selection) throw new Error(`--tenant-settings must be one of ${tenantSettingsSelections.join(", ")} (got ${JSON.stringify(text)})`);
+  return selection;
+}
+
 /** Where editors find the schema, relative to the file: when the working directory is a checkout of this repository. */
 function schemaPathFor(out: string, cwd: string): string | undefined {
   const schema = path.join(cwd, "schema", "tenant.schema.json");
@@ -66,6 +79,7 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
       "stack-config": { type: "boolean", default: false },
       environment: { type: "string", short: "e", multiple: true },
       kinds: { type: "string" },
+      "tenant-settings": { type: "string" },
     },
     usage,
     { help: 0, usageError: 1 },
@@ -77,8 +91,10 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     return 1;
   }
   let kinds: ExportKind[];
+  let tenantSettings: TenantSettingsSelection;
   try {
     kinds = parseKinds(values.kinds);
+    tenantSettings = parseTenantSettingsSelection(values["tenant-settings"]);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 1;
@@ -96,14 +112,15 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
     return 1;
   }
   try {
-    const tenant = await readTenantForExport({ kinds, environments: values.environment }, { client });
+    const tenant = await readTenantForExport({ kinds, environments: values.environment, tenantSettings }, { client });
     const text = renderTenantFile(tenant, { stack, schemaPath: schemaPathFor(out, cwd) });
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, text);
     for (const s of tenant.skipped) process.stderr.write(`not exported: ${s}\n`);
     process.stdout.write(
       `wrote ${path.relative(cwd, out) || out}: ${tenant.billingPolicies.length} billing policies, ${tenant.environments.length} environments, ` +
-        `${tenant.flows.length} flows${tenant.skipped.length > 0 ? ` (${tenant.skipped.length} left out, listed at the top of the file)` : ""}\n`,
+        `${tenant.flows.length} flows, ${tenant.environmentGroups.length} environment groups, ${tenant.dlpPolicies.length} DLP policies, ` +
+        `${tenant.tenantSettings ? flattenSettings(tenant.tenantSettings.spec.settings).size : 0} tenant settings${tenant.skipped.length > 0 ? ` (${tenant.skipped.length} left out, listed at the top of the file)` : ""}\n`,
     );
     return 0;
   } catch (error) {

@@ -14,10 +14,30 @@ import { getFlowOwners, getFlows, type FlowSummary } from "../functions/flows";
 import { getManagedEnvironments, type ManagedEnvironmentSummary } from "../functions/managedEnvironments";
 import { getEnvironmentGroupRules, getEnvironmentGroups } from "../functions/environmentGroups";
 import type { EnvironmentGroupRules } from "../resources/environmentGroupRuleSet";
+import { getDlpPolicies, type DlpPolicySummary } from "../functions/dlpPolicies";
+import { getTenantSettings } from "../functions/tenantSettings";
+import { connectorIdPrefix, defaultUrlPatterns, dlpConnectorGroups, dlpEnvironmentTypes, type DlpConnectorInputs } from "../resources/dataLossPreventionPolicy";
+import { flattenSettings, nestSettings } from "../resources/tenantSettings";
+import { tenantSettingPaths } from "../resources/tenantSettingNames";
 import { KeyAllocator } from "./keys";
 
-export const exportKinds = ["billingPolicies", "environments", "flows", "environmentGroups"] as const;
+export const exportKinds = ["billingPolicies", "environments", "flows", "environmentGroups", "dlpPolicies", "tenantSettings"] as const;
 export type ExportKind = (typeof exportKinds)[number];
+
+/**
+ * Which tenant settings an export declares (each one declared is managed from then on):
+ * `governance` (default) the ones the policy rule tenant-settings-restrict-environment-creation
+ * checks, `all` every setting the service reports that the tenant file knows, `none` none.
+ */
+export const tenantSettingsSelections = ["governance", "all", "none"] as const;
+export type TenantSettingsSelection = (typeof tenantSettingsSelections)[number];
+
+/** The settings `--tenant-settings governance` exports: who may create environments. */
+export const governanceTenantSettings = [
+  "disableEnvironmentCreationByNonAdminUsers",
+  "disableTrialEnvironmentCreationByNonAdminUsers",
+  "powerPlatform.governance.disableDeveloperEnvironmentCreationByNonAdminUsers",
+] as const;
 
 export interface ExportSettings {
   /** The sections to export (default: all). */
@@ -30,6 +50,8 @@ export interface ExportSettings {
   environments?: readonly string[];
   /** The time written into each object's provenance comment (default: now). */
   exportedAt?: Date;
+  /** Which tenant settings to declare when `tenantSettings` is exported (default `governance`). */
+  tenantSettings?: TenantSettingsSelection;
 }
 
 /** Defaults that suit adopted objects (README: "Exporting an existing tenant"). */
@@ -92,6 +114,30 @@ export interface ExportedEnvironmentGroup {
   retainOnDelete: boolean;
 }
 
+/** A connector of an exported DLP policy: its short name (`shared_sql`), or an object with its rules. */
+export type ExportedDlpConnector = string | (Omit<DlpConnectorInputs, "id"> & { id: string });
+
+/** A DLP policy's entry: what the tenant file's `dlpPolicies` takes, defaults left out. */
+export interface ExportedDlpPolicy {
+  displayName: string;
+  defaultConnectorsClassification?: "Business" | "Blocked";
+  environmentType: "AllEnvironments" | "ExceptEnvironments" | "OnlyEnvironments";
+  /** Keys of exported environments, or ids. */
+  environments?: string[];
+  businessConnectors?: ExportedDlpConnector[];
+  nonBusinessConnectors?: ExportedDlpConnector[];
+  blockedConnectors?: ExportedDlpConnector[];
+  customConnectorUrlPatterns?: DlpPolicySummary["customConnectorUrlPatterns"];
+  adoptId: string;
+  retainOnDelete: boolean;
+}
+
+/** The `tenantSettings` section: the settings, nested as the service nests them, and the lifecycle defaults. */
+export interface ExportedTenantSettings {
+  settings: Record<string, unknown>;
+  retainOnDelete: boolean;
+}
+
 /** One entry of a section, with where it came from. */
 export interface ExportedEntry<T> {
   key: string;
@@ -106,6 +152,9 @@ export interface TenantExport {
   environments: Array<ExportedEntry<ExportedEnvironment>>;
   flows: Array<ExportedEntry<ExportedFlow>>;
   environmentGroups: Array<ExportedEntry<ExportedEnvironmentGroup>>;
+  dlpPolicies: Array<ExportedEntry<ExportedDlpPolicy>>;
+  /** The tenant settings section; absent when no setting is exported. */
+  tenantSettings?: { spec: ExportedTenantSettings; source: string };
   /** Objects (or parts of them) left out, each with the reason. */
   skipped: string[];
 }
@@ -262,7 +311,92 @@ export async function readTenantForExport(settings: ExportSettings = {}, options
     }
   }
 
-  return { exportedAt, billingPolicies, environments, flows, environmentGroups, skipped };
+  // DLP policies are exported whole: an environment of the scope that is not exported is named by id.
+  const dlpPolicies: TenantExport["dlpPolicies"] = [];
+  if (kinds.has("dlpPolicies")) {
+    const keys = new KeyAllocator("dlp");
+    const policies = (await getDlpPolicies({}, options)).sort(byNameThenId((p) => p.displayName, (p) => p.policyId));
+    for (const policy of policies) {
+      const label = `DLP policy ${policy.policyId} "${policy.displayName}"`;
+      const problem = dlpPolicyProblem(policy);
+      if (problem) {
+        skipped.push(`${label}: ${problem}`);
+        continue;
+      }
+      if (policy.customConnectorUrlPatterns.length === 0) {
+        skipped.push(`${label}: it has no custom connector URL pattern, which the tenant file cannot declare: the first up gives it the default one (* → Ignore)`);
+      }
+      dlpPolicies.push({ key: keys.allocate(policy.displayName), spec: dlpPolicySpec(policy, environmentRef), source: dated(label, policy.createdTime, exportedAt) });
+    }
+  }
+
+  let tenantSettings: TenantExport["tenantSettings"];
+  const selection = settings.tenantSettings ?? "governance";
+  if (kinds.has("tenantSettings") && selection !== "none") {
+    const current = flattenSettings(await getTenantSettings({}, options));
+    const wanted = selection === "all" ? tenantSettingPaths().map(([p]) => p) : [...governanceTenantSettings];
+    const declared = wanted.filter((p) => {
+      const value = current.get(p);
+      return typeof value === "boolean" || typeof value === "number" || typeof value === "string";
+    });
+    // `all` takes what the service reports; a governance setting it does not report is said.
+    if (selection === "governance") for (const p of wanted) if (!declared.includes(p)) skipped.push(`tenant setting ${p}: the service reports no value for it`);
+    if (declared.length > 0) {
+      tenantSettings = {
+        spec: { settings: nestSettings(declared.map((p) => [p, current.get(p)])) as Record<string, unknown>, retainOnDelete: adoptedDefaults.retainOnDelete },
+        source: `tenant settings (${selection === "all" ? "every setting the tenant file knows" : "who may create environments"}); exported ${exportedAt}`,
+      };
+    }
+  }
+
+  return { exportedAt, billingPolicies, environments, flows, environmentGroups, dlpPolicies, ...(tenantSettings ? { tenantSettings } : {}), skipped };
+}
+
+/** Why a DLP policy cannot be an entry of the tenant file, or undefined. */
+function dlpPolicyProblem(policy: DlpPolicySummary): string | undefined {
+  if (policy.displayName.trim() === "" || policy.displayName.length > 256 || /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/.test(policy.displayName)) {
+    return "its display name is empty, longer than 256 characters or holds control or bidirectional formatting characters, which the tenant file refuses";
+  }
+  if (!(dlpEnvironmentTypes as readonly string[]).includes(policy.environmentType)) return `its scope ${policy.environmentType} is not one the tenant file accepts (${dlpEnvironmentTypes.join(", ")})`;
+  if (!(dlpConnectorGroups as readonly string[]).includes(policy.defaultConnectorsClassification)) return `its default group ${policy.defaultConnectorsClassification} is not one the tenant file accepts`;
+  const all = [...policy.businessConnectors, ...policy.nonBusinessConnectors, ...policy.blockedConnectors];
+  const odd = all.find((c) => !c.id.toLowerCase().startsWith(connectorIdPrefix.toLowerCase()) || !/^[A-Za-z0-9_.-]+$/.test(c.id.slice(connectorIdPrefix.length)));
+  if (policy.environmentType === "AllEnvironments" && policy.environments.length > 0) return "it applies to AllEnvironments yet lists environments, which the tenant file cannot declare";
+  if (policy.environmentType !== "AllEnvironments" && policy.environments.length === 0) return `it applies to ${policy.environmentType} yet lists no environment, which the tenant file cannot declare`;
+  if (odd) return `it lists connector ${odd.id}, which is not a connector id the tenant file accepts (${connectorIdPrefix}<name>)`;
+  return undefined;
+}
+
+/** A connector as the tenant file takes it: its short name, or an object when it has rules. */
+function connectorSpec(connector: DlpConnectorInputs): ExportedDlpConnector {
+  const name = connector.id.slice(connectorIdPrefix.length);
+  const { id: _id, ...rules } = connector;
+  return Object.keys(rules).length === 0 ? name : { id: name, ...rules };
+}
+
+const sameUrlPatterns = (a: DlpPolicySummary["customConnectorUrlPatterns"], b: DlpPolicySummary["customConnectorUrlPatterns"]) =>
+  a.length === b.length && a.every((p, i) => p.order === b[i].order && p.hostUrlPattern === b[i].hostUrlPattern && p.dataGroup === b[i].dataGroup);
+
+/** A DLP policy's entry; what equals the DataLossPreventionPolicy defaults is left out. */
+function dlpPolicySpec(policy: DlpPolicySummary, environmentRef: (id: string) => string): ExportedDlpPolicy {
+  const group = (list: DlpConnectorInputs[]) => (list.length > 0 ? list.map(connectorSpec) : undefined);
+  const business = group(policy.businessConnectors);
+  const nonBusiness = group(policy.nonBusinessConnectors);
+  const blocked = group(policy.blockedConnectors);
+  return {
+    displayName: policy.displayName,
+    ...(policy.defaultConnectorsClassification !== "NonBusiness" ? { defaultConnectorsClassification: policy.defaultConnectorsClassification as ExportedDlpPolicy["defaultConnectorsClassification"] } : {}),
+    environmentType: policy.environmentType as ExportedDlpPolicy["environmentType"],
+    ...(policy.environmentType !== "AllEnvironments" && policy.environments.length > 0 ? { environments: policy.environments.map(environmentRef) } : {}),
+    ...(business ? { businessConnectors: business } : {}),
+    ...(nonBusiness ? { nonBusinessConnectors: nonBusiness } : {}),
+    ...(blocked ? { blockedConnectors: blocked } : {}),
+    ...(policy.customConnectorUrlPatterns.length > 0 && !sameUrlPatterns(policy.customConnectorUrlPatterns, defaultUrlPatterns)
+      ? { customConnectorUrlPatterns: policy.customConnectorUrlPatterns.map((p) => ({ ...p })) }
+      : {}),
+    adoptId: policy.policyId.toLowerCase(),
+    retainOnDelete: adoptedDefaults.retainOnDelete,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Writes an export as the text of a tenant file: the three sections in the schema's
+ * Writes an export as the text of a tenant file: the sections in the schema's
  * order, a comment above each entry saying where it came from, the principals' display
  * names next to their ids, and a header listing what was left out.
  */
@@ -46,13 +46,16 @@ function plain<T>(entries: Array<ExportedEntry<T>>): Record<string, unknown> {
 
 /** The tenant file's text. Empty sections are left out. */
 export function renderTenantFile(tenant: TenantExport, settings: RenderSettings): string {
-  const sections: Array<[keyof Pick<TenantExport, "billingPolicies" | "environments" | "flows" | "environmentGroups">, Array<ExportedEntry<unknown>>]> = [
+  const sections: Array<[keyof Pick<TenantExport, "billingPolicies" | "environments" | "flows" | "environmentGroups" | "dlpPolicies">, Array<ExportedEntry<unknown>>]> = [
     ["billingPolicies", tenant.billingPolicies],
     ["environments", tenant.environments],
     ["flows", tenant.flows],
     ["environmentGroups", tenant.environmentGroups ?? []],
+    ["dlpPolicies", tenant.dlpPolicies ?? []],
   ];
-  const data = Object.fromEntries(sections.filter(([, entries]) => entries.length > 0).map(([name, entries]) => [name, plain(entries)]));
+  const data: Record<string, unknown> = Object.fromEntries(sections.filter(([, entries]) => entries.length > 0).map(([name, entries]) => [name, plain(entries)]));
+  // The tenant settings section is one object: the settings, then the lifecycle defaults.
+  if (tenant.tenantSettings) data.tenantSettings = { ...structuredClone(tenant.tenantSettings.spec.settings), retainOnDelete: tenant.tenantSettings.spec.retainOnDelete };
   const doc = new Document(data);
   doc.commentBefore = header(tenant, settings);
   for (const [name, entries] of sections) {
@@ -64,6 +67,8 @@ export function renderTenantFile(tenant: TenantExport, settings: RenderSettings)
     }
     if (name === "flows") namePrincipals(section as YAMLMap, tenant);
   }
+  const settingsPair = (doc.contents as YAMLMap).items.find((p: Pair) => isScalar(p.key) && p.key.value === "tenantSettings");
+  if (tenant.tenantSettings && settingsPair && isScalar(settingsPair.key)) settingsPair.key.commentBefore = ` ${oneLine(tenant.tenantSettings.source)}`;
   // A blank line between sections, for the eye.
   for (const pair of (doc.contents as YAMLMap).items.slice(1)) if (isScalar(pair.key)) pair.key.spaceBefore = true;
   return doc.toString({ lineWidth: 0 });

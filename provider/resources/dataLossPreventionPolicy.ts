@@ -10,6 +10,7 @@ import { readConfirmingGone } from "./confirmGone";
 import type { PowerPlatformClient } from "../client";
 import { chooseCredentialKind } from "../client/auth";
 import { pollFor } from "../client/lookup";
+import { canonicalJson } from "./flow";
 import { type DlpPolicyDto, dlpPolicyIdOf, endpointOf } from "../client/api/dlpPolicies";
 
 /** Where a DLP policy applies: every environment, every one but those listed, or only those listed. */
@@ -538,10 +539,15 @@ function inputsFrom(outputs: DataLossPreventionPolicyOutputs): DataLossPreventio
   return inputs;
 }
 
-/** The declared properties that differ (adoptId aside): all of them update in place. */
+/**
+ * The declared properties that differ (adoptId aside): all of them update in place. Key
+ * order inside connectors and patterns does not count: the engine hands inputs over with
+ * their keys sorted, while a policy read from the service has them in mapping order.
+ */
 export function changedDlpProperties(olds: Partial<DataLossPreventionPolicyInputs>, news: DataLossPreventionPolicyInputs): string[] {
   const keys = dataLossPreventionPolicyArguments.filter((k) => k !== "adoptId");
-  return keys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const text = (value: unknown) => JSON.stringify(canonicalJson(value ?? null));
+  return keys.filter((k) => text(olds[k]) !== text(news[k]));
 }
 
 // ---------- create without duplicates ----------

@@ -2,11 +2,13 @@
  * `powerplatform-export-tenant` end to end: the emulator is seeded with a tenant holding
  * every kind of object the tenant file manages (billing policies and links, environments
  * with and without Dataverse, a non-default Dataverse language, currency and security
- * group, installed packages, flows with a state and co-owners; some made out of band
- * through the control API, as an admin would in the portal). The export is written by
+ * group, installed packages, flows with a state and co-owners, DLP policies with connector
+ * rules and URL patterns, tenant settings; some made out of band through the control API,
+ * as an admin would in the portal). The export is written by
  * the bin, validated like the root program validates it, and then:
  * - the first `pulumi up` of the root program on it adopts every object with ZERO writes
- *   (no POST, PUT, PATCH or DELETE in the emulator's request log);
+ *   (no POST, PUT, PATCH or DELETE in the emulator's request log, but for the POST that
+ *   reads the tenant settings, listTenantSettings);
  * - `pulumi preview --refresh --expect-no-changes` passes.
  */
 import * as fs from "node:fs";
@@ -19,13 +21,20 @@ import { EmulatorControl, PulumiProject, repoRoot, runCommand, startTestEmulator
 
 const bin = path.join(repoRoot, "provider", "bin", "powerplatform-export-tenant.js");
 const writes = ["POST", "PUT", "PATCH", "DELETE"];
+/** A request that changes something: the tenant settings are read with a POST (listTenantSettings), which changes nothing. */
+const isWrite = (r: { method: string; path: string }) => writes.includes(r.method) && !/\/listTenantSettings$/.test(r.path);
 
 const ids = {
   munich: "e2000000-0000-4000-8000-000000000001",
   secondTrial: "e2000000-0000-4000-8000-000000000002",
   euFlow: "f2000000-0000-4000-8000-000000000001",
   securityGroup: "c2000000-0000-4000-8000-0000000000c1",
+  baseline: "d2000000-0000-4000-8000-000000000001",
+  salesOnly: "d2000000-0000-4000-8000-000000000002",
 };
+
+const apis = (name: string) => ({ id: `/providers/Microsoft.PowerApps/apis/${name}`, name, type: "Microsoft.PowerApps/apis" });
+const scope = (id: string) => ({ id: `/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/${id}`, name: id, type: "Microsoft.BusinessAppPlatform/scopes/environments" });
 
 describe("export-tenant: an existing tenant adopted by the exported file, with zero writes", () => {
   let emulator: RunningEmulator;
@@ -69,6 +78,53 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     await control.request("PATCH", `objects/environments/${SEED.environments.production}`, {
       properties: { governanceConfiguration: { protectionLevel: "Standard", settings: { extendedSettings: { solutionCheckerMode: "block", isGroupSharingDisabled: "true", maxLimitUserSharing: "25", limitSharingMode: "excludeSharingToSecurityGroups", excludeEnvironmentFromAnalysis: "false", suppressValidationEmails: "false", solutionCheckerRuleOverrides: "", makerOnboardingUrl: "", makerOnboardingMarkdown: "", includeOnHomepageInsights: "false", disableAiGeneratedDescriptions: "false" } } } },
     });
+    // DLP policies made in the admin center: a tenant baseline with connector rules, and one for two environments.
+    await control.request("POST", "objects/dlpPolicies", {
+      id: ids.baseline,
+      policyDefinition: {
+        name: ids.baseline,
+        displayName: "Tenant baseline",
+        defaultConnectorsClassification: "Blocked",
+        environmentType: "AllEnvironments",
+        environments: [],
+        connectorGroups: [
+          { classification: "Confidential", connectors: [apis("shared_sql"), apis("shared_office365")] },
+          { classification: "General", connectors: [apis("shared_office365users")] },
+          { classification: "Blocked", connectors: [] },
+        ],
+        createdBy: { displayName: "Portal Admin" },
+        createdTime: "2026-01-01T00:00:00Z",
+      },
+      connectorConfigurationsDefinition: {
+        connectorActionConfigurations: [{ connectorId: "/providers/Microsoft.PowerApps/apis/shared_sql", defaultConnectorActionRuleBehavior: "Allow", actionRules: [{ actionId: "DeleteItem_V2", behavior: "Block" }] }],
+        endpointConfigurations: [{ connectorId: "/providers/Microsoft.PowerApps/apis/shared_sql", endpointRules: [{ order: 1, behavior: "Allow", endpoint: "sql.contoso.com" }, { order: 2, behavior: "Deny", endpoint: "*" }] }],
+      },
+      customConnectorUrlPatternsDefinition: { rules: [{ order: 1, customConnectorRuleClassification: "Ignore", pattern: "*" }] },
+    });
+    await control.request("POST", "objects/dlpPolicies", {
+      id: ids.salesOnly,
+      policyDefinition: {
+        name: ids.salesOnly,
+        displayName: "Sales only",
+        defaultConnectorsClassification: "General",
+        environmentType: "OnlyEnvironments",
+        environments: [scope(ids.munich), scope(SEED.environments.production)],
+        connectorGroups: [
+          { classification: "Confidential", connectors: [] },
+          { classification: "General", connectors: [] },
+          { classification: "Blocked", connectors: [apis("shared_dropbox"), apis("shared_twitter")] },
+        ],
+        createdTime: "2026-02-01T00:00:00Z",
+      },
+      customConnectorUrlPatternsDefinition: {
+        rules: [
+          { order: 1, customConnectorRuleClassification: "Confidential", pattern: "https://*.contoso.com" },
+          { order: 2, customConnectorRuleClassification: "Ignore", pattern: "*" },
+        ],
+      },
+    });
+    // Trial environments restricted to admins, in the admin center.
+    await control.request("PATCH", "objects/tenantSettings", { disableTrialEnvironmentCreationByNonAdminUsers: true });
     project = PulumiProject.createRootProgram(emulator.env);
     await project.initStack("adopted");
   }, 120_000);
@@ -83,7 +139,7 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     const result = await exportTenant("--stack", "adopted");
     expect(result.stderr).toContain("not exported: environment Default-");
     expect(result.code).toBe(0);
-    expect(await control.apiRequests()).toEqual(expect.not.arrayContaining([expect.objectContaining({ method: expect.stringMatching(/^(POST|PUT|PATCH|DELETE)$/) })]));
+    expect((await control.apiRequests()).filter(isWrite)).toEqual([]);
 
     const file = path.join(project.dir, "tenants", "adopted.yaml");
     const text = fs.readFileSync(file, "utf8");
@@ -127,13 +183,57 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     expect(text).toMatch(new RegExp(`# billing policy ${SEED.billingPolicies.us} "payg-us", created [^;]+; exported \\d{4}-\\d\\d-\\d\\dT`));
     expect(text).toContain(`# flow ${ids.euFlow} "Daily report" in environment "München Vertrieb"`);
     expect(text).toMatch(/^# Exported from the live tenant by powerplatform-export-tenant at \S+, for stack "adopted"\./);
+
+    // DLP policies: adopted, scoped by environment keys, connectors as the tenant file takes them, defaults left out.
+    expect(tenant.dlpPolicies).toEqual({
+      "sales-only": {
+        displayName: "Sales only",
+        environmentType: "OnlyEnvironments",
+        environments: ["contoso-production", "munchen-vertrieb"],
+        blockedConnectors: ["shared_dropbox", "shared_twitter"],
+        customConnectorUrlPatterns: [
+          { order: 1, hostUrlPattern: "https://*.contoso.com", dataGroup: "Business" },
+          { order: 2, hostUrlPattern: "*", dataGroup: "Ignore" },
+        ],
+        adoptId: ids.salesOnly,
+        retainOnDelete: true,
+      },
+      "tenant-baseline": {
+        displayName: "Tenant baseline",
+        defaultConnectorsClassification: "Blocked",
+        environmentType: "AllEnvironments",
+        businessConnectors: [
+          "shared_office365",
+          {
+            id: "shared_sql",
+            defaultActionRuleBehavior: "Allow",
+            actionRules: [{ actionId: "DeleteItem_V2", behavior: "Block" }],
+            endpointRules: [
+              { order: 1, behavior: "Allow", endpoint: "sql.contoso.com" },
+              { order: 2, behavior: "Deny", endpoint: "*" },
+            ],
+          },
+        ],
+        nonBusinessConnectors: ["shared_office365users"],
+        adoptId: ids.baseline,
+        retainOnDelete: true,
+      },
+    });
+    expect(text).toContain(`# DLP policy ${ids.baseline} "Tenant baseline", created 2026-01-01T00:00:00Z; exported `);
+    // Tenant settings: the governance ones (--tenant-settings governance, the default), as the tenant has them.
+    expect(tenant.tenantSettings).toEqual({
+      disableEnvironmentCreationByNonAdminUsers: false,
+      disableTrialEnvironmentCreationByNonAdminUsers: true,
+      powerPlatform: { governance: { disableDeveloperEnvironmentCreationByNonAdminUsers: false } },
+      retainOnDelete: true,
+    });
   });
 
   test("the first up adopts everything with zero writes; a refresh preview then shows no change", async () => {
     await project.pulumiOk(["config", "set", "tenantFile", path.join(project.dir, "tenants", "adopted.yaml")]);
     await control.clearRequests();
     const up = await project.pulumiOk(["up", "--yes", "--skip-preview"]);
-    const { managed } = (await project.outputs()) as { managed: { environments: Record<string, { id: string }>; billingLinks: number; applicationInstalls: string[]; flowStates: Record<string, string>; flowOwners: Record<string, number>; managedEnvironments: Record<string, string> } };
+    const { managed } = (await project.outputs()) as { managed: { environments: Record<string, { id: string }>; billingLinks: number; applicationInstalls: string[]; flowStates: Record<string, string>; flowOwners: Record<string, number>; managedEnvironments: Record<string, string>; dlpPolicies: Record<string, { id: string; environmentType: string }>; tenantSettings?: Record<string, unknown> } };
     expect(Object.values(managed.environments).map((e) => e.id)).toContain(ids.munich);
     expect(managed.managedEnvironments).toEqual({ "contoso-production": "Standard" });
     expect(Object.keys(managed.environments)).toHaveLength(6);
@@ -141,14 +241,16 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     expect(managed.applicationInstalls.sort()).toEqual([`${SEED.packages.installable}: Installed`, `${SEED.packages.other}: Installed`]);
     expect(managed.flowStates).toEqual({ "daily-report": "Started", "daily-report-2": "Started", "invoice-approval": "Stopped" });
     expect(managed.flowOwners).toEqual({ "daily-report": 1, "daily-report-2": 3, "invoice-approval": 1, "nightly-sync": 0 });
+    expect(managed.dlpPolicies).toEqual({ "sales-only": { id: ids.salesOnly, environmentType: "OnlyEnvironments" }, "tenant-baseline": { id: ids.baseline, environmentType: "AllEnvironments" } });
+    expect(managed.tenantSettings).toMatchObject({ disableTrialEnvironmentCreationByNonAdminUsers: true });
     const requests = await control.apiRequests();
     expect(requests.length).toBeGreaterThan(0);
-    expect(requests.filter((r) => writes.includes(r.method)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(requests.filter(isWrite).map((r) => `${r.method} ${r.path}`)).toEqual([]);
 
     const preview = await project.pulumi(["preview", "--refresh", "--expect-no-changes"]);
     expect(preview.output).not.toMatch(/~ update|\+ create|- delete|\+- replace/);
     expect(preview.code).toBe(0);
-    expect((await control.apiRequests()).filter((r) => writes.includes(r.method))).toEqual([]);
+    expect((await control.apiRequests()).filter(isWrite)).toEqual([]);
   });
 
   test("the defaults for adopted objects hold: an entry removed from the file is forgotten, not deleted; destroy stops at a protected Production environment", async () => {
@@ -157,22 +259,24 @@ describe("export-tenant: an existing tenant adopted by the exported file, with z
     doc.deleteIn(["environments", "munchen-vertrieb"]);
     doc.deleteIn(["flows", "daily-report-2"]);
     doc.deleteIn(["billingPolicies", "payg-europe", "environments"]);
+    doc.deleteIn(["dlpPolicies", "sales-only"]);
     fs.writeFileSync(file, doc.toString());
-    // The mass-deletion guard counts forgotten objects too (5 of 20, at its 25 % limit): allowed explicitly.
-    await project.pulumiOk(["config", "set", "allowDeletions", "5"]);
+    // The mass-deletion guard counts forgotten objects too: allowed explicitly.
+    await project.pulumiOk(["config", "set", "allowDeletions", "6"]);
     await control.clearRequests();
     const up = await project.pulumiOk(["up", "--yes", "--skip-preview"]);
-    expect(up.output).toMatch(/5 deleted/);
-    expect((await control.apiRequests()).filter((r) => writes.includes(r.method)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(up.output).toMatch(/6 deleted/);
+    expect((await control.apiRequests()).filter(isWrite).map((r) => `${r.method} ${r.path}`)).toEqual([]);
     // Still there, untouched: the environment, its link to the policy, the flow's co-owners.
     await control.request("GET", `objects/environments/${ids.munich}`);
     expect(await control.request("GET", `objects/billingPolicyLinks/${ids.munich}`)).toMatchObject({ billingPolicyId: SEED.billingPolicies.europe });
     expect(await control.request<unknown[]>("GET", `objects/flowPermissions/${ids.euFlow}`)).toHaveLength(4);
+    expect(await control.request("GET", `objects/dlpPolicies/${ids.salesOnly}`)).toMatchObject({ policyDefinition: { displayName: "Sales only" } });
 
     const destroy = await project.pulumi(["destroy", "--yes", "--skip-preview"]);
     expect(destroy.code).not.toBe(0);
     expect(destroy.output).toMatch(/contoso-production[\s\S]*protect|protect[\s\S]*contoso-production/);
-    expect((await control.apiRequests()).filter((r) => writes.includes(r.method)).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect((await control.apiRequests()).filter(isWrite).map((r) => `${r.method} ${r.path}`)).toEqual([]);
     await control.request("GET", `objects/environments/${SEED.environments.production}`);
   });
 

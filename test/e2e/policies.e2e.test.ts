@@ -3,7 +3,9 @@
  * --policy-pack policies` against the emulator. A mandatory violation blocks (and
  * nothing reaches the API), an advisory one only warns, `--policy-pack-config` changes
  * the outcome, a remediation is applied, and the stack rule matches a billing link to
- * its environment during preview, when the environment's id is not known yet.
+ * its environment during preview, when the environment's id is not known yet. DLP: a
+ * Production environment no DLP policy covers is blocked, and a configured high-risk
+ * connector outside the blocked group fails.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -161,6 +163,43 @@ describe("the governance policy pack on the real engine", () => {
       expect(unmanaged.output).toContain('Environment "finance" violates production-environments-managed: the Production environment is not a managed environment.');
       await project.pulumiOk(["config", "set", "managed", "true"]);
     }, 120_000);
+
+    // Stack rules judge the whole stack: they block a preview (the gate before up), not an up that skips it.
+    test("a Production environment covered by no DLP policy blocks the preview (mandatory)", async () => {
+      await project.pulumiOk(["config", "set", "link", "true"]);
+      await project.pulumiOk(["config", "set", "dlp", "elsewhere"]);
+      const preview = await project.pulumi(withPack(["preview"]));
+      expect(preview.code).not.toBe(0);
+      expect(violationLines(preview)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/\[mandatory\].*production-environments-covered-by-dlp.*Environment: finance/),
+          expect.stringMatching(/\[advisory\].*dlp-all-environments-policy-exists/),
+        ]),
+      );
+      expect(preview.output).toContain(
+        'Environment "finance" violates production-environments-covered-by-dlp: the Production environment is covered by no DLP policy (the stack\'s: "elsewhere").',
+      );
+    }, 180_000);
+
+    test("a DLP policy for all environments covers it; a high-risk connector outside the blocked group fails when configured", async () => {
+      await project.pulumiOk(["config", "set", "dlp", "all"]);
+      const covered = await project.pulumi(withPack(["preview"]));
+      expect(covered.code).toBe(0);
+      // No high-risk connector configured: the rule does not judge.
+      expect(violationLines(covered)).toEqual([]);
+
+      const highRisk = packConfig(project, "high-risk", { "dlp-high-risk-connectors-blocked": { highRiskConnectors: ["shared_dropbox", "shared_ftp"] } });
+      const refused = await project.pulumi(withPack(["preview"], highRisk));
+      expect(refused.code).not.toBe(0);
+      // One violation per connector.
+      expect(violationLines(refused)).toEqual([
+        expect.stringMatching(/\[mandatory\].*dlp-high-risk-connectors-blocked.*DataLossPreventionPolicy: baseline/),
+        expect.stringMatching(/\[mandatory\].*dlp-high-risk-connectors-blocked.*DataLossPreventionPolicy: baseline/),
+      ]);
+      expect(refused.output).toContain('DataLossPreventionPolicy "baseline" violates dlp-high-risk-connectors-blocked: the high-risk connector shared_dropbox is in businessConnectors. Add "shared_dropbox" to blockedConnectors and remove it from businessConnectors.');
+      expect(refused.output).toContain("the high-risk connector shared_ftp is not listed, so it falls in the default group NonBusiness");
+      await project.pulumiOk(["config", "rm", "dlp"]);
+    }, 180_000);
 
     test("a Trial environment blocks a production stack", async () => {
       await project.pulumiOk(["config", "set", "environmentSku", "Trial"]);

@@ -8,7 +8,9 @@ import type { PowerPlatformClient } from "../../../provider/client";
 import { KeyAllocator, maxKeyLength, slugOf } from "../../../provider/export/keys";
 import { readTenantForExport, type TenantExport } from "../../../provider/export/readTenant";
 import { renderTenantFile } from "../../../provider/export/render";
-import { parseKinds } from "../../../provider/export/cli";
+import { parseKinds, parseTenantSettingsSelection } from "../../../provider/export/cli";
+import { changedDlpProperties, dataLossPreventionPolicyHandler, dlpPolicyOutputsFrom } from "../../../provider/resources/dataLossPreventionPolicy";
+import type { DlpPolicyDto } from "../../../provider/client/api/dlpPolicies";
 import { parseTenantFile } from "../../../program/tenantFile";
 
 const schemaKey = /^[a-z][a-z0-9-]{0,62}$/;
@@ -51,9 +53,9 @@ describe("keys derived from names", () => {
   });
 
   test("--kinds: known kinds, each once; anything else refused", () => {
-    expect(parseKinds(undefined)).toEqual(["billingPolicies", "environments", "flows", "environmentGroups"]);
+    expect(parseKinds(undefined)).toEqual(["billingPolicies", "environments", "flows", "environmentGroups", "dlpPolicies", "tenantSettings"]);
     expect(parseKinds("flows, environments,flows")).toEqual(["flows", "environments"]);
-    expect(() => parseKinds("environments,apps")).toThrow(/--kinds must list some of billingPolicies, environments, flows, environmentGroups/);
+    expect(() => parseKinds("environments,apps")).toThrow(/--kinds must list some of billingPolicies, environments, flows, environmentGroups, dlpPolicies, tenantSettings/);
     expect(() => parseKinds(",")).toThrow(/--kinds/);
   });
 });
@@ -86,6 +88,76 @@ const ids = {
   user: "c3000000-0000-4000-8000-0000000000a1",
   group: "C3000000-0000-4000-8000-0000000000B1",
   environmentGroup: "0e300000-0000-4000-8000-000000000001",
+  baseline: "d3000000-0000-4000-8000-000000000001",
+  ventesOnly: "d3000000-0000-4000-8000-000000000002",
+  oddDlp: "d3000000-0000-4000-8000-000000000003",
+};
+
+const apis = (name: string) => ({ id: `/providers/Microsoft.PowerApps/apis/${name}`, name, type: "Microsoft.PowerApps/apis" });
+const scope = (id: string) => ({ id: `/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/${id}`, name: id, type: "Microsoft.BusinessAppPlatform/scopes/environments" });
+const defaultPattern = { rules: [{ order: 1, customConnectorRuleClassification: "Ignore", pattern: "*" }] };
+/** DLP policies as GET …/v2/policies returns them: one per scope type the file declares, one it cannot. */
+const dlpPolicies = [
+  {
+    policyDefinition: {
+      name: ids.ventesOnly.toUpperCase(),
+      displayName: "Ventes only",
+      defaultConnectorsClassification: "General",
+      environmentType: "OnlyEnvironments",
+      environments: [scope(ids.teams), scope(ids.paris)],
+      connectorGroups: [
+        { classification: "Confidential", connectors: [] },
+        { classification: "General", connectors: [] },
+        { classification: "Blocked", connectors: [apis("shared_twitter"), apis("shared_dropbox")] },
+      ],
+      createdTime: "2025-02-01T00:00:00Z",
+    },
+    customConnectorUrlPatternsDefinition: {
+      rules: [
+        { order: 2, customConnectorRuleClassification: "Ignore", pattern: "*" },
+        { order: 1, customConnectorRuleClassification: "Confidential", pattern: "https://*.contoso.com" },
+      ],
+    },
+  },
+  {
+    policyDefinition: {
+      name: ids.baseline,
+      displayName: "Tenant baseline",
+      defaultConnectorsClassification: "Blocked",
+      environmentType: "AllEnvironments",
+      environments: [],
+      connectorGroups: [
+        { classification: "Confidential", connectors: [apis("shared_sql"), apis("shared_office365")] },
+        { classification: "General", connectors: [apis("shared_office365users")] },
+        { classification: "Blocked", connectors: [] },
+      ],
+    },
+    connectorConfigurationsDefinition: {
+      connectorActionConfigurations: [{ connectorId: "/providers/Microsoft.PowerApps/apis/shared_sql", defaultConnectorActionRuleBehavior: "Allow", actionRules: [{ actionId: "DeleteItem_V2", behavior: "Block" }] }],
+      endpointConfigurations: [{ connectorId: "/providers/Microsoft.PowerApps/apis/shared_sql", endpointRules: [{ order: 2, behavior: "Deny", endpoint: "*" }, { order: 1, behavior: "Allow", endpoint: "sql.contoso.com" }] }],
+    },
+    customConnectorUrlPatternsDefinition: defaultPattern,
+  },
+  {
+    policyDefinition: {
+      name: ids.oddDlp,
+      displayName: "Custom connector policy",
+      defaultConnectorsClassification: "General",
+      environmentType: "ExceptEnvironments",
+      environments: [scope(ids.lyon)],
+      connectorGroups: [{ classification: "Confidential", connectors: [{ id: `/providers/Microsoft.PowerApps/scopes/admin/environments/${ids.lyon}/apis/shared_contoso-5f`, name: "shared_contoso-5f", type: "Microsoft.PowerApps/apis" }] }],
+    },
+    customConnectorUrlPatternsDefinition: defaultPattern,
+  },
+];
+
+/** The tenant settings object (a part of it: the service sends every setting). */
+const tenantSettingsObject = {
+  walkMeOptOut: false,
+  disableTrialEnvironmentCreationByNonAdminUsers: true,
+  disableEnvironmentCreationByNonAdminUsers: false,
+  notATenantFileSetting: true,
+  powerPlatform: { governance: { disableDeveloperEnvironmentCreationByNonAdminUsers: true, disableAdminDigest: false, additionalAdminDigestEmailRecipients: "a@contoso.com" } },
 };
 
 function fakeTenant(environmentOrder: "forward" | "reverse" = "forward") {
@@ -132,6 +204,8 @@ function fakeTenant(environmentOrder: "forward" | "reverse" = "forward") {
             ]
           : [],
     },
+    dlpPolicies: { list: async () => structuredClone(environmentOrder === "forward" ? dlpPolicies : [...dlpPolicies].reverse()) },
+    tenantSettings: { get: async () => structuredClone(tenantSettingsObject) },
     billingPolicies: {
       list: async () => [
         { id: ids.policy, name: "payg-france", location: "france", status: "Enabled", billingInstrument: { subscriptionId: "5B0C0000-0000-4000-8000-000000000001", resourceGroup: "rg-billing" }, createdOn: "2024-04-01T00:00:00Z" },
@@ -228,6 +302,7 @@ describe("reading the tenant for an export", () => {
       expect.stringMatching(new RegExp(`^flow ${ids.flowC} "Odd owners" .*: its co-owners are not managed: principal c3000000-0000-4000-8000-0000000000d1 is a Tenant with role CanView`)),
       expect.stringMatching(new RegExp(`^flow ${ids.flowC} "Odd owners" .*: its state Suspended is not managed \\(only Started and Stopped can be declared\\)$`)),
       expect.stringMatching(new RegExp(`^flow ${ids.flowB} "Relance" .*: its state Suspended is not managed \\(only Started and Stopped can be declared\\); its co-owners are exported$`)),
+      `DLP policy ${ids.oddDlp} "Custom connector policy": it lists connector /providers/Microsoft.PowerApps/scopes/admin/environments/${ids.lyon}/apis/shared_contoso-5f, which is not a connector id the tenant file accepts (/providers/Microsoft.PowerApps/apis/<name>)`,
     ]);
   });
 
@@ -270,7 +345,7 @@ describe("the YAML written", () => {
     expect(parsed.environmentGroups["ventes-france"].rules).toEqual(tenant.environmentGroups[0].spec.rules);
     // Display names are comments only, never fields.
     expect(parsed.flows.relance.owners).toEqual([{ principalId: ids.group.toLowerCase(), principalType: "Group", role: "CanView" }]);
-    expect(Object.keys(parse(text))).toEqual(["billingPolicies", "environments", "flows", "environmentGroups"]);
+    expect(Object.keys(parse(text))).toEqual(["billingPolicies", "environments", "flows", "environmentGroups", "dlpPolicies", "tenantSettings"]);
   });
 
   test("a comment per object saying where it came from, principals named, a header with what was left out", () => {
@@ -301,6 +376,7 @@ describe("the YAML written", () => {
       ],
       flows: [],
       environmentGroups: [],
+      dlpPolicies: [],
       skipped: ["something\nflows: {}"],
     };
     const text = renderTenantFile(hostile, { stack: "prod" });
@@ -343,5 +419,141 @@ describe("exporting managed environments", () => {
     expect(tenant.skipped).toEqual(expect.arrayContaining([expect.stringContaining(`environment ${grouped} "Grouped": its managed-environment settings come from environment group`)]));
     const parsed = parseTenantFile(renderTenantFile(tenant, { stack: "prod" }), "tenants/exported.yaml");
     expect(Object.values(parsed.environments).find((e) => e.adoptId === ids.lyon)?.managed?.solutionCheckerMode).toBe("Block");
+  });
+});
+
+describe("exporting DLP policies and tenant settings", () => {
+  test("DLP policies: adopted, scope by environment key (else id), connectors by short name (objects when they have rules), defaults left out", async () => {
+    const tenant = await readTenantForExport({ exportedAt }, { client: fakeTenant().client });
+    expect(tenant.dlpPolicies.map((p) => [p.key, p.spec])).toEqual([
+      [
+        "tenant-baseline",
+        {
+          displayName: "Tenant baseline",
+          defaultConnectorsClassification: "Blocked",
+          environmentType: "AllEnvironments",
+          businessConnectors: [
+            "shared_office365",
+            {
+              id: "shared_sql",
+              defaultActionRuleBehavior: "Allow",
+              actionRules: [{ actionId: "DeleteItem_V2", behavior: "Block" }],
+              endpointRules: [
+                { order: 1, behavior: "Allow", endpoint: "sql.contoso.com" },
+                { order: 2, behavior: "Deny", endpoint: "*" },
+              ],
+            },
+          ],
+          nonBusinessConnectors: ["shared_office365users"],
+          adoptId: ids.baseline,
+          retainOnDelete: true,
+        },
+      ],
+      [
+        "ventes-only",
+        {
+          displayName: "Ventes only",
+          environmentType: "OnlyEnvironments",
+          // The Paris environment is exported (by key); the Teams one is not (by id).
+          environments: ["ventes", ids.teams],
+          blockedConnectors: ["shared_dropbox", "shared_twitter"],
+          customConnectorUrlPatterns: [
+            { order: 1, hostUrlPattern: "https://*.contoso.com", dataGroup: "Business" },
+            { order: 2, hostUrlPattern: "*", dataGroup: "Ignore" },
+          ],
+          adoptId: ids.ventesOnly,
+          retainOnDelete: true,
+        },
+      ],
+    ]);
+    expect(tenant.dlpPolicies[1].source).toBe(`DLP policy ${ids.ventesOnly.toUpperCase()} "Ventes only", created 2025-02-01T00:00:00Z; exported 2026-11-30T12:00:00Z`);
+  });
+
+  test("each exported DLP policy, checked as DataLossPreventionPolicy checks it, equals the policy read back: the first up changes nothing", async () => {
+    const tenant = await readTenantForExport({ exportedAt, kinds: ["dlpPolicies"] }, { client: fakeTenant().client });
+    const keyToId: Record<string, string> = { ventes: ids.paris };
+    for (const entry of tenant.dlpPolicies) {
+      const dto = dlpPolicies.find((p) => p.policyDefinition.name.toLowerCase() === entry.spec.adoptId)!;
+      const read = dlpPolicyOutputsFrom(dto as unknown as DlpPolicyDto);
+      const { retainOnDelete: _r, ...args } = entry.spec;
+      // With olds naming every connector, check looks no connector up.
+      const checked = await dataLossPreventionPolicyHandler.check(read as unknown as Record<string, unknown>, { ...args, environments: (args.environments ?? []).map((e) => keyToId[e] ?? e) });
+      expect(checked.failures ?? []).toEqual([]);
+      expect(changedDlpProperties(read, checked.inputs!)).toEqual([]);
+    }
+  });
+
+  test("DLP policies name environments by id when environments are not exported; a policy without URL patterns is noted", async () => {
+    const { client } = fakeTenant();
+    (client.dlpPolicies as unknown as { list: () => Promise<unknown[]> }).list = async () => [
+      { ...structuredClone(dlpPolicies[0]), customConnectorUrlPatternsDefinition: { rules: [] } },
+    ];
+    const tenant = await readTenantForExport({ exportedAt, kinds: ["dlpPolicies"] }, { client });
+    expect(tenant.dlpPolicies.map((p) => p.spec.environments)).toEqual([[ids.paris, ids.teams]]);
+    expect(tenant.skipped).toEqual([expect.stringMatching(/"Ventes only": it has no custom connector URL pattern, .* the first up gives it the default one/)]);
+  });
+
+  test("a policy for every environment but the default one names it by its Default-<tenant> id, which the file accepts", async () => {
+    const { client } = fakeTenant();
+    const defaultId = "Default-8d1f7a2e-5c3b-4e1a-9f0d-2b6c4e8a1d00";
+    const except = structuredClone(dlpPolicies[1]);
+    Object.assign(except.policyDefinition, { environmentType: "ExceptEnvironments", environments: [scope(defaultId)] });
+    (client.dlpPolicies as unknown as { list: () => Promise<unknown[]> }).list = async () => [except];
+    const tenant = await readTenantForExport({ exportedAt, kinds: ["environments", "dlpPolicies"] }, { client });
+    expect(tenant.dlpPolicies[0].spec).toMatchObject({ environmentType: "ExceptEnvironments", environments: [defaultId] });
+    expect(parseTenantFile(renderTenantFile(tenant, { stack: "prod" }), "prod.yaml").dlpPolicies?.["tenant-baseline"]?.environments).toEqual([defaultId]);
+  });
+
+  test("tenant settings: governance (default) declares who may create environments, all every setting the file knows, none nothing", async () => {
+    const { client } = fakeTenant();
+    const governance = await readTenantForExport({ exportedAt, kinds: ["tenantSettings"] }, { client });
+    expect(governance.tenantSettings?.spec).toEqual({
+      settings: {
+        disableEnvironmentCreationByNonAdminUsers: false,
+        disableTrialEnvironmentCreationByNonAdminUsers: true,
+        powerPlatform: { governance: { disableDeveloperEnvironmentCreationByNonAdminUsers: true } },
+      },
+      retainOnDelete: true,
+    });
+    expect(governance.skipped).toEqual([]);
+
+    const all = await readTenantForExport({ exportedAt, kinds: ["tenantSettings"], tenantSettings: "all" }, { client });
+    expect(all.tenantSettings?.spec.settings).toEqual({
+      walkMeOptOut: false,
+      disableEnvironmentCreationByNonAdminUsers: false,
+      disableTrialEnvironmentCreationByNonAdminUsers: true,
+      powerPlatform: { governance: { disableDeveloperEnvironmentCreationByNonAdminUsers: true, disableAdminDigest: false, additionalAdminDigestEmailRecipients: "a@contoso.com" } },
+    });
+
+    const none = await readTenantForExport({ exportedAt, kinds: ["tenantSettings"], tenantSettings: "none" }, { client });
+    expect(none.tenantSettings).toBeUndefined();
+
+    (client.tenantSettings as unknown as { get: () => Promise<unknown> }).get = async () => ({ disableTrialEnvironmentCreationByNonAdminUsers: true });
+    const partial = await readTenantForExport({ exportedAt, kinds: ["tenantSettings"] }, { client });
+    expect(partial.tenantSettings?.spec.settings).toEqual({ disableTrialEnvironmentCreationByNonAdminUsers: true });
+    expect(partial.skipped).toEqual([
+      "tenant setting disableEnvironmentCreationByNonAdminUsers: the service reports no value for it",
+      "tenant setting powerPlatform.governance.disableDeveloperEnvironmentCreationByNonAdminUsers: the service reports no value for it",
+    ]);
+  });
+
+  test("--tenant-settings: governance by default, all or none; anything else refused", () => {
+    expect(parseTenantSettingsSelection(undefined)).toBe("governance");
+    expect(parseTenantSettingsSelection("ALL")).toBe("all");
+    expect(parseTenantSettingsSelection("none")).toBe("none");
+    expect(() => parseTenantSettingsSelection("some")).toThrow('--tenant-settings must be one of governance, all, none (got "some")');
+  });
+
+  test("the file holds both sections, valid, parsed back to the exported data, each with its comment", async () => {
+    const tenant = await readTenantForExport({ exportedAt }, { client: fakeTenant().client });
+    const text = renderTenantFile(tenant, { stack: "prod" });
+    const parsed = parseTenantFile(text, "prod.yaml");
+    expect(Object.keys(parse(text))).toEqual(["billingPolicies", "environments", "flows", "environmentGroups", "dlpPolicies", "tenantSettings"]);
+    expect(parsed.dlpPolicies?.["tenant-baseline"]).toEqual(tenant.dlpPolicies[0].spec);
+    expect(parsed.dlpPolicies?.["ventes-only"]).toEqual(tenant.dlpPolicies[1].spec);
+    expect(parsed.tenantSettings).toEqual({ ...tenant.tenantSettings!.spec.settings, retainOnDelete: true });
+    const lines = text.split("\n");
+    expect(lines[lines.indexOf("  ventes-only:") - 1]).toBe(`  # DLP policy ${ids.ventesOnly.toUpperCase()} "Ventes only", created 2025-02-01T00:00:00Z; exported 2026-11-30T12:00:00Z`);
+    expect(lines[lines.indexOf("tenantSettings:") - 1]).toBe("# tenant settings (who may create environments); exported 2026-11-30T12:00:00Z");
   });
 });

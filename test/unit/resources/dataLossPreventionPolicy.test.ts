@@ -103,6 +103,15 @@ describe("DataLossPreventionPolicy diff", () => {
     expect(await dataLossPreventionPolicyHandler.diff("p1", await outputs(), news)).toMatchObject({ changes: true, replaces: [] });
   });
 
+  test("the order of keys inside connectors and patterns changes nothing (the engine sorts them; a policy read back has them in mapping order)", async () => {
+    const read = await outputs();
+    const sortKeys = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sortKeys) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])) : v;
+    const fromEngine = sortKeys(read) as DataLossPreventionPolicyInputs;
+    expect(JSON.stringify(fromEngine.customConnectorUrlPatterns)).not.toBe(JSON.stringify(read.customConnectorUrlPatterns));
+    expect(changedDlpProperties(read, fromEngine)).toEqual([]);
+  });
+
   test("adoptId alone changes nothing", async () => {
     const news = (await check({ ...valid(), adoptId: "22222222-aaaa-bbbb-cccc-000000000002" })).inputs!;
     expect(await dataLossPreventionPolicyHandler.diff("p1", await outputs(), news)).toMatchObject({ changes: false });

@@ -29,3 +29,22 @@ if (config.getBoolean("managed") ?? true) {
   // The same: during preview the pack matches the ManagedEnvironment to the environment by its dependency.
   new powerplatform.ManagedEnvironment("finance", { environmentId: finance.environmentId, solutionCheckerMode: "Block" });
 }
+
+// A DLP policy (config `dlp`): none (default); `elsewhere`, one for OnlyEnvironments that lists
+// another environment, so that finance is covered by none; `all`, one for AllEnvironments that
+// keeps Dropbox in the business group.
+const dlp = config.get("dlp") ?? "none";
+if (dlp === "elsewhere") {
+  new powerplatform.DataLossPreventionPolicy("elsewhere", {
+    displayName: "Other environments only",
+    environmentType: "OnlyEnvironments",
+    environments: ["33333333-4444-5555-6666-777777777777"],
+    blockedConnectors: ["shared_dropbox"],
+  });
+} else if (dlp === "all") {
+  new powerplatform.DataLossPreventionPolicy("baseline", {
+    displayName: "Tenant baseline",
+    environmentType: "AllEnvironments",
+    businessConnectors: ["shared_sql", "shared_dropbox"],
+  });
+}
