@@ -67,8 +67,26 @@ export function scopesWrittenBy(surface: Surface, pathOrUrl: string): string[] {
   return [surface];
 }
 
-/** Drops the lists a write to `pathOrUrl` on `surface` may have made stale. */
+/**
+ * The one listed object a write changes, when the write names it (a flow's start, stop,
+ * permissions, definition or deletion): only that object of its list is stale.
+ */
+export function objectWrittenBy(surface: Surface, pathOrUrl: string): { scope: string; itemKey: string } | undefined {
+  const path = pathOrUrl.replace(/^https?:\/\/[^/]+/i, "").split("?")[0]!;
+  if (surface === "flow") {
+    const m = /\/environments\/([^/]+)\/flows\/([^/]+)(\/|$)/i.exec(path);
+    if (m) return { scope: readScopes.flows(decoded(m[1]!)), itemKey: decoded(m[2]!) };
+  }
+  return undefined;
+}
+
+/** Drops the lists a write to `pathOrUrl` on `surface` may have made stale (or, for a write to one listed object, marks just that object). */
 export function invalidateAfterWrite(cache: ReadCache, surface: Surface, pathOrUrl: string): void {
+  const object = objectWrittenBy(surface, pathOrUrl);
+  if (object) {
+    cache.forget(object.scope, object.itemKey);
+    return;
+  }
   for (const scope of scopesWrittenBy(surface, pathOrUrl)) cache.invalidate(scope);
 }
 
@@ -90,7 +108,7 @@ export function listedReads(cache: ReadCache, apis: ListedReadApis) {
     /** A flow as the admin list shows it (state, display name); not listed → the admin GET (404 → NotFoundError). */
     async flow(environmentId: string, flowId: string, opts?: CallOptions): Promise<Flow> {
       if (!on) return apis.flows.get(environmentId, flowId, opts);
-      const listed = await cache.find(readScopes.flows(environmentId), () => apis.flows.list(environmentId, opts), (f) => same(f.name, flowId));
+      const listed = await cache.find(readScopes.flows(environmentId), () => apis.flows.list(environmentId, opts), (f) => same(f.name, flowId), flowId);
       return listed ?? apis.flows.get(environmentId, flowId, opts);
     },
 

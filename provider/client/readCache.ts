@@ -6,7 +6,10 @@
  * - **Short expiry:** a list is served for `ttlMs` after its fetch began (0: no caching,
  *   every read fetches).
  * - **Invalidated by our own writes:** a write to a scope drops its list, also one still
- *   being fetched (a read that starts after the write never joins a fetch begun before it).
+ *   being fetched (a read that starts after the write never joins a fetch begun before it);
+ *   a write to one object of a list only marks that object stale in it (its reads go to its
+ *   own GET until the list is fetched again), so a run that changes many objects of one
+ *   list, one by one, does not fetch the whole list again after each change.
  * - **A failed fetch is not kept:** the next read fetches again.
  *
  * It only holds what lists said: whether an object is *gone* is never decided from a list
@@ -17,6 +20,8 @@ import type { Clock } from "./clock";
 interface Entry {
   startedAt: number;
   items: Promise<unknown[]>;
+  /** Keys of the objects our writes changed since this fetch began: the list no longer speaks for them. */
+  stale: Set<string>;
 }
 
 /** How many lists were fetched and how many reads they served (for logs and tests). */
@@ -46,40 +51,49 @@ export class ReadCache {
 
   /** The list of `scope`: the one fetched less than `ttlMs` ago (or being fetched), else `fetch()`'s. */
   list<T>(scope: string, fetch: () => Promise<T[]>): Promise<T[]> {
+    return this.entry(scope, fetch).items as Promise<T[]>;
+  }
+
+  private entry(scope: string, fetch: () => Promise<unknown[]>): Entry {
     if (this.ttlMs <= 0) {
       this.stats.fetches++;
-      return fetch();
+      return { startedAt: this.clock.now(), items: fetch(), stale: new Set() };
     }
     const now = this.clock.now();
     const cached = this.entries.get(scope);
     if (cached && now - cached.startedAt < this.ttlMs) {
       this.stats.hits++;
-      return cached.items as Promise<T[]>;
+      return cached;
     }
     this.stats.fetches++;
-    const entry: Entry = { startedAt: now, items: fetch() };
+    const entry: Entry = { startedAt: now, items: fetch(), stale: new Set() };
     this.entries.set(scope, entry);
     entry.items.catch(() => {
       if (this.entries.get(scope) === entry) this.entries.delete(scope);
     });
-    return entry.items as Promise<T[]>;
+    return entry;
   }
 
-  /** The item of `scope`'s list that `matches`, or undefined when the list does not have it. */
-  async find<T>(scope: string, fetch: () => Promise<T[]>, matches: (item: T) => boolean): Promise<T | undefined> {
-    return (await this.lookup(scope, fetch, matches)).found;
+  /**
+   * The item of `scope`'s list that `matches`, or undefined when the list does not have it
+   * or, given its `itemKey`, when our own write made it stale since the fetch began.
+   */
+  async find<T>(scope: string, fetch: () => Promise<T[]>, matches: (item: T) => boolean, itemKey?: string): Promise<T | undefined> {
+    return (await this.lookup(scope, fetch, matches, itemKey)).found;
   }
 
   /**
    * Like {@link find}, also saying whether this call fetched the list (`fetchedNow`): a
    * caller that reads again afresh when the item is missing need not when the list is new.
    */
-  async lookup<T>(scope: string, fetch: () => Promise<T[]>, matches: (item: T) => boolean): Promise<{ found: T | undefined; fetchedNow: boolean }> {
+  async lookup<T>(scope: string, fetch: () => Promise<T[]>, matches: (item: T) => boolean, itemKey?: string): Promise<{ found: T | undefined; fetchedNow: boolean }> {
     let fetchedNow = false;
-    const items = await this.list(scope, () => {
+    const entry = this.entry(scope, () => {
       fetchedNow = true;
       return fetch();
     });
+    const items = (await entry.items) as T[];
+    if (itemKey !== undefined && entry.stale.has(itemKey.toLowerCase())) return { found: undefined, fetchedNow };
     return { found: items.find(matches), fetchedNow };
   }
 
@@ -88,6 +102,14 @@ export class ReadCache {
     for (const key of [...this.entries.keys()]) {
       if (key === scope || key.startsWith(`${scope}:`)) this.entries.delete(key);
     }
+  }
+
+  /**
+   * Marks one object of `scope`'s list (kept or being fetched) stale: reads of it that pass its
+   * `itemKey` are not served by that list any more; the rest of the list still is.
+   */
+  forget(scope: string, itemKey: string): void {
+    this.entries.get(scope)?.stale.add(itemKey.toLowerCase());
   }
 
   /** Drops every list. */

@@ -65,16 +65,26 @@ describe("reads served from lists", () => {
     expect(log.slice(2)).toEqual([`GET /providers/Microsoft.ProcessSimple/scopes/admin/environments/${E1}/flows/${flowId(9)}`]);
   });
 
-  test("our own write drops the environment's list (and only that one)", async () => {
+  test("our own write to a flow makes that flow stale in its list: its next read is its GET; the others are still served by the list", async () => {
     const { client, flows, log } = tenant();
     await client.reads.flow(E1, flowId(1));
     await client.reads.flow(E2, flowId(4));
     await client.flows.stop(E1, flowId(1));
     flows[E1]![0] = flow(E1, 1, "Stopped");
     expect((await client.reads.flow(E1, flowId(1))).properties.state).toBe("Stopped");
+    expect((await client.reads.flow(E1, flowId(2))).properties.state).toBe("Stopped");
     await client.reads.flow(E2, flowId(4));
+    // One fetch of each list (two pages for E1), the stopped flow's own GET, nothing more.
+    expect(log.filter((l) => l.includes("/v2/flows"))).toHaveLength(3);
+    expect(log.filter((l) => l.endsWith(`${E1}/flows/${flowId(1)}`))).toEqual([`GET /providers/Microsoft.ProcessSimple/scopes/admin/environments/${E1}/flows/${flowId(1)}`]);
+  });
+
+  test("a write to the environment's flows as a whole (a new flow) drops its list", async () => {
+    const { client, log } = tenant();
+    await client.reads.flow(E1, flowId(1));
+    client.readCache.invalidate(`flow:flows:${E1}`); // what a POST …/environments/{env}/flows does (see the scope table below)
+    await client.reads.flow(E1, flowId(1));
     expect(log.filter((l) => l.endsWith(`${E1}/v2/flows`))).toHaveLength(2);
-    expect(log.filter((l) => l.endsWith(`${E2}/v2/flows`))).toHaveLength(1);
   });
 
   test("a change made by someone else shows once the list expires", async () => {

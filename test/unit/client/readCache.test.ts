@@ -99,4 +99,20 @@ describe("ReadCache.lookup", () => {
     expect(await cache.lookup("s", fetch, (x) => x === "z")).toEqual({ found: undefined, fetchedNow: false });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
+  test("forget: one object of a kept (or in-flight) list is stale, the rest is still served, a new fetch forgets the mark", async () => {
+    const clock = new FakeClock();
+    const cache = new ReadCache(clock, 30_000);
+    const { fetch, pending } = deferredFetches<string>();
+    const early = cache.find("flows:e1", fetch, (x) => x === "a", "A");
+    cache.forget("flows:e1", "a"); // our write to "a" while the list is being fetched
+    pending[0]!.resolve(["a", "b"]);
+    expect(await early).toBeUndefined();
+    expect(await cache.find("flows:e1", fetch, (x) => x === "b", "b")).toBe("b");
+    expect(await cache.find("flows:e1", fetch, (x) => x === "a")).toBe("a"); // a read without its key is not told
+    expect(fetch).toHaveBeenCalledTimes(1);
+    clock.t += 30_000;
+    const fresh = cache.find("flows:e1", fetch, (x) => x === "a", "a");
+    pending[1]!.resolve(["a", "b"]);
+    expect(await fresh).toBe("a");
+  });
 });
