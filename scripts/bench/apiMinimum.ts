@@ -15,6 +15,11 @@
  * | FlowState | GET flow → POST start/stop (2) | GET (1) | GET → POST start/stop back to the initial state (2) |
  * | FlowOwners | GET permissions → POST modifyPermissions (2) | GET permissions (1) | GET → POST modifyPermissions (2) |
  * | Flow | POST (created in its declared state) (1) | admin GET and maker GET, independent (1) | DELETE (1) |
+ * | ManagedEnvironment | POST governanceConfiguration → operation → GET operation → GET environment (3) | GET environment (1) | the same POST turning it off (3) |
+ * | DataLossPreventionPolicy | POST (1) | GET (1) | DELETE (1) |
+ * | TenantSettings | POST list (the values to restore) → POST update (2) | POST list (1) | POST update (1) |
+ * | EnvironmentGroup | POST, then the members' addEnvironment in parallel (1, or 2 with members) | GET group and GET environments, independent (1) | removeEnvironment in parallel → DELETE (1, or 2 with members) |
+ * | EnvironmentGroupRuleSet | POST (1) | GET (1) | DELETE (1) |
  *
  * Operations (environment lifecycle, install, billing-policy provisioning) take the
  * scenario's `operationMs`.
@@ -30,7 +35,13 @@ export type Kind =
   | "BillingPolicyEnvironment"
   | "FlowState"
   | "FlowOwners"
-  | "Flow";
+  | "Flow"
+  | "ManagedEnvironment"
+  | "DataLossPreventionPolicy"
+  | "TenantSettings"
+  | "EnvironmentGroup"
+  | "EnvironmentGroupWithMembers"
+  | "EnvironmentGroupRuleSet";
 
 /** The phases a floor is computed for: create (up from nothing), read (refresh, drift) and delete (destroy). */
 export type FloorPhase = "create" | "read" | "delete";
@@ -49,6 +60,12 @@ const minimum: Record<Kind, Record<FloorPhase, Cost>> = {
   FlowState: { create: { calls: 2, operations: 0 }, read: { calls: 1, operations: 0 }, delete: { calls: 2, operations: 0 } },
   FlowOwners: { create: { calls: 2, operations: 0 }, read: { calls: 1, operations: 0 }, delete: { calls: 2, operations: 0 } },
   Flow: { create: { calls: 1, operations: 0 }, read: { calls: 1, operations: 0 }, delete: { calls: 1, operations: 0 } },
+  ManagedEnvironment: { create: { calls: 3, operations: 1 }, read: { calls: 1, operations: 0 }, delete: { calls: 3, operations: 1 } },
+  DataLossPreventionPolicy: { create: { calls: 1, operations: 0 }, read: { calls: 1, operations: 0 }, delete: { calls: 1, operations: 0 } },
+  TenantSettings: { create: { calls: 2, operations: 0 }, read: { calls: 1, operations: 0 }, delete: { calls: 1, operations: 0 } },
+  EnvironmentGroup: { create: { calls: 1, operations: 0 }, read: { calls: 1, operations: 0 }, delete: { calls: 1, operations: 0 } },
+  EnvironmentGroupWithMembers: { create: { calls: 2, operations: 0 }, read: { calls: 1, operations: 0 }, delete: { calls: 2, operations: 0 } },
+  EnvironmentGroupRuleSet: { create: { calls: 1, operations: 0 }, read: { calls: 1, operations: 0 }, delete: { calls: 1, operations: 0 } },
 };
 
 /** A resource of a scenario: its kind, unique name and the resources it takes inputs from. */
@@ -72,7 +89,10 @@ export function floorNodes(declared: DeclaredNode[], phase: FloorPhase, operatio
 
 /** The parts of a tenant file (schema/tenant.schema.json) that shape the resource graph. */
 export interface TenantShape {
-  environments?: Record<string, { dataverse?: unknown; applications?: string[]; [other: string]: unknown }>;
+  environments?: Record<string, { dataverse?: unknown; applications?: string[]; managed?: unknown; [other: string]: unknown }>;
+  dlpPolicies?: Record<string, { environments?: string[]; [other: string]: unknown }>;
+  tenantSettings?: Record<string, unknown>;
+  environmentGroups?: Record<string, { environments?: string[]; rules?: unknown; [other: string]: unknown }>;
   billingPolicies?: Record<string, { environments?: string[]; [other: string]: unknown }>;
   flows?: Record<string, { environment: string; state?: unknown; owners?: unknown; [other: string]: unknown }>;
 }
@@ -90,6 +110,17 @@ export function tenantGraph(tenant: TenantShape): DeclaredNode[] {
   for (const [key, spec] of Object.entries(environments)) {
     nodes.push({ kind: spec.dataverse ? "EnvironmentWithDataverse" : "Environment", name: `Environment/${key}` });
     for (const app of spec.applications ?? []) nodes.push({ kind: "ApplicationInstall", name: `ApplicationInstall/${key}--${app}`, dependsOn: [`Environment/${key}`] });
+    if (spec.managed) nodes.push({ kind: "ManagedEnvironment", name: `ManagedEnvironment/${key}`, dependsOn: [`Environment/${key}`] });
+  }
+  const managedNode = (ref: string) => (environments[ref]?.managed ? [`ManagedEnvironment/${ref}`] : []);
+  for (const [key, spec] of Object.entries(tenant.dlpPolicies ?? {})) {
+    nodes.push({ kind: "DataLossPreventionPolicy", name: `DataLossPreventionPolicy/${key}`, dependsOn: (spec.environments ?? []).flatMap(envNode) });
+  }
+  if (tenant.tenantSettings) nodes.push({ kind: "TenantSettings", name: "TenantSettings/tenant-settings" });
+  for (const [key, spec] of Object.entries(tenant.environmentGroups ?? {})) {
+    const members = spec.environments ?? [];
+    nodes.push({ kind: members.length ? "EnvironmentGroupWithMembers" : "EnvironmentGroup", name: `EnvironmentGroup/${key}`, dependsOn: members.flatMap((ref) => [...envNode(ref), ...managedNode(ref)]) });
+    if (spec.rules) nodes.push({ kind: "EnvironmentGroupRuleSet", name: `EnvironmentGroupRuleSet/${key}--rules`, dependsOn: [`EnvironmentGroup/${key}`] });
   }
   for (const [key, spec] of Object.entries(tenant.billingPolicies ?? {})) {
     nodes.push({ kind: "BillingPolicy", name: `BillingPolicy/${key}` });

@@ -83,6 +83,29 @@ describe("the floor of a tenant file's resources", () => {
     ]);
   });
 
+  test("the governance objects: a managed environment after its environment, a group after its managed members, rules after the group, DLP after the environments it names", () => {
+    const graph = tenantGraph({
+      environments: { sales: { dataverse: {}, managed: { solutionCheckerMode: "Warn" } } },
+      dlpPolicies: { strict: { environments: ["sales"] }, all: {} },
+      tenantSettings: { walkMeOptOut: true },
+      environmentGroups: { prod: { environments: ["sales"], rules: {} }, empty: {} },
+    });
+    expect(graph).toEqual([
+      { kind: "EnvironmentWithDataverse", name: "Environment/sales" },
+      { kind: "ManagedEnvironment", name: "ManagedEnvironment/sales", dependsOn: ["Environment/sales"] },
+      { kind: "DataLossPreventionPolicy", name: "DataLossPreventionPolicy/strict", dependsOn: ["Environment/sales"] },
+      { kind: "DataLossPreventionPolicy", name: "DataLossPreventionPolicy/all", dependsOn: [] },
+      { kind: "TenantSettings", name: "TenantSettings/tenant-settings" },
+      { kind: "EnvironmentGroupWithMembers", name: "EnvironmentGroup/prod", dependsOn: ["Environment/sales", "ManagedEnvironment/sales"] },
+      { kind: "EnvironmentGroupRuleSet", name: "EnvironmentGroupRuleSet/prod--rules", dependsOn: ["EnvironmentGroup/prod"] },
+      { kind: "EnvironmentGroup", name: "EnvironmentGroup/empty", dependsOn: [] },
+    ]);
+    // environment (5 calls + op), managed (3 calls + op), group with members (2), rules (1)
+    const create = phaseFloor(graph, "create", 50, 5000);
+    expect(create.seconds).toBeCloseTo(11 * 0.05 + 10, 6);
+    expect(create.chain).toEqual(["Environment/sales", "ManagedEnvironment/sales", "EnvironmentGroup/prod", "EnvironmentGroupRuleSet/prod--rules"]);
+  });
+
   test("the mixed tenant of issue 9: 200 resources; create floor = Dataverse environment then install", () => {
     const { graph } = mixedTenant();
     expect(graph).toHaveLength(200);
