@@ -207,6 +207,16 @@ describe("ManagedEnvironment create and delete", () => {
     expect(fakeManaged.setAndWait).toHaveBeenCalledWith(ENV, { protectionLevel: "Standard", settings: before.settings }, expect.anything());
   });
 
+  test("delete makes no write when the environment already has the settings to put back, whatever their key order", async () => {
+    fakeManaged.setAndWait.mockClear();
+    // The state keeps the settings with their keys sorted (the engine sorts them); the service answers in its own order.
+    const sorted = Object.fromEntries(Object.entries(recorded.settings.extendedSettings).sort(([a], [b]) => a.localeCompare(b)));
+    const before = { protectionLevel: "Standard", settings: { extendedSettings: sorted } };
+    fakeEnvironments.get.mockResolvedValue(envWith(recorded));
+    await managedEnvironmentHandler.delete(ENV, { ...declared, environmentDisplayName: "Sales", initialGovernance: before });
+    expect(fakeManaged.setAndWait).not.toHaveBeenCalled();
+  });
+
   test("delete of an environment gone already does nothing", async () => {
     const { NotFoundError } = jest.requireActual("../../../provider/client/errors");
     fakeEnvironments.get.mockRejectedValue(new NotFoundError("gone", { status: 404 }));
