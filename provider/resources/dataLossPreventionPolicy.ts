@@ -10,7 +10,7 @@ import { readConfirmingGone } from "./confirmGone";
 import type { PowerPlatformClient } from "../client";
 import { chooseCredentialKind } from "../client/auth";
 import { pollFor } from "../client/lookup";
-import { canonicalJson } from "./flow";
+import { sameJson } from "./jsonEquality";
 import { type DlpPolicyDto, dlpPolicyIdOf, endpointOf } from "../client/api/dlpPolicies";
 
 /** Where a DLP policy applies: every environment, every one but those listed, or only those listed. */
@@ -546,8 +546,7 @@ function inputsFrom(outputs: DataLossPreventionPolicyOutputs): DataLossPreventio
  */
 export function changedDlpProperties(olds: Partial<DataLossPreventionPolicyInputs>, news: DataLossPreventionPolicyInputs): string[] {
   const keys = dataLossPreventionPolicyArguments.filter((k) => k !== "adoptId");
-  const text = (value: unknown) => JSON.stringify(canonicalJson(value ?? null));
-  return keys.filter((k) => text(olds[k]) !== text(news[k]));
+  return keys.filter((k) => !sameJson(olds[k] ?? null, news[k] ?? null));
 }
 
 // ---------- create without duplicates ----------

@@ -7,7 +7,7 @@ import type { ResourceHandler, CheckResult, DiffResult, ReadResult } from "./han
 import { clientFromEnvironment, isNotFound } from "./runtimeSupport";
 import { NotFoundError } from "../client/errors";
 import { readConfirmingGone } from "./confirmGone";
-import { canonicalJson } from "./flow";
+import { sameJson } from "./jsonEquality";
 import { declaredSpellingOf, wireSpellingOf } from "./governanceSpelling";
 import { limitSharingModes, solutionCheckerModes } from "./managedEnvironment";
 import type { PowerPlatformClient } from "../client";
@@ -327,7 +327,7 @@ function outputsFrom(set: RuleSet, environmentGroupId: string): EnvironmentGroup
   };
 }
 
-const sameRules = (a: EnvironmentGroupRules | undefined, b: EnvironmentGroupRules) => JSON.stringify(canonicalJson(a ?? {})) === JSON.stringify(canonicalJson(b));
+const sameRules = (a: EnvironmentGroupRules | undefined, b: EnvironmentGroupRules) => sameJson(a ?? {}, b);
 
 /** The group's rule set, read back (the create's answer has no id). */
 async function readSet(client: PowerPlatformClient, environmentGroupId: string): Promise<RuleSet> {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { canonicalJson } from "./flow";
+import { sameJson } from "./jsonEquality";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
@@ -386,7 +386,7 @@ export const managedEnvironmentHandler: ResourceHandler<ManagedEnvironmentInputs
     const restore: GovernanceConfiguration =
       initial?.protectionLevel === "Standard" && initial.settings ? { protectionLevel: "Standard", settings: initial.settings } : { protectionLevel: "Basic" };
     const isApplied = (g: GovernanceConfiguration) =>
-      restore.protectionLevel === "Basic" ? g.protectionLevel !== "Standard" : JSON.stringify(canonicalJson(g.settings ?? {})) === JSON.stringify(canonicalJson(restore.settings ?? {}));
+      restore.protectionLevel === "Basic" ? g.protectionLevel !== "Standard" : sameJson(g.settings ?? {}, restore.settings ?? {});
     if (isApplied((env.properties.governanceConfiguration ?? { protectionLevel: "Basic" }) as GovernanceConfiguration)) return;
     await client.managedEnvironments.setAndWait(environmentId, restore, { isApplied });
   },

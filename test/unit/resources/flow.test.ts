@@ -1,4 +1,5 @@
-import { canonicalJson, flowHandler, sameJson, type FlowOutputs } from "../../../provider/resources/flow";
+import { flowHandler, type FlowOutputs } from "../../../provider/resources/flow";
+import { canonicalJson, sameJson } from "../../../provider/resources/jsonEquality";
 import { clearClaims } from "../../../provider/resources/ownership";
 
 const fakeFlows = {

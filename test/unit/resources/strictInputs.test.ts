@@ -10,7 +10,8 @@ import { applicationInstallHandler } from "../../../provider/resources/applicati
 import { billingPolicyHandler } from "../../../provider/resources/billingPolicy";
 import { billingPolicyEnvironmentHandler } from "../../../provider/resources/billingPolicyEnvironment";
 import { environmentHandler } from "../../../provider/resources/environment";
-import { canonicalJson, flowHandler, sameJson } from "../../../provider/resources/flow";
+import { flowHandler } from "../../../provider/resources/flow";
+import { canonicalJson, sameJson } from "../../../provider/resources/jsonEquality";
 import { flowOwnersHandler } from "../../../provider/resources/flowOwners";
 import { flowStateHandler } from "../../../provider/resources/flowState";
 import { managedEnvironmentHandler } from "../../../provider/resources/managedEnvironment";
