@@ -437,21 +437,7 @@ export class ManagedEnvironment extends pulumi.CustomResource {
     super(
       dynamicResourceType(resourceName),
       name,
-      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
-        "environmentId",
-        "protectionLevel",
-        "limitSharingMode",
-        "groupSharingDisabled",
-        "maxLimitUserSharing",
-        "usageInsightsDisabled",
-        "solutionCheckerMode",
-        "suppressValidationEmails",
-        "solutionCheckerRuleOverrides",
-        "makerOnboardingMarkdown",
-        "makerOnboardingUrl",
-        "initialGovernance",
-        "environmentDisplayName",
-      ]),
+      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [...managedEnvironmentArguments, "initialGovernance", "environmentDisplayName"]),
       opts,
     );
   }
