@@ -1,4 +1,7 @@
 // The DLP policy surface (surfaces/dlpPolicies.ts): what it refuses, and the control API's dlpPolicies kind.
+// Recorded answers (test/conformance/recorded/sources.json "dlp.*", Microsoft's Terraform provider
+// dlp_policy tests) are compared in test/conformance/emulator.test.ts; the refusals tested here (404 of
+// an unknown policy, 400s of invalid bodies) are guesses, listed in test/emulator/README.md.
 import { bootEmulator, Kit } from "./testkit";
 import { SEED } from "./seed";
 

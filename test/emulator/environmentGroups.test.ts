@@ -1,3 +1,10 @@
+// Environment groups and rule sets (surfaces/environmentGroups.ts). Evidence: Microsoft Learn
+// "Environment Groups - Create Environment Group" (path, api-version, 200 with the group) and
+// "Environment groups" (Managed Environments only, one group per environment, no delete with
+// members); the Power Platform for Admins V2 connector (addEnvironment / removeEnvironment paths);
+// membership as properties.parentEnvironmentGroup (the $filter of Microsoft's Terraform provider);
+// rule-set bodies: test/conformance/recorded/sources.json "environmentGroups.*". The status codes and
+// bodies of the refusals are guesses (test/conformance/README.md 11, test/emulator/README.md).
 import { bootEmulator, Kit } from "./testkit";
 import { SEED } from "./seed";
 

@@ -1,5 +1,8 @@
 // The rate-limit setting (`rateLimits`): the counting (sliding and fixed windows, with
 // explicit times) and the server's answers over HTTPS (429, Retry-After, body, request log).
+// Evidence: Microsoft Learn "Service protection API limits" (Dataverse: 429 with Retry-After in
+// seconds, a sliding window, code 0x80072322 and its message). The 429 body of the other APIs,
+// the fixed window, and that refused calls do not count are guesses (test/emulator/README.md).
 import { bootEmulator, Kit, sleep } from "./testkit";
 import { parseRateLimitFlag, parseRateLimitRules, RateLimits, rateLimitReply } from "./rateLimit";
 
