@@ -10,7 +10,7 @@ import { readConfirmingGone } from "./confirmGone";
 import { solutionCheckerRules } from "./solutionCheckerRules";
 import { checkEnvironmentId } from "./flow";
 import { declaredSpellingOf, wireSpellingOf } from "./governanceSpelling";
-import { environmentGroupOf, type GovernanceConfiguration, type GovernanceExtendedSettings } from "../client/api/managedEnvironments";
+import { environmentGroupOf, governanceOf, type GovernanceConfiguration, type GovernanceExtendedSettings } from "../client/api/managedEnvironments";
 import type { Environment as EnvironmentDto } from "../client/api/types";
 import type { PowerPlatformClient } from "../client";
 
@@ -297,11 +297,14 @@ async function readEnvironment(client: PowerPlatformClient, environmentId: strin
   });
 }
 
-/** Sends the declared configuration (unless the environment has it already) and reads it back. */
-async function apply(client: PowerPlatformClient, inputs: ManagedEnvironmentInputs): Promise<ManagedEnvironmentOutputs> {
-  const env = await readEnvironment(client, inputs.environmentId);
+/**
+ * Sends the declared configuration (unless the environment has it already) and reads it back.
+ * `current`: the environment when the caller has just read it (not read a second time).
+ */
+async function apply(client: PowerPlatformClient, inputs: ManagedEnvironmentInputs, current?: EnvironmentDto): Promise<ManagedEnvironmentOutputs> {
+  const env = current ?? (await readEnvironment(client, inputs.environmentId));
   refuseUnsupported(env, inputs.environmentId);
-  const governance = (env.properties.governanceConfiguration ?? { protectionLevel: "Basic" }) as GovernanceConfiguration;
+  const governance = governanceOf(env);
   const isApplied = (g: GovernanceConfiguration) =>
     g.protectionLevel === "Standard" && changedSettings(settingsFrom(g, {}), inputs).length === 0;
   if (isApplied(governance)) return outputsFrom(inputs.environmentId, env, governance, inputs);
@@ -344,9 +347,11 @@ export const managedEnvironmentHandler: ResourceHandler<ManagedEnvironmentInputs
 
   async create(inputs) {
     const client = await clientFromEnvironment();
-    const initialGovernance = inputs.initialGovernance ?? (await client.managedEnvironments.get(inputs.environmentId).catch(() => undefined))?.governance;
-    const withInitial = { ...inputs, ...(initialGovernance ? { initialGovernance } : {}) };
-    const outs = await apply(client, withInitial);
+    // One read of the environment gives both the configuration to restore on delete (when check
+    // could not record it: an environment made in the same run) and the state to apply against.
+    const env = await readEnvironment(client, inputs.environmentId);
+    const initialGovernance = inputs.initialGovernance ?? governanceOf(env);
+    const outs = await apply(client, { ...inputs, initialGovernance }, env);
     return { id: inputs.environmentId, outs };
   },
 
@@ -360,7 +365,7 @@ export const managedEnvironmentHandler: ResourceHandler<ManagedEnvironmentInputs
       async () => (await client.environments.list()).some((e) => e.name.toLowerCase() === environmentId.toLowerCase()),
     );
     if (!env) return { id: "", props: {} as ManagedEnvironmentOutputs };
-    const governance = (env.properties.governanceConfiguration ?? { protectionLevel: "Basic" }) as GovernanceConfiguration;
+    const governance = governanceOf(env);
     const outs = outputsFrom(environmentId, env, governance, props ?? {});
     return { id, props: outs, inputs: inputsFrom(outs) };
   },
@@ -387,7 +392,7 @@ export const managedEnvironmentHandler: ResourceHandler<ManagedEnvironmentInputs
       initial?.protectionLevel === "Standard" && initial.settings ? { protectionLevel: "Standard", settings: initial.settings } : { protectionLevel: "Basic" };
     const isApplied = (g: GovernanceConfiguration) =>
       restore.protectionLevel === "Basic" ? g.protectionLevel !== "Standard" : sameJson(g.settings ?? {}, restore.settings ?? {});
-    if (isApplied((env.properties.governanceConfiguration ?? { protectionLevel: "Basic" }) as GovernanceConfiguration)) return;
+    if (isApplied(governanceOf(env))) return;
     await client.managedEnvironments.setAndWait(environmentId, restore, { isApplied });
   },
 };
