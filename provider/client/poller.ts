@@ -22,10 +22,10 @@ export interface OperationKind<TBody = unknown> {
   /** A poll answering 404 means the operation is over (the service forgets finished operations). */
   readonly goneMeansDone?: boolean;
   /**
-   * The wait before poll number `n` (0-based) when the service sends no Retry-After;
-   * default: the configured default interval every time.
+   * The wait before the next poll when the service sends no Retry-After, given how long the
+   * wait has lasted so far (ms); default: the configured default interval every time.
    */
-  intervalWithoutRetryAfter?(n: number, configuredDefaultMs: number): number;
+  intervalWithoutRetryAfter?(elapsedMs: number, configuredDefaultMs: number): number;
 }
 
 function str(v: unknown): string | undefined {
@@ -62,16 +62,23 @@ export const BAP_LIFECYCLE_TERMINAL_STATES = ["Succeeded", "Failed", "Canceled"]
  * Lifecycle polls carry no Retry-After (recorded replies in
  * microsoft/terraform-provider-power-platform internal/services/environment/tests/),
  * and the operations last from ~20 s (recorded create: 07:45:25 → 07:45:43) to two
- * hours (a Sandbox → Production conversion). So the first poll comes after 2 s
- * (a short operation is seen done at once), and each following wait is 1.5× the
- * previous one up to 30 s: ~12 polls in the first 2 minutes, then 2 a minute, so a
- * 2-hour conversion costs ~250 requests, far below the 100 calls a minute Microsoft
- * allows per connection on these admin APIs.
+ * hours (a Sandbox → Production conversion). Nothing tells when one will end, so the
+ * next look comes after a fifth of the time waited so far (at least 1 s, at most 30 s):
+ * an operation is seen done at most ~20 % (or 1 s) after it ended, whatever it lasts.
+ * The recorded 18 s create is seen done at ~21 s after 13 polls (a schedule doubling
+ * from 2 s would see it at ~30 s); a 2-minute create costs ~25 polls, then 2 a minute,
+ * so a 2-hour conversion costs ~260 requests, far below the 100 calls a minute Microsoft
+ * allows per connection on these admin APIs. The same schedule paces the other waits on
+ * BAP without a Retry-After (a DELETE's 409 while another operation runs, the re-read
+ * for Dataverse metadata, a managed-environment configuration refused with 409).
  */
-export const BAP_FIRST_POLL_MS = 2_000;
+export const BAP_MIN_POLL_MS = 1_000;
 export const BAP_MAX_POLL_MS = 30_000;
-export function bapLifecyclePollInterval(n: number): number {
-  return Math.min(BAP_MAX_POLL_MS, Math.round(BAP_FIRST_POLL_MS * 1.5 ** Math.max(0, n)));
+/** The share of the time waited so far that the next wait lasts. */
+export const BAP_POLL_SHARE = 0.2;
+/** The wait before the next BAP poll after `elapsedMs` of waiting (see above). */
+export function bapLifecyclePollInterval(elapsedMs: number): number {
+  return Math.min(BAP_MAX_POLL_MS, Math.max(BAP_MIN_POLL_MS, Math.round(Math.max(0, elapsedMs) * BAP_POLL_SHARE)));
 }
 /** How to read a BAP lifecycle operation (environment create, delete, type change). */
 export const BapLifecycleOperation: OperationKind = {
@@ -80,7 +87,7 @@ export const BapLifecycleOperation: OperationKind = {
   failed: ["Failed", "Canceled", "Cancelled"],
   // The service answers 404 for a lifecycle operation that is over (recorded); the caller re-reads the environment.
   goneMeansDone: true,
-  intervalWithoutRetryAfter: (n) => bapLifecyclePollInterval(n),
+  intervalWithoutRetryAfter: (elapsedMs) => bapLifecyclePollInterval(elapsedMs),
   statusOf: (b) => str(obj(obj(b)?.state)?.id),
   errorOf: (b) => {
     const o = obj(b);
@@ -240,13 +247,12 @@ export async function pollOperation<TBody = unknown>(o: PollOptions<TBody>): Pro
   }
 
   let lastStatus = last ? kind.statusOf(last.data as TBody) : undefined;
-  let polls = 0;
+  const began = clock.now();
   const schedule = kind.intervalWithoutRetryAfter;
   for (;;) {
     check();
     const now = clock.now();
-    const n = polls;
-    const wait = last ? pollInterval(last.headers, now, o, schedule ? () => schedule(n, o.defaultIntervalMs) : undefined) : 0;
+    const wait = last ? pollInterval(last.headers, now, o, schedule ? () => schedule(now - began, o.defaultIntervalMs) : undefined) : 0;
     if (now + wait > o.deadline) {
       throw new DeadlineExceededError(
         `The ${kind.name} did not finish before the deadline (last status: ${lastStatus ?? "unknown"}); resume polling ${url}`,
@@ -256,7 +262,6 @@ export async function pollOperation<TBody = unknown>(o: PollOptions<TBody>): Pro
     if (wait > 0) await clock.sleep(wait, o.signal);
     check();
     const res = await o.get(url!, o.signal);
-    polls += 1;
     last = res;
     if (res.status !== 409 && res.status !== 404) lastStatus = kind.statusOf(res.data as TBody) ?? lastStatus;
     o.onProgress?.(lastStatus, res.data as TBody);

@@ -163,8 +163,9 @@ export function environmentsApi(ctx: ApiContext) {
       opts?: CallOptions & { message?: string; deadline?: number },
     ): Promise<{ httpStatus: number; operationUrl?: string; alreadyGone: boolean }> {
       const clock = ctx.http.clock;
-      const deadline = opts?.deadline ?? clock.now() + DELETE_CONFLICT_DEADLINE_MS;
-      for (let attempt = 0; ; attempt++) {
+      const began = clock.now();
+      const deadline = opts?.deadline ?? began + DELETE_CONFLICT_DEADLINE_MS;
+      for (;;) {
         const r = await call(
           ctx,
           {
@@ -181,7 +182,7 @@ export function environmentsApi(ctx: ApiContext) {
           const err = errorFromResponse({ status: 409, headers: r.headers, data: r.data, method: "DELETE", url: r.url, correlationId: opts?.correlationId, nowMs: clock.now() });
           const busy = r.data === undefined || r.data === null || r.data === "" || (err.code !== undefined && RETRYABLE_CONFLICT_CODES.has(err.code));
           if (!busy) throw err;
-          const wait = bapLifecyclePollInterval(attempt);
+          const wait = bapLifecyclePollInterval(clock.now() - began);
           if (clock.now() + wait > deadline) {
             throw new DeadlineExceededError(
               `DELETE of environment ${id} kept answering 409 (another lifecycle operation is running) until the deadline; run the delete again once it is over`,
@@ -320,10 +321,11 @@ export function environmentsApi(ctx: ApiContext) {
      */
     async waitForDataverseMetadata(id: string, opts: WaitOptions & { first?: Environment } = {}): Promise<Environment> {
       const clock = ctx.http.clock;
-      const deadline = opts.deadline ?? clock.now() + DATAVERSE_METADATA_DEADLINE_MS;
+      const began = clock.now();
+      const deadline = opts.deadline ?? began + DATAVERSE_METADATA_DEADLINE_MS;
       let env = opts.first ?? (await api.get(id, opts));
-      for (let attempt = 0; !env.properties.linkedEnvironmentMetadata; attempt++) {
-        const wait = bapLifecyclePollInterval(attempt);
+      while (!env.properties.linkedEnvironmentMetadata) {
+        const wait = bapLifecyclePollInterval(clock.now() - began);
         if (clock.now() + wait > deadline) {
           throw new DeadlineExceededError(
             `environment ${id} was created with Dataverse but the service still reports no Dataverse metadata (linkedEnvironmentMetadata); read it again later`,

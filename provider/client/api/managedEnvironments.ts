@@ -100,8 +100,9 @@ export function managedEnvironmentsApi(ctx: ApiContext, environments: Environmen
       opts: WaitOptions & { isApplied?: (current: GovernanceConfiguration) => boolean } = {},
     ): Promise<GovernanceChange> {
       const clock = ctx.http.clock;
-      const deadline = opts.deadline ?? clock.now() + GOVERNANCE_CONFLICT_DEADLINE_MS;
-      for (let attempt = 0; ; attempt++) {
+      const began = clock.now();
+      const deadline = opts.deadline ?? began + GOVERNANCE_CONFLICT_DEADLINE_MS;
+      for (;;) {
         const r = await call(
           ctx,
           {
@@ -129,7 +130,7 @@ export function managedEnvironmentsApi(ctx: ApiContext, environments: Environmen
           );
         }
         if (opts.isApplied?.(governance)) return { httpStatus: 409 };
-        const wait = bapLifecyclePollInterval(attempt);
+        const wait = bapLifecyclePollInterval(clock.now() - began);
         if (clock.now() + wait > deadline) {
           throw new DeadlineExceededError(
             `the managed-environment configuration of environment ${environmentId} kept being refused with 409 (another operation is running on it) until the deadline; run again once it is over`,

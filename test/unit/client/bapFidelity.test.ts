@@ -114,11 +114,25 @@ describe("lifecycle URLs: the same cloud's host family, and nothing else", () =>
 });
 
 describe("lifecycle polls: no Retry-After, 404 means over", () => {
-  test("without Retry-After the waits follow the BAP schedule: 2 s, then ×1.5 up to 30 s", async () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map(bapLifecyclePollInterval)).toEqual([2000, 3000, 4500, 6750, 10125, 15188, 22781, 30000, 30000]);
+  test("without Retry-After each wait is a fifth of the time waited so far, at least 1 s, at most 30 s", async () => {
+    expect([0, 1000, 5000, 10_000, 60_000, 150_000, 7_200_000].map(bapLifecyclePollInterval)).toEqual([1000, 1000, 1000, 2000, 12_000, 30_000, 30_000]);
     const h = harness([json(200, op("Running")), json(200, op("Running")), json(200, op("Succeeded"))]);
     await h.client.environments.waitForLifecycle({ operationUrl: REGIONAL_OP, initial: { status: 202, headers: { location: REGIONAL_OP }, data: undefined } });
-    expect(h.clock.sleeps).toEqual([2000, 3000, 4500]);
+    expect(h.clock.sleeps).toEqual([1000, 1000, 1000]);
+  });
+
+  test("an operation is seen done at most a fifth (or 1 s) after it ended, at a poll count that grows with the log of its length", async () => {
+    // The recorded create took 18 s (07:45:25 → 07:45:43); a conversion can take two hours.
+    for (const [lastsMs, maxPolls] of [[18_000, 14], [120_000, 26], [7_200_000, 270]] as const) {
+      const h = harness();
+      const started = h.clock.now();
+      h.transport.router = () => json(200, op(h.clock.now() - started >= lastsMs ? "Succeeded" : "Running"));
+      await h.client.environments.waitForLifecycle({ operationUrl: REGIONAL_OP, initial: { status: 202, headers: { location: REGIONAL_OP }, data: undefined } }, { deadline: started + 3 * 3600_000 });
+      const seenAfter = h.clock.now() - started;
+      expect(seenAfter).toBeGreaterThanOrEqual(lastsMs);
+      expect(seenAfter).toBeLessThanOrEqual(Math.max(lastsMs * 1.2, lastsMs + 1000));
+      expect(h.transport.requests.length).toBeLessThanOrEqual(maxPolls);
+    }
   });
 
   test("a 404 on a poll ends the wait (the service forgets finished operations)", async () => {
@@ -143,7 +157,7 @@ describe("DELETE while another operation runs", () => {
     const r = await h.client.environments.delete(ENV_ID);
     expect(r).toEqual({ httpStatus: 202, operationUrl: REGIONAL_OP, alreadyGone: false });
     expect(h.transport.requests.map((x) => `${x.method} ${x.url}`)).toEqual(Array(3).fill(`DELETE ${BAPH}${ENV_PATH}?api-version=2023-06-01`));
-    expect(h.clock.sleeps).toEqual([2000, 3000]);
+    expect(h.clock.sleeps).toEqual([1000, 1000]);
   });
 
   test("any other 409 is final", async () => {
@@ -192,7 +206,7 @@ describe("create: 202, empty body, id from the lifecycle operation", () => {
     const h = harness([json(200, without), json(200, without), json(200, RECORDED_ENVIRONMENT)]);
     const env = await h.client.environments.waitForDataverseMetadata(ENV_ID);
     expect(env.properties.linkedEnvironmentMetadata?.instanceUrl).toBe(`https://${ENV_ID}.crm4.dynamics.com/`);
-    expect(h.clock.sleeps).toEqual([2000, 3000]);
+    expect(h.clock.sleeps).toEqual([1000, 1000]);
   });
 
   test("Dataverse metadata: bounded by a deadline", async () => {

@@ -64,8 +64,8 @@ describe("pollOperation (pure state machine)", () => {
     });
     expect(urls[0]).toBe(loc);
     expect(saved).toEqual([loc]);
-    // No Retry-After on the 202: the BAP lifecycle schedule's first wait (2 s), not the generic default.
-    expect(clock.sleeps).toEqual([2000, 1000, 60_000]);
+    // No Retry-After on the 202: the BAP lifecycle schedule's first wait (1 s), not the generic default (5 s).
+    expect(clock.sleeps).toEqual([1000, 1000, 60_000]);
   });
 
   test("body status: billing policy Provisioning → Enabled by re-reading the resource", async () => {
