@@ -80,8 +80,21 @@ export function objectWrittenBy(surface: Surface, pathOrUrl: string): { scope: s
   return undefined;
 }
 
+/**
+ * A write to an environment's flow collection itself (the maker API's POST
+ * `…/environments/{id}/flows`) creates a flow: the objects the list has are unchanged, and
+ * the new one is not in it, so its reads go to its own GET (a list serves only the ids it
+ * has). Dropping the list would make every read of the environment's other flows fetch it
+ * again, once per flow created.
+ */
+export function createsInListedCollection(surface: Surface, pathOrUrl: string): boolean {
+  const path = pathOrUrl.replace(/^https?:\/\/[^/]+/i, "").split("?")[0]!;
+  return surface === "flow" && /\/environments\/[^/]+\/flows\/?$/i.test(path);
+}
+
 /** Drops the lists a write to `pathOrUrl` on `surface` may have made stale (or, for a write to one listed object, marks just that object). */
 export function invalidateAfterWrite(cache: ReadCache, surface: Surface, pathOrUrl: string): void {
+  if (createsInListedCollection(surface, pathOrUrl)) return;
   const object = objectWrittenBy(surface, pathOrUrl);
   if (object) {
     cache.forget(object.scope, object.itemKey);

@@ -79,12 +79,27 @@ describe("reads served from lists", () => {
     expect(log.filter((l) => l.endsWith(`${E1}/flows/${flowId(1)}`))).toEqual([`GET /providers/Microsoft.ProcessSimple/scopes/admin/environments/${E1}/flows/${flowId(1)}`]);
   });
 
-  test("a write to the environment's flows as a whole (a new flow) drops its list", async () => {
-    const { client, log } = tenant();
+  test("a new flow (the maker POST …/environments/{env}/flows) leaves the list serving the others; the new one is read by its GET", async () => {
+    const { client, flows, log, transport } = tenant();
     await client.reads.flow(E1, flowId(1));
-    client.readCache.invalidate(`flow:flows:${E1}`); // what a POST …/environments/{env}/flows does (see the scope table below)
-    await client.reads.flow(E1, flowId(1));
-    expect(log.filter((l) => l.endsWith(`${E1}/v2/flows`))).toHaveLength(2);
+    const route = transport.router!;
+    transport.router = (req: TransportRequest) => {
+      if (req.method === "POST" && new URL(req.url).pathname === `/providers/Microsoft.ProcessSimple/environments/${E1}/flows`) {
+        log.push(`POST ${new URL(req.url).pathname}`);
+        flows[E1]!.push(flow(E1, 9, "Stopped"));
+        return json(201, flow(E1, 9, "Stopped"));
+      }
+      return route(req);
+    };
+    await client.flows.create(E1, { properties: { displayName: "Flow 9", state: "Stopped", definition: {} } } as never);
+    expect((await client.reads.flow(E1, flowId(2))).properties.state).toBe("Stopped");
+    expect((await client.reads.flow(E1, flowId(9))).name).toBe(flowId(9));
+    // One fetch of the list (two pages), the create, the new flow's own GET: no second fetch of the list.
+    expect(log.filter((l) => l.includes(`${E1}/v2/flows`))).toHaveLength(2);
+    expect(log.slice(2)).toEqual([
+      `POST /providers/Microsoft.ProcessSimple/environments/${E1}/flows`,
+      `GET /providers/Microsoft.ProcessSimple/scopes/admin/environments/${E1}/flows/${flowId(9)}`,
+    ]);
   });
 
   test("a change made by someone else shows once the list expires", async () => {
@@ -159,7 +174,7 @@ describe("the cache turned off (POWERPLATFORM_READ_CACHE_SECONDS=0)", () => {
 describe("which writes drop which lists", () => {
   test.each([
     ["flow", `/providers/Microsoft.ProcessSimple/scopes/admin/environments/${E1.toUpperCase()}/flows/x/start`, [`flow:flows:${E1}`]],
-    ["flow", `/providers/Microsoft.ProcessSimple/environments/${E1}/flows`, [`flow:flows:${E1}`]],
+    ["flow", `/providers/Microsoft.ProcessSimple/environments/${E1}/flows/x`, [`flow:flows:${E1}`]],
     ["flow", "/providers/Microsoft.ProcessSimple/somethingElse", ["flow"]],
     ["bap", "/providers/Microsoft.BusinessAppPlatform/scopes/admin/environments/x", ["bap", "powerplatform:billingLinks"]],
     ["powerplatform", "/licensing/billingPolicies/P1/environments/add", ["powerplatform:billingLinks:p1", "bap:environments"]],
