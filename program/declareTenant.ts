@@ -61,7 +61,33 @@ export interface DeclaredTenant {
   environmentGroupRuleSets: Record<string, powerplatform.EnvironmentGroupRuleSet>;
 }
 
+/**
+ * Registers one resource per object of a validated tenant file, those with the longest
+ * operations first ({@link declareTenantInOrder} does the same with a pause after them).
+ */
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
+  return declareTheRest(tenant, declareLongOperations(tenant));
+}
+
+/**
+ * The same as {@link declareTenant}, in two steps with a pause between them: first the
+ * objects whose creates take longest (environments, which take minutes on the service,
+ * then their installs and managed settings, and billing policies with their links), then,
+ * after their registrations have been sent to the engine, the rest (flows, tenant settings,
+ * DLP policies, environment groups). The engine checks registrations one at a time in the
+ * order they arrive, so without the pause the environments wait behind every flow
+ * declared in the same file before their creates begin.
+ */
+export async function declareTenantInOrder(tenant: TenantFile): Promise<DeclaredTenant> {
+  const first = declareLongOperations(tenant);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return declareTheRest(tenant, first);
+}
+
+/** What {@link declareLongOperations} declares. */
+type LongOperations = Pick<DeclaredTenant, "environments" | "installs" | "managedEnvironments" | "billingPolicies" | "links">;
+
+function declareLongOperations(tenant: TenantFile): LongOperations {
   const environments: DeclaredTenant["environments"] = {};
   const installs: DeclaredTenant["installs"] = [];
   const managedEnvironments: DeclaredTenant["managedEnvironments"] = {};
@@ -84,7 +110,7 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     }
   }
 
-  const environmentId = (ref: string): pulumi.Input<string> => environments[ref]?.environmentId ?? ref;
+  const environmentId = environmentIdOf(environments);
 
   const billingPolicies: DeclaredTenant["billingPolicies"] = {};
   const links: DeclaredTenant["links"] = [];
@@ -105,6 +131,17 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     }
   }
 
+  return { environments, installs, managedEnvironments, billingPolicies, links };
+}
+
+/** An environment reference of the file: the declared environment's id for a key of the file, else the id as written. */
+function environmentIdOf(environments: DeclaredTenant["environments"]) {
+  return (ref: string): pulumi.Input<string> => environments[ref]?.environmentId ?? ref;
+}
+
+function declareTheRest(tenant: TenantFile, first: LongOperations): DeclaredTenant {
+  const { environments, managedEnvironments } = first;
+  const environmentId = environmentIdOf(environments);
   const flowStates: DeclaredTenant["flowStates"] = {};
   const flowOwners: DeclaredTenant["flowOwners"] = {};
   for (const [key, spec] of Object.entries(tenant.flows)) {
@@ -144,7 +181,7 @@ export function declareTenant(tenant: TenantFile): DeclaredTenant {
     }
   }
 
-  return { billingPolicies, environments, links, installs, flowStates, flowOwners, managedEnvironments, dlpPolicies, environmentGroups, environmentGroupRuleSets, ...(tenantSettings ? { tenantSettings } : {}) };
+  return { ...first, flowStates, flowOwners, dlpPolicies, environmentGroups, environmentGroupRuleSets, ...(tenantSettings ? { tenantSettings } : {}) };
 }
 
 /** What the stack outputs: a summary of what is managed, by key. */

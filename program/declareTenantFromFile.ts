@@ -17,12 +17,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { declaredResources, declareTenant, summarize } from "./declareTenant";
+import { declaredResources, declareTenantInOrder, summarize } from "./declareTenant";
 import { guardAgainstMassDeletion, guardSettings, type DeletionGuardSettings } from "./deletionGuard";
 import { declareSharedBilling, sharedBillingResources, sharedBillingSettings } from "./sharedBilling";
 import { loadTenantFile, type TenantFile, TenantFileError } from "./tenantFile";
 
-export { declaredResources, declareTenant, summarize, type DeclaredTenant } from "./declareTenant";
+export { declaredResources, declareTenant, declareTenantInOrder, summarize, type DeclaredTenant } from "./declareTenant";
 export { defaultMaxDeletionShare, type DeletionGuardSettings } from "./deletionGuard";
 export {
   loadTenantFile,
@@ -68,7 +68,7 @@ export async function declareTenantFromFile(file: string, options: DeclareTenant
   const sharedBilling = sharedBillingSettings(config, tenant, file);
   const settings = options.deletionGuard ?? guardSettings(config);
   await guardAgainstMassDeletion([...declaredResources(tenant), ...sharedBillingResources(sharedBilling)], settings, file);
-  const declared = declareTenant(tenant);
+  const declared = await declareTenantInOrder(tenant);
   const sharedLinks = declareSharedBilling(sharedBilling, tenant, declared.environments);
   return { tenantFileUsed: file, managed: summarize(declared), ...(sharedBilling ? { sharedBillingLinks: sharedLinks.length } : {}) };
 }
