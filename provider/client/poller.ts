@@ -65,8 +65,8 @@ export const BAP_LIFECYCLE_TERMINAL_STATES = ["Succeeded", "Failed", "Canceled"]
  * hours (a Sandbox → Production conversion). Nothing tells when one will end, so the
  * next look comes after a fifth of the time waited so far (at least 1 s, at most 30 s):
  * an operation is seen done at most ~20 % (or 1 s) after it ended, whatever it lasts.
- * The recorded 18 s create is seen done at ~21 s after 13 polls (a schedule doubling
- * from 2 s would see it at ~30 s); a 2-minute create costs ~25 polls, then 2 a minute,
+ * The recorded 18 s create is seen done at ~21.5 s after 13 polls (the earlier schedule,
+ * 2 s growing ×1.5, saw it at ~26 s); a 2-minute create costs ~23 polls, then 2 a minute,
  * so a 2-hour conversion costs ~260 requests, far below the 100 calls a minute Microsoft
  * allows per connection on these admin APIs. The same schedule paces the other waits on
  * BAP without a Retry-After (a DELETE's 409 while another operation runs, the re-read

@@ -101,7 +101,8 @@ export async function runMixed200(options: { latencyMs: number; operationMs: num
     const ctx = phaseContext("mixed200", workspace, { ...options, resources: graph.length }, rows);
     const floor = (phase: "create" | "read" | "delete") => phaseFloor(graph, phase, options.latencyMs, options.operationMs);
 
-    await measurePhase(ctx, "up (create all)", () => pulumiMeasured(project, ["up", "--yes", "--skip-preview"]), { floor: floor("create"), measureState: true });
+    await measurePhase(ctx, "up (create all)", () => pulumiMeasured(project, ["up", "--yes", "--skip-preview", ...(process.env.BENCH_EVENT_LOG ? ["--otel-traces", `file://${process.env.BENCH_EVENT_LOG}`] : [])]), { floor: floor("create"), measureState: true });
+    if (process.env.BENCH_EVENT_LOG) return;
     await measurePhase(ctx, "preview, nothing to do", () => pulumiMeasured(project, ["preview", "--expect-no-changes"]));
     await measurePhase(ctx, "refresh", () => pulumiMeasured(project, ["refresh", "--yes", "--skip-preview"]), { floor: floor("read") });
     await measurePhase(ctx, "destroy", () => pulumiMeasured(project, ["destroy", "--yes", "--skip-preview"]), { floor: floor("delete") });

@@ -110,6 +110,7 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
   }
   const log = await ctx.control.request<{ requests: Array<{ method: string; surface: string }> }>("GET", "requests");
   const api = log.requests.filter((r) => r.surface !== "entra");
+  if (process.env.BENCH_DUMP_LOG) require("node:fs").writeFileSync(`${process.env.BENCH_DUMP_LOG}/${ctx.scenario}-${phase.replace(/\W+/g, "_")}.json`, JSON.stringify({ start: Date.now() - seconds * 1000, seconds, log }, null, 1));
   const byMethod: Record<string, number> = {};
   for (const r of api) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
   let statePerResource: number | null = null;

@@ -47,7 +47,7 @@ export async function withWorkspace<T>(program: GeneratedProgram | undefined, bo
   let project: PulumiProject;
   if (program) {
     const source = fs.mkdtempSync(path.join(os.tmpdir(), `pp-bench-${program.name}-`));
-    fs.writeFileSync(path.join(source, "Pulumi.yaml"), stringify({ name: program.name, runtime: { name: "nodejs", options: { typescript: true } } }));
+    fs.writeFileSync(path.join(source, "Pulumi.yaml"), stringify({ name: program.name, runtime: { name: "nodejs", options: { typescript: true, ...(process.env.BENCH_NODEARGS ? { nodeargs: process.env.BENCH_NODEARGS } : {}) } } }));
     project = PulumiProject.create(source, emulator.env);
     fs.rmSync(source, { recursive: true, force: true });
     fs.writeFileSync(path.join(project.dir, "index.ts"), program.indexTs(project.dir));
