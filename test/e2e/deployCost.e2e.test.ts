@@ -102,7 +102,7 @@ describe("deploy cost on the real engine", () => {
     }
   });
 
-  test("the sample tenant's state: a stub of at most 300 bytes, inputs and outputs at most 1.5 KB per resource", async () => {
+  test("the sample tenant's state: a stub of at most 300 bytes, inputs and outputs at most 1.5 KB per resource, the program's frames only, a whole FlowState at most 1.5 KB", async () => {
     const project = PulumiProject.createRootProgram(emulator.env);
     try {
       const tenantFile = path.join(project.dir, "tenant.yaml");
