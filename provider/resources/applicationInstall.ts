@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -440,22 +441,27 @@ export class ApplicationInstall extends pulumi.CustomResource {
 
   constructor(name: string, args: ApplicationInstallArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "installation of package", [args.environmentId, args.uniqueName]);
-    super(
-      dynamicResourceType(resourceName),
-      name,
-      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
-        "environmentId",
-        "uniqueName",
-        "operationTimeoutMinutes",
-        "state",
-        "applicationId",
-        "applicationName",
-        "localizedName",
-        "version",
-        "operationUrl",
-        "lastOperation",
-      ]),
-      opts,
-    );
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(
+        dynamicResourceType(resourceName),
+        name,
+        dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
+          "environmentId",
+          "uniqueName",
+          "operationTimeoutMinutes",
+          "state",
+          "applicationId",
+          "applicationName",
+          "localizedName",
+          "version",
+          "operationUrl",
+          "lastOperation",
+        ]),
+        opts,
+      );
+    } finally {
+      endProgramFrames();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -382,21 +383,26 @@ export class BillingPolicy extends pulumi.CustomResource {
 
   constructor(name: string, args: BillingPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "billing policy", [args.adoptId]);
-    super(
-      dynamicResourceType(resourceName),
-      name,
-      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
-        "billingPolicyId",
-        "name",
-        "location",
-        "status",
-        "billingInstrument",
-        "billingInstrumentId",
-        "type",
-        "createdOn",
-        "lastModifiedOn",
-      ]),
-      opts,
-    );
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(
+        dynamicResourceType(resourceName),
+        name,
+        dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
+          "billingPolicyId",
+          "name",
+          "location",
+          "status",
+          "billingInstrument",
+          "billingInstrumentId",
+          "type",
+          "createdOn",
+          "lastModifiedOn",
+        ]),
+        opts,
+      );
+    } finally {
+      endProgramFrames();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker } from "./validation";
@@ -185,6 +186,11 @@ export class BillingPolicyEnvironment extends pulumi.CustomResource {
 
   constructor(name: string, args: BillingPolicyEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "billing of environment", [args.environmentId]);
-    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["billingPolicyId", "environmentId"]), opts);
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["billingPolicyId", "environmentId"]), opts);
+    } finally {
+      endProgramFrames();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown, nearestName, type CheckFailure } from "./validation";
@@ -740,18 +741,23 @@ export class DataLossPreventionPolicy extends pulumi.CustomResource {
 
   constructor(name: string, args: DataLossPreventionPolicyArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "DLP policy", [args.adoptId]);
-    super(
-      dynamicResourceType(resourceName),
-      name,
-      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
-        "policyId",
-        ...dataLossPreventionPolicyArguments.filter((a) => a !== "adoptId"),
-        "createdBy",
-        "createdTime",
-        "lastModifiedBy",
-        "lastModifiedTime",
-      ]),
-      opts,
-    );
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(
+        dynamicResourceType(resourceName),
+        name,
+        dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [
+          "policyId",
+          ...dataLossPreventionPolicyArguments.filter((a) => a !== "adoptId"),
+          "createdBy",
+          "createdTime",
+          "lastModifiedBy",
+          "lastModifiedTime",
+        ]),
+        opts,
+      );
+    } finally {
+      endProgramFrames();
+    }
   }
 }

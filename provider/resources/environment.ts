@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -678,6 +679,11 @@ export class Environment extends pulumi.CustomResource {
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "environment", [args.adoptId]);
-    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "provisioningState", "state", "createdTime"]), opts);
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "displayName", "description", "location", "environmentSku", "azureRegion", "securityGroupId", "dataverse", "provisioningState", "state", "createdTime"]), opts);
+    } finally {
+      endProgramFrames();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -337,11 +338,16 @@ export class EnvironmentGroup extends pulumi.CustomResource {
         for (const id of ids ?? []) if (typeof id === "string" && id) claim(resourceName, name, "group membership of environment", [id]);
       });
     }
-    super(
-      dynamicResourceType(resourceName),
-      name,
-      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentGroupId", "displayName", "description", "environments", "createdTime", "lastModifiedTime"]),
-      opts,
-    );
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(
+        dynamicResourceType(resourceName),
+        name,
+        dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentGroupId", "displayName", "description", "environments", "createdTime", "lastModifiedTime"]),
+        opts,
+      );
+    } finally {
+      endProgramFrames();
+    }
   }
 }

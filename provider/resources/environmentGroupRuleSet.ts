@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -444,11 +445,16 @@ export class EnvironmentGroupRuleSet extends pulumi.CustomResource {
 
   constructor(name: string, args: EnvironmentGroupRuleSetArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "rules of environment group", [args.environmentGroupId]);
-    super(
-      dynamicResourceType(resourceName),
-      name,
-      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["ruleSetId", "environmentGroupId", "rules", "unmanagedRuleTypes", "lastModified"]),
-      opts,
-    );
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(
+        dynamicResourceType(resourceName),
+        name,
+        dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["ruleSetId", "environmentGroupId", "rules", "unmanagedRuleTypes", "lastModified"]),
+        opts,
+      );
+    } finally {
+      endProgramFrames();
+    }
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson, sameJson } from "./jsonEquality";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown, refuseKeysPulumiCannotCarry } from "./validation";
@@ -453,6 +454,11 @@ export class Flow extends pulumi.CustomResource {
     claim(resourceName, name, "definition of flow", [args.adoptId]);
     // A Flow declares its state too (Stopped by default).
     claim(resourceName, name, "on/off state of flow", [args.adoptId]);
-    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "definitionReadable", "suspensionReason", "createdTime", "lastModifiedTime", "creatorId"]), opts);
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["flowId", "environmentId", "displayName", "definition", "connectionReferences", "state", "definitionReadable", "suspensionReason", "createdTime", "lastModifiedTime", "creatorId"]), opts);
+    } finally {
+      endProgramFrames();
+    }
   }
 }

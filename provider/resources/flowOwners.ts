@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown } from "./validation";
@@ -350,6 +351,11 @@ export class FlowOwners extends pulumi.CustomResource {
 
   constructor(name: string, args: FlowOwnersArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "co-owners of flow", [args.flowId]);
-    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "owners", "creatorId", "ignoredOwners", "principalRoles"]), opts);
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "owners", "creatorId", "ignoredOwners", "principalRoles"]), opts);
+    } finally {
+      endProgramFrames();
+    }
   }
 }

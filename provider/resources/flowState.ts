@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker } from "./validation";
@@ -210,6 +211,11 @@ export class FlowState extends pulumi.CustomResource {
 
   constructor(name: string, args: FlowStateArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "on/off state of flow", [args.flowId]);
-    super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]), opts);
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(dynamicResourceType(resourceName), name, dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["environmentId", "flowId", "state", "initialState", "flowDisplayName"]), opts);
+    } finally {
+      endProgramFrames();
+    }
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { sameJson } from "./jsonEquality";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isUnknown, nearestName } from "./validation";
@@ -439,11 +440,16 @@ export class ManagedEnvironment extends pulumi.CustomResource {
 
   constructor(name: string, args: ManagedEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "managed-environment configuration of environment", [args.environmentId]);
-    super(
-      dynamicResourceType(resourceName),
-      name,
-      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [...managedEnvironmentArguments, "initialGovernance", "environmentDisplayName"]),
-      opts,
-    );
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(
+        dynamicResourceType(resourceName),
+        name,
+        dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, [...managedEnvironmentArguments, "initialGovernance", "environmentDisplayName"]),
+        opts,
+      );
+    } finally {
+      endProgramFrames();
+    }
   }
 }

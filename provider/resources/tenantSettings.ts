@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicResourceProps, dynamicResourceType } from "./dynamicProvider";
+import { programFramesOnly } from "./sourceFrames";
 import { timeoutsInput } from "./timeouts";
 import { claim } from "./claims";
 import { InputChecker, isReservedName, isUnknown, nearestName } from "./validation";
@@ -283,11 +284,16 @@ export class TenantSettings extends pulumi.CustomResource {
 
   constructor(name: string, args: TenantSettingsArgs, opts?: pulumi.CustomResourceOptions) {
     claim(resourceName, name, "tenant settings", ["(one object per tenant)"]);
-    super(
-      dynamicResourceType(resourceName),
-      name,
-      dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["settings", "initialSettings"]),
-      opts,
-    );
+    const endProgramFrames = programFramesOnly();
+    try {
+      super(
+        dynamicResourceType(resourceName),
+        name,
+        dynamicResourceProps(resourceName, { ...args, ...timeoutsInput(opts) }, ["settings", "initialSettings"]),
+        opts,
+      );
+    } finally {
+      endProgramFrames();
+    }
   }
 }

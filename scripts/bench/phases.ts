@@ -3,6 +3,7 @@
  * the critical-path floor (floor.ts) and the ratio, peak memory of the process tree
  * (processTree.ts) and, after phases that write state, state bytes per resource.
  */
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -33,8 +34,13 @@ export interface BenchRow {
   ratio: number | null;
   /** Peak resident memory of the engine, language host and provider processes, in MiB. */
   peakMemoryMiB: number | null;
-  /** Bytes of `pulumi stack export` per managed resource after the phase (only after phases that write state). */
+  /**
+   * Bytes of the stack's state per managed resource after the phase (only after phases that write state):
+   * the checkpoint as the file backend stores it (compact JSON), divided by the managed resources.
+   */
   stateBytesPerResource: number | null;
+  /** The same from `pulumi stack export`, which prints the checkpoint indented (4 spaces a level). */
+  exportBytesPerResource: number | null;
   /** Mean bytes of one managed resource's own entry in that export (its inputs, outputs and serialized provider). */
   resourceEntryBytes: number | null;
   exitCode: number;
@@ -88,15 +94,24 @@ export function driftMeasured(project: PulumiProject, stack: string): Promise<Me
 }
 
 /**
- * Bytes of the stack's exported state per managed resource: the whole `pulumi stack
- * export` (as stored: secrets stay encrypted) divided by the resources of our provider.
+ * Bytes of the stack's state and the resources of our provider in it, from `pulumi stack
+ * export` (secrets stay encrypted, as stored): `bytes` is the checkpoint as the file
+ * backend writes it (compact JSON; the export prints the same document indented, which is
+ * `exportBytes`), `entryBytes` the managed resources' own entries (compact). With
+ * `BENCH_STATE_EXPORT_DIR` set, the export is also saved there (`<stack>-<time>.json`), to
+ * take an entry apart.
  */
-export async function stateBytesPerResource(project: PulumiProject): Promise<{ bytes: number; resources: number; entryBytes: number }> {
+export async function stateBytesPerResource(project: PulumiProject): Promise<{ bytes: number; exportBytes: number; resources: number; entryBytes: number }> {
   const text = (await project.pulumiOk(["stack", "export"])).stdout;
-  const deployment = JSON.parse(text) as { deployment?: { resources?: Array<{ type: string }> } };
-  const managed = (deployment.deployment?.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
+  const exportDir = process.env.BENCH_STATE_EXPORT_DIR;
+  if (exportDir) {
+    fs.mkdirSync(exportDir, { recursive: true });
+    fs.writeFileSync(path.join(exportDir, `${path.basename(project.dir)}-${Date.now()}.json`), text);
+  }
+  const exported = JSON.parse(text) as { deployment?: { resources?: Array<{ type: string }> } };
+  const managed = (exported.deployment?.resources ?? []).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"));
   const entryBytes = managed.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r)), 0);
-  return { bytes: Buffer.byteLength(text), resources: managed.length, entryBytes };
+  return { bytes: Buffer.byteLength(JSON.stringify(exported)), exportBytes: Buffer.byteLength(text), resources: managed.length, entryBytes };
 }
 
 /** Measures one phase: clears the request log, runs it, counts the API calls, appends the row. */
@@ -114,11 +129,15 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
   const byMethod: Record<string, number> = {};
   for (const r of api) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
   let statePerResource: number | null = null;
+  let exportPerResource: number | null = null;
   let entryBytes: number | null = null;
   if (options.measureState) {
     const state = await stateBytesPerResource(ctx.project);
-    statePerResource = state.resources > 0 ? Math.round(state.bytes / state.resources) : null;
-    entryBytes = state.resources > 0 ? Math.round(state.entryBytes / state.resources) : null;
+    if (state.resources > 0) {
+      statePerResource = Math.round(state.bytes / state.resources);
+      exportPerResource = Math.round(state.exportBytes / state.resources);
+      entryBytes = Math.round(state.entryBytes / state.resources);
+    }
   }
   const floorSeconds = options.floor && options.floor.seconds > 0 ? options.floor.seconds : null;
   const row: BenchRow = {
@@ -136,6 +155,7 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
     ratio: floorSeconds === null ? null : seconds / floorSeconds,
     peakMemoryMiB: result.peakRssBytes === null ? null : result.peakRssBytes / 2 ** 20,
     stateBytesPerResource: statePerResource,
+    exportBytesPerResource: exportPerResource,
     resourceEntryBytes: entryBytes,
     exitCode: result.code,
     loadAverage: os.loadavg()[0],

@@ -11,6 +11,12 @@ const methods = (byMethod: Record<string, number>) =>
     .map(([m, n]) => `${m} ${n}`)
     .join(", ");
 
+const kib = (bytes: number | null) => (bytes === null ? "—" : `${(bytes / 1024).toFixed(2)} KiB`);
+
+/** State per resource as stored (compact checkpoint), with one resource's own entry and the indented export beside it. */
+const stateCell = (r: BenchRow) =>
+  r.stateBytesPerResource === null ? "—" : `${kib(r.stateBytesPerResource)} (entry ${kib(r.resourceEntryBytes)}, export ${kib(r.exportBytesPerResource)})`;
+
 /** The rows as a Markdown table, one line per phase. */
 export function markdownTable(rows: BenchRow[]): string {
   const lines = [
@@ -22,7 +28,7 @@ export function markdownTable(rows: BenchRow[]): string {
         `${r.apiCalls}${r.apiCalls ? ` (${methods(r.byMethod)})` : ""} | ` +
         `${r.floorSeconds === null ? "—" : `${r.floorSeconds.toFixed(2)} s`} | ${r.ratio === null ? "—" : `${r.ratio.toFixed(2)}×`} | ` +
         `${r.peakMemoryMiB === null ? "—" : `${r.peakMemoryMiB.toFixed(0)} MiB`} | ` +
-        `${r.stateBytesPerResource === null ? "—" : `${(r.stateBytesPerResource / 1024).toFixed(1)} KiB`} | ` +
+        `${stateCell(r)} | ` +
         `${r.loadAverage.toFixed(1)} (${r.cores}) |`,
     ),
   ];
