@@ -3,7 +3,9 @@
  * the language host and the program it runs, the dynamic-provider processes, or the
  * drift command and the CLI it starts. Memory is sampled from /proc (resident set size
  * of every descendant of the command, summed) every `sampleMs`; the peak is the largest
- * sum seen. On a system without /proc the peak is reported as null.
+ * sum seen, with what each process role (processRole: CLI, language host, program,
+ * dynamic provider...) held at that moment. On a system without /proc the peak is
+ * reported as null.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -92,12 +94,6 @@ export function treeSamples(root: number): ProcessSample[] | null {
     stack.push(...(children.get(pid) ?? []));
   }
   return samples;
-}
-
-/** Summed resident memory (bytes) of `root` and all its descendants, or null without /proc. */
-export function treeRssBytes(root: number): number | null {
-  const samples = treeSamples(root);
-  return samples === null ? null : samples.reduce((sum, s) => sum + s.rssBytes, 0);
 }
 
 /** The samples summed per role. */
