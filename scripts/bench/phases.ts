@@ -34,6 +34,8 @@ export interface BenchRow {
   ratio: number | null;
   /** Peak resident memory of the engine, language host and provider processes, in MiB. */
   peakMemoryMiB: number | null;
+  /** What each process role (processTree.ts processRole) held at that peak, in MiB. */
+  peakMemoryByRoleMiB: Record<string, number>;
   /**
    * Bytes of the stack's state per managed resource after the phase (only after phases that write state):
    * the checkpoint as the file backend stores it (compact JSON), divided by the managed resources.
@@ -154,6 +156,7 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
     floorChain: floorSeconds === null ? [] : options.floor!.chain,
     ratio: floorSeconds === null ? null : seconds / floorSeconds,
     peakMemoryMiB: result.peakRssBytes === null ? null : result.peakRssBytes / 2 ** 20,
+    peakMemoryByRoleMiB: Object.fromEntries(Object.entries(result.peakByRole).map(([role, bytes]) => [role, bytes / 2 ** 20])),
     stateBytesPerResource: statePerResource,
     exportBytesPerResource: exportPerResource,
     resourceEntryBytes: entryBytes,
@@ -165,11 +168,19 @@ export async function measurePhase(ctx: PhaseContext, phase: string, run: () => 
   process.stderr.write(
     `${ctx.scenario}: ${phase} ${seconds.toFixed(1)} s, ${row.apiCalls} API calls` +
       (floorSeconds === null ? "" : `, floor ${floorSeconds.toFixed(2)} s (${row.ratio!.toFixed(2)}×)`) +
-      (row.peakMemoryMiB === null ? "" : `, peak ${row.peakMemoryMiB.toFixed(0)} MiB`) +
+      (row.peakMemoryMiB === null ? "" : `, peak ${row.peakMemoryMiB.toFixed(0)} MiB (${rolesText(row.peakMemoryByRoleMiB)})`) +
       (statePerResource === null ? "" : `, ${statePerResource} B state/resource (own entry ${entryBytes} B)`) +
       `, load ${row.loadAverage.toFixed(1)} on ${row.cores} cores\n`,
   );
   return row;
+}
+
+/** The roles' shares of a peak, largest first: "pulumi CLI 310, program (node) 250, …" (MiB). */
+export function rolesText(byRole: Record<string, number>): string {
+  return Object.entries(byRole)
+    .sort(([, a], [, b]) => b - a)
+    .map(([role, mib]) => `${role} ${mib.toFixed(0)}`)
+    .join(", ");
 }
 
 /** Sets the emulator's latency per response and the duration of its long-running operations. */

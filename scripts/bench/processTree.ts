@@ -3,7 +3,9 @@
  * the language host and the program it runs, the dynamic-provider processes, or the
  * drift command and the CLI it starts. Memory is sampled from /proc (resident set size
  * of every descendant of the command, summed) every `sampleMs`; the peak is the largest
- * sum seen. On a system without /proc the peak is reported as null.
+ * sum seen, with what each process role (processRole: CLI, language host, program,
+ * dynamic provider...) held at that moment. On a system without /proc the peak is
+ * reported as null.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,6 +15,33 @@ import type { CommandResult } from "../../test/e2e/harness";
 export interface MeasuredResult extends CommandResult {
   /** Peak of the summed resident set sizes of the command and its descendants, in bytes (null without /proc). */
   peakRssBytes: number | null;
+  /** What each role of the tree held at that peak, in bytes (roles of processRole, summed per role; empty without /proc). */
+  peakByRole: Record<string, number>;
+}
+
+/** One process of a tree: its role (processRole) and resident size. */
+export interface ProcessSample {
+  pid: number;
+  role: string;
+  rssBytes: number;
+}
+
+/**
+ * The role of a process in a Pulumi run, from its command name (/proc/<pid>/comm) and
+ * command line: the CLI (`pulumi`), the language host, the program's Node process, the
+ * dynamic-provider Node process, a policy pack's Node process, or its command name.
+ */
+export function processRole(comm: string, cmdline: string[]): string {
+  const line = cmdline.join(" ");
+  // Node names its main thread "MainThread"; its executable is then the first argument.
+  const isNode = comm === "node" || comm === "MainThread" || /(^|\/)node$/.test(cmdline[0] ?? "");
+  if (comm === "pulumi") return "pulumi CLI";
+  if (comm.startsWith("pulumi-language")) return "language host";
+  if (/dynamic-provider|pulumi-resource-pulumi-nodejs/.test(line)) return isNode ? "dynamic provider (node)" : `dynamic provider (${comm})`;
+  if (/run-policy-pack|pulumi-analyzer-policy/.test(line) && isNode) return "policy pack (node)";
+  if (/@pulumi[\\/]pulumi[\\/]cmd[\\/]run|pulumi-language-nodejs/.test(line) && isNode) return "program (node)";
+  if (/powerplatform-drift/.test(line)) return "drift command (node)";
+  return comm;
 }
 
 const pageSize = 4096;
@@ -40,8 +69,8 @@ function parentsOfAll(): Map<number, number> | null {
   return parents;
 }
 
-/** Summed resident memory (bytes) of `root` and all its descendants, or null without /proc. */
-export function treeRssBytes(root: number): number | null {
+/** Resident memory of `root` and all its descendants, one sample per process, or null without /proc. */
+export function treeSamples(root: number): ProcessSample[] | null {
   const parents = parentsOfAll();
   if (!parents) return null;
   const children = new Map<number, number[]>();
@@ -50,19 +79,28 @@ export function treeRssBytes(root: number): number | null {
     list.push(pid);
     children.set(parent, list);
   }
-  let total = 0;
+  const samples: ProcessSample[] = [];
   const stack = [root];
   while (stack.length > 0) {
     const pid = stack.pop()!;
     try {
       const statm = fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ");
-      total += Number(statm[1]) * pageSize;
+      const comm = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+      samples.push({ pid, role: processRole(comm, cmdline), rssBytes: Number(statm[1]) * pageSize });
     } catch {
       // ended meanwhile
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return samples;
+}
+
+/** The samples summed per role. */
+export function bytesByRole(samples: ProcessSample[]): Record<string, number> {
+  const byRole: Record<string, number> = {};
+  for (const s of samples) byRole[s.role] = (byRole[s.role] ?? 0) + s.rssBytes;
+  return byRole;
 }
 
 /**
@@ -81,10 +119,16 @@ export function runMeasured(
     let stderr = "";
     let output = "";
     let peak: number | null = null;
+    let peakByRole: Record<string, number> = {};
     const sample = () => {
       if (child.pid === undefined) return;
-      const rss = treeRssBytes(child.pid);
-      if (rss !== null) peak = Math.max(peak ?? 0, rss);
+      const samples = treeSamples(child.pid);
+      if (samples === null) return;
+      const rss = samples.reduce((sum, s) => sum + s.rssBytes, 0);
+      if (peak === null || rss > peak) {
+        peak = rss;
+        peakByRole = bytesByRole(samples);
+      }
     };
     const sampler = setInterval(sample, options.sampleMs ?? 100);
     const deadline = setTimeout(() => {
@@ -111,7 +155,7 @@ export function runMeasured(
     child.on("close", (code) => {
       clearInterval(sampler);
       clearTimeout(deadline);
-      resolve({ code: code ?? -1, stdout, stderr, output, peakRssBytes: peak });
+      resolve({ code: code ?? -1, stdout, stderr, output, peakRssBytes: peak, peakByRole });
     });
   });
 }
