@@ -63,31 +63,26 @@ export interface DeclaredTenant {
 
 /**
  * Registers one resource per object of a validated tenant file, those with the longest
- * operations first ({@link declareTenantInOrder} does the same with a pause after them).
+ * operations first (declareTenantFromFile does the same in two steps, see
+ * {@link declareLongOperations}).
  */
 export function declareTenant(tenant: TenantFile): DeclaredTenant {
   return declareTheRest(tenant, declareLongOperations(tenant));
 }
 
-/**
- * The same as {@link declareTenant}, in two steps with a pause between them: first the
- * objects whose creates take longest (environments, which take minutes on the service,
- * then their installs and managed settings, and billing policies with their links), then,
- * after their registrations have been sent to the engine, the rest (flows, tenant settings,
- * DLP policies, environment groups). The engine checks registrations one at a time in the
- * order they arrive, so without the pause the environments wait behind every flow
- * declared in the same file before their creates begin.
- */
-export async function declareTenantInOrder(tenant: TenantFile): Promise<DeclaredTenant> {
-  const first = declareLongOperations(tenant);
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return declareTheRest(tenant, first);
-}
-
 /** What {@link declareLongOperations} declares. */
-type LongOperations = Pick<DeclaredTenant, "environments" | "installs" | "managedEnvironments" | "billingPolicies" | "links">;
+export type LongOperations = Pick<DeclaredTenant, "environments" | "installs" | "managedEnvironments" | "billingPolicies" | "links">;
 
-function declareLongOperations(tenant: TenantFile): LongOperations {
+/**
+ * The first of the two steps of {@link declareTenant}: the objects whose creates take
+ * longest (environments, which take minutes on the service, then their installs and
+ * managed settings, and billing policies with their links). declareTenantFromFile lets
+ * their registrations reach the engine before it takes the second step,
+ * {@link declareTheRest} (flows, tenant settings, DLP policies, environment groups): the
+ * engine checks registrations one at a time in the order they arrive, so the environments
+ * would otherwise wait behind every flow of the file before their creates begin.
+ */
+export function declareLongOperations(tenant: TenantFile): LongOperations {
   const environments: DeclaredTenant["environments"] = {};
   const installs: DeclaredTenant["installs"] = [];
   const managedEnvironments: DeclaredTenant["managedEnvironments"] = {};
@@ -139,7 +134,8 @@ function environmentIdOf(environments: DeclaredTenant["environments"]) {
   return (ref: string): pulumi.Input<string> => environments[ref]?.environmentId ?? ref;
 }
 
-function declareTheRest(tenant: TenantFile, first: LongOperations): DeclaredTenant {
+/** The second of the two steps of {@link declareTenant} (see {@link declareLongOperations}). */
+export function declareTheRest(tenant: TenantFile, first: LongOperations): DeclaredTenant {
   const { environments, managedEnvironments } = first;
   const environmentId = environmentIdOf(environments);
   const flowStates: DeclaredTenant["flowStates"] = {};

@@ -17,12 +17,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { declaredResources, declareTenantInOrder, summarize } from "./declareTenant";
+import { declaredResources, declareLongOperations, declareTheRest, summarize } from "./declareTenant";
 import { guardAgainstMassDeletion, guardSettings, type DeletionGuardSettings } from "./deletionGuard";
 import { declareSharedBilling, sharedBillingResources, sharedBillingSettings } from "./sharedBilling";
 import { loadTenantFile, type TenantFile, TenantFileError } from "./tenantFile";
 
-export { declaredResources, declareTenant, declareTenantInOrder, summarize, type DeclaredTenant } from "./declareTenant";
+export { declaredResources, declareLongOperations, declareTenant, declareTheRest, summarize, type DeclaredTenant, type LongOperations } from "./declareTenant";
 export { defaultMaxDeletionShare, type DeletionGuardSettings } from "./deletionGuard";
 export {
   loadTenantFile,
@@ -68,7 +68,13 @@ export async function declareTenantFromFile(file: string, options: DeclareTenant
   const sharedBilling = sharedBillingSettings(config, tenant, file);
   const settings = options.deletionGuard ?? guardSettings(config);
   await guardAgainstMassDeletion([...declaredResources(tenant), ...sharedBillingResources(sharedBilling)], settings, file);
-  const declared = await declareTenantInOrder(tenant);
+  // The environments and billing policies first, then a turn of the event loop so their
+  // registrations reach the engine before the rest is built (declareLongOperations). Both
+  // steps are called from here, not from a helper: the engine records the frames of the call
+  // stack of every resource, and one more frame is ~70 bytes of state per resource.
+  const first = declareLongOperations(tenant);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  const declared = declareTheRest(tenant, first);
   const sharedLinks = declareSharedBilling(sharedBilling, tenant, declared.environments);
   return { tenantFileUsed: file, managed: summarize(declared), ...(sharedBilling ? { sharedBillingLinks: sharedLinks.length } : {}) };
 }

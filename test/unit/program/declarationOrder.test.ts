@@ -4,16 +4,16 @@
  * registrations one at a time in the order they arrive, starts their creates first
  * (issue 9: in a 200-resource tenant the environments otherwise waited behind 150 flows).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantFile } from "../../../program/tenantFile";
 
-const registered: string[] = [];
+/** Each registration that reached the engine, with how many flow resources had been built by then. */
+const registered: Array<{ resource: string; flowsBuilt: number }> = [];
+let flowsBuilt = 0;
 pulumi.runtime.setMocks(
   {
     newResource: (args) => {
-      registered.push(`${args.type.split(":").pop()}/${args.name}`);
+      registered.push({ resource: `${args.type.split(":").pop()}/${args.name}`, flowsBuilt });
       return { id: `${args.name}-id`, state: { ...args.inputs, environmentId: `${args.name}-env`, billingPolicyId: `${args.name}-bp` } };
     },
     call: () => ({}),
@@ -23,52 +23,52 @@ pulumi.runtime.setMocks(
   false,
 );
 
-// Loaded after the mocks are in place.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { declareTenant, declareTenantInOrder } = require("../../../program/declareTenant") as typeof import("../../../program/declareTenant");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parseTenantFile } = require("../../../program/tenantFile") as typeof import("../../../program/tenantFile");
+// Loaded after the mocks are in place; the program loads the provider package as built (dist).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const claims = require("../../../provider/dist/resources/claims") as { claim: (kind: string, ...rest: unknown[]) => void };
+const { declareTenant } = require("../../../program/declareTenant") as typeof import("../../../program/declareTenant");
+const { declareTenantFromFile } = require("../../../program/declareTenantFromFile") as typeof import("../../../program/declareTenantFromFile");
+const { loadTenantFile } = require("../../../program/tenantFile") as typeof import("../../../program/tenantFile");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
-const demo = parseTenantFile(fs.readFileSync(path.join(__dirname, "..", "..", "..", "tenants", "demo.yaml"), "utf8"), "tenants/demo.yaml");
-
-/** The demo tenant, noting what had reached the engine when the flows section was first read. */
-function watched(): { tenant: TenantFile; seenWhenFlowsRead: () => string[] | undefined } {
-  let seen: string[] | undefined;
-  const tenant = { ...demo };
-  Object.defineProperty(tenant, "flows", {
-    enumerable: true,
-    get: () => {
-      seen ??= [...registered];
-      return demo.flows;
-    },
-  });
-  return { tenant, seenWhenFlowsRead: () => seen };
-}
-
+const repo = path.join(__dirname, "..", "..", "..");
+const demo = loadTenantFile("tenants/demo.yaml", repo);
 const longOperations = [
   ...Object.keys(demo.environments).map((key) => `Environment/${key}`),
   ...Object.keys(demo.billingPolicies).map((key) => `BillingPolicy/${key}`),
 ];
 
+const claim = claims.claim;
+jest.spyOn(claims, "claim").mockImplementation((kind, ...rest) => {
+  if (kind === "FlowState" || kind === "FlowOwners") flowsBuilt++;
+  return claim(kind, ...rest);
+});
+
+/** Registrations of the long operations, once every registration of the run has arrived. */
+async function longOperationRegistrations() {
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return registered.filter((r) => longOperations.includes(r.resource));
+}
+
 beforeEach(async () => {
   // What an earlier test registered may still be on its way.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 300));
   registered.length = 0;
+  flowsBuilt = 0;
 });
 
-test("declareTenantInOrder: every environment and billing policy has reached the engine before the flows are built", async () => {
+test("declareTenantFromFile: every environment and billing policy reaches the engine before any flow resource is built", async () => {
   expect(longOperations.length).toBeGreaterThan(3);
-  const { tenant, seenWhenFlowsRead } = watched();
-  const declared = await declareTenantInOrder(tenant);
-  expect(seenWhenFlowsRead()).toEqual(expect.arrayContaining(longOperations));
-  expect(seenWhenFlowsRead()!.some((r) => r.startsWith("FlowState/") || r.startsWith("FlowOwners/"))).toBe(false);
-  // The same resources as declareTenant, all of them.
-  expect(Object.keys(declared.flowStates)).toEqual(Object.keys(demo.flows).filter((k) => demo.flows[k]!.state));
-  expect(Object.keys(declared.environments)).toEqual(Object.keys(demo.environments));
+  await declareTenantFromFile("tenants/demo.yaml", { baseDir: repo, deletionGuard: { allowMassDeletion: true, maxDeletionShare: 0.25 } });
+  const seen = await longOperationRegistrations();
+  expect(seen.map((r) => r.resource).sort()).toEqual([...longOperations].sort());
+  expect(seen.every((r) => r.flowsBuilt === 0)).toBe(true);
+  expect(flowsBuilt).toBeGreaterThan(0);
 });
 
-test("negative control: declareTenant builds everything before anything is registered", async () => {
-  const { tenant, seenWhenFlowsRead } = watched();
-  declareTenant(tenant);
-  expect(seenWhenFlowsRead()).toEqual([]);
+test("negative control: declareTenant builds every flow resource before anything is registered", async () => {
+  declareTenant(demo);
+  const seen = await longOperationRegistrations();
+  expect(seen).toHaveLength(longOperations.length);
+  expect(seen.every((r) => r.flowsBuilt === flowsBuilt && flowsBuilt > 0)).toBe(true);
 });
