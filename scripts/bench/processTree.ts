@@ -7,9 +7,8 @@
  * dynamic provider...) held at that moment. On a system without /proc the peak is
  * reported as null.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import type { CommandResult } from "../../test/e2e/harness";
+import { runCommand, type CommandResult } from "../../test/e2e/harness";
 
 /** A command's result with the peak resident memory of its process tree. */
 export interface MeasuredResult extends CommandResult {
@@ -104,25 +103,20 @@ export function bytesByRole(samples: ProcessSample[]): Record<string, number> {
 }
 
 /**
- * Runs `command args` (in a process group of its own, killed whole after `deadlineMs`)
- * and samples its process tree's memory. Resolves with the exit code; never rejects on
- * a non-zero exit.
+ * Runs `command args` (harness runCommand: a process group of its own, killed whole after
+ * `deadlineMs`) and samples its process tree's memory every `sampleMs`. Resolves with the
+ * exit code; never rejects on a non-zero exit.
  */
-export function runMeasured(
+export async function runMeasured(
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs: number; sampleMs?: number },
 ): Promise<MeasuredResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    let output = "";
-    let peak: number | null = null;
-    let peakByRole: Record<string, number> = {};
+  let peak: number | null = null;
+  let peakByRole: Record<string, number> = {};
+  const watch = (pid: number) => {
     const sample = () => {
-      if (child.pid === undefined) return;
-      const samples = treeSamples(child.pid);
+      const samples = treeSamples(pid);
       if (samples === null) return;
       const rss = samples.reduce((sum, s) => sum + s.rssBytes, 0);
       if (peak === null || rss > peak) {
@@ -131,31 +125,8 @@ export function runMeasured(
       }
     };
     const sampler = setInterval(sample, options.sampleMs ?? 100);
-    const deadline = setTimeout(() => {
-      output += `\n[bench] ${command} ${args.join(" ")} still running after ${options.deadlineMs / 1000} s: killed\n`;
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, options.deadlineMs);
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      output += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      output += chunk.toString();
-    });
-    child.on("error", (error) => {
-      clearInterval(sampler);
-      clearTimeout(deadline);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      clearInterval(sampler);
-      clearTimeout(deadline);
-      resolve({ code: code ?? -1, stdout, stderr, output, peakRssBytes: peak, peakByRole });
-    });
-  });
+    return () => clearInterval(sampler);
+  };
+  const result = await runCommand(command, args, { cwd: options.cwd, env: options.env, deadlineMs: options.deadlineMs, watch });
+  return { ...result, peakRssBytes: peak, peakByRole };
 }

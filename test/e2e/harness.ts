@@ -121,13 +121,20 @@ export class PulumiProject {
 /** How long one command of a test may run before it is killed (its whole process group). */
 export const commandDeadlineMs = 5 * 60_000;
 
+/**
+ * Runs `command args` in a process group of its own, killed whole after `deadlineMs`
+ * (default {@link commandDeadlineMs}). Resolves with the exit code and the output; never
+ * rejects on a non-zero exit. `watch` is called with the child's pid once it runs and
+ * returns what to call when it has ended (the bench samples the process tree's memory).
+ */
 export function runCommand(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs?: number },
+  options: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs?: number; watch?: (pid: number) => () => void },
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const unwatch = child.pid !== undefined && options.watch ? options.watch(child.pid) : () => {};
     const deadline = setTimeout(() => {
       output += `\n[harness] ${command} ${args.join(" ")} still running after ${(options.deadlineMs ?? commandDeadlineMs) / 1000} s: killed\n`;
       try {
@@ -148,10 +155,12 @@ export function runCommand(
       output += chunk.toString();
     });
     child.on("error", (error) => {
+      unwatch();
       clearTimeout(deadline);
       reject(error);
     });
     child.on("close", (code) => {
+      unwatch();
       clearTimeout(deadline);
       resolve({ code: code ?? -1, stdout, stderr, output });
     });
