@@ -12,6 +12,7 @@ import { getBillingPolicies, getBillingPolicyEnvironments, type BillingPolicySum
 import { getEnvironments, type EnvironmentSummary } from "../functions/environments";
 import { getFlowOwners, getFlows, type FlowSummary } from "../functions/flows";
 import { getManagedEnvironments, type ManagedEnvironmentSummary } from "../functions/managedEnvironments";
+import { managedEnvironmentDefaults } from "../resources/managedEnvironment";
 import { getEnvironmentGroupRules, getEnvironmentGroups } from "../functions/environmentGroups";
 import type { EnvironmentGroupRules } from "../resources/environmentGroupRuleSet";
 import { getDlpPolicies, type DlpPolicySummary } from "../functions/dlpPolicies";
@@ -456,21 +457,9 @@ async function environmentSpec(
   };
 }
 
-/** The settings a ManagedEnvironment applies when they are not declared: left out of the file. */
-const managedDefaults: Record<string, unknown> = {
-  limitSharingMode: "NoLimit",
-  groupSharingDisabled: false,
-  maxLimitUserSharing: -1,
-  usageInsightsDisabled: false,
-  solutionCheckerMode: "None",
-  suppressValidationEmails: false,
-  makerOnboardingMarkdown: "",
-  makerOnboardingUrl: "",
-};
-
 function withoutDefaults(settings: NonNullable<ManagedEnvironmentSummary["settings"]>): ExportedEnvironment["managed"] {
   return Object.fromEntries(
-    Object.entries(settings).filter(([name, value]) => (Array.isArray(value) ? value.length > 0 : managedDefaults[name] !== value)),
+    Object.entries(settings).filter(([name, value]) => (Array.isArray(value) ? value.length > 0 : (managedEnvironmentDefaults as Record<string, unknown>)[name] !== value)),
   ) as ExportedEnvironment["managed"];
 }
 

@@ -138,31 +138,44 @@ function checkInteger(c: InputChecker, value: unknown, property: string, fallbac
   return value;
 }
 
+/** The value each argument takes when it is not declared (`check` applies them; the export leaves them out of the tenant file). */
+export const managedEnvironmentDefaults = {
+  protectionLevel: "Standard",
+  limitSharingMode: "NoLimit",
+  groupSharingDisabled: false,
+  maxLimitUserSharing: -1,
+  usageInsightsDisabled: false,
+  solutionCheckerMode: "None",
+  suppressValidationEmails: false,
+  makerOnboardingMarkdown: "",
+  makerOnboardingUrl: "",
+} as const;
+
 function checkInputs(news: Record<string, unknown>): CheckResult<ManagedEnvironmentInputs> {
   const c = new InputChecker(resourceName);
   c.knownNames(news, "", managedEnvironmentArguments);
   const environmentId = checkEnvironmentId(c, resourceName, news.environmentId);
-  const protectionLevel = c.oneOf(news.protectionLevel, "protectionLevel", managedProtectionLevels, "Standard");
-  const limitSharingMode = c.oneOf(news.limitSharingMode, "limitSharingMode", limitSharingModes, "NoLimit");
-  const groupSharingDisabled = c.boolean(news.groupSharingDisabled, "groupSharingDisabled", false);
-  const maxLimitUserSharing = checkInteger(c, news.maxLimitUserSharing, "maxLimitUserSharing", -1);
+  const protectionLevel = c.oneOf(news.protectionLevel, "protectionLevel", managedProtectionLevels, managedEnvironmentDefaults.protectionLevel);
+  const limitSharingMode = c.oneOf(news.limitSharingMode, "limitSharingMode", limitSharingModes, managedEnvironmentDefaults.limitSharingMode);
+  const groupSharingDisabled = c.boolean(news.groupSharingDisabled, "groupSharingDisabled", managedEnvironmentDefaults.groupSharingDisabled);
+  const maxLimitUserSharing = checkInteger(c, news.maxLimitUserSharing, "maxLimitUserSharing", managedEnvironmentDefaults.maxLimitUserSharing);
   if (maxLimitUserSharing !== -1 && !isUnknown(news.groupSharingDisabled) && groupSharingDisabled !== true) {
     c.fail(
       "maxLimitUserSharing",
       `${resourceName}: maxLimitUserSharing limits sharing only when sharing with security groups is excluded: set groupSharingDisabled: true, or maxLimitUserSharing: -1`,
     );
   }
-  const usageInsightsDisabled = c.boolean(news.usageInsightsDisabled, "usageInsightsDisabled", false);
-  const solutionCheckerMode = c.oneOf(news.solutionCheckerMode, "solutionCheckerMode", solutionCheckerModes, "None");
-  const suppressValidationEmails = c.boolean(news.suppressValidationEmails, "suppressValidationEmails", false);
+  const usageInsightsDisabled = c.boolean(news.usageInsightsDisabled, "usageInsightsDisabled", managedEnvironmentDefaults.usageInsightsDisabled);
+  const solutionCheckerMode = c.oneOf(news.solutionCheckerMode, "solutionCheckerMode", solutionCheckerModes, managedEnvironmentDefaults.solutionCheckerMode);
+  const suppressValidationEmails = c.boolean(news.suppressValidationEmails, "suppressValidationEmails", managedEnvironmentDefaults.suppressValidationEmails);
   const solutionCheckerRuleOverrides = checkRuleOverrides(c, news.solutionCheckerRuleOverrides);
-  const makerOnboardingMarkdown = c.string(news.makerOnboardingMarkdown, "makerOnboardingMarkdown", { maxLength: 10_000 }) ?? "";
+  const makerOnboardingMarkdown = c.string(news.makerOnboardingMarkdown, "makerOnboardingMarkdown", { maxLength: 10_000 }) ?? managedEnvironmentDefaults.makerOnboardingMarkdown;
   const makerOnboardingUrl =
     c.string(news.makerOnboardingUrl, "makerOnboardingUrl", {
       maxLength: 2048,
       pattern: /^https?:\/\/[^\s/$.?#][^\s]*$/i,
       patternHint: "must be an http(s) URL, e.g. https://contoso.sharepoint.com/makers",
-    }) ?? "";
+    }) ?? managedEnvironmentDefaults.makerOnboardingUrl;
   if (c.failures.length > 0) return { failures: c.failures };
   return {
     inputs: {
