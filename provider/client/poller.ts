@@ -80,6 +80,20 @@ export const BAP_POLL_SHARE = 0.2;
 export function bapLifecyclePollInterval(elapsedMs: number): number {
   return Math.min(BAP_MAX_POLL_MS, Math.max(BAP_MIN_POLL_MS, Math.round(Math.max(0, elapsedMs) * BAP_POLL_SHARE)));
 }
+/**
+ * The pause before looking again in a BAP wait the poller does not drive (a DELETE's 409, the
+ * re-read for Dataverse metadata, a configuration refused with 409): the schedule above, from
+ * `began`; `deadlineError()` is thrown instead when the next look would come after `deadline`.
+ */
+export async function pauseBeforeNextBapLook(
+  clock: Pick<Clock, "now" | "sleep">,
+  wait: { began: number; deadline: number; signal?: AbortSignal },
+  deadlineError: () => Error,
+): Promise<void> {
+  const pause = bapLifecyclePollInterval(clock.now() - wait.began);
+  if (clock.now() + pause > wait.deadline) throw deadlineError();
+  await clock.sleep(pause, wait.signal);
+}
 /** How to read a BAP lifecycle operation (environment create, delete, type change). */
 export const BapLifecycleOperation: OperationKind = {
   name: "environment lifecycle operation",

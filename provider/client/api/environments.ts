@@ -2,7 +2,7 @@
  * BAP environments (api-version 2023-06-01; PATCH 2021-04-01) and their
  * lifecycle operations (202 + Location; `state.id`).
  */
-import { BapLifecycleOperation, bapLifecyclePollInterval, type OperationKind, operationUrlFrom, type PollResponse } from "../poller";
+import { BapLifecycleOperation, type OperationKind, pauseBeforeNextBapLook, operationUrlFrom, type PollResponse } from "../poller";
 import { DeadlineExceededError, errorFromResponse, RETRYABLE_CONFLICT_CODES, UnexpectedResponseError } from "../errors";
 import { absoluteUrl, type ApiContext, asObject, call, type CallOptions, lastSegment, list, seg, shape, waitFor, type WaitOptions } from "./common";
 import type {
@@ -182,14 +182,12 @@ export function environmentsApi(ctx: ApiContext) {
           const err = errorFromResponse({ status: 409, headers: r.headers, data: r.data, method: "DELETE", url: r.url, correlationId: opts?.correlationId, nowMs: clock.now() });
           const busy = r.data === undefined || r.data === null || r.data === "" || (err.code !== undefined && RETRYABLE_CONFLICT_CODES.has(err.code));
           if (!busy) throw err;
-          const wait = bapLifecyclePollInterval(clock.now() - began);
-          if (clock.now() + wait > deadline) {
-            throw new DeadlineExceededError(
+          await pauseBeforeNextBapLook(clock, { began, deadline, signal: opts?.signal }, () =>
+            new DeadlineExceededError(
               `DELETE of environment ${id} kept answering 409 (another lifecycle operation is running) until the deadline; run the delete again once it is over`,
               { lastStatus: "Conflict" },
-            );
-          }
-          await clock.sleep(wait, opts?.signal);
+            ),
+          );
           continue;
         }
         const location = operationUrlFrom(r.headers);
@@ -325,14 +323,12 @@ export function environmentsApi(ctx: ApiContext) {
       const deadline = opts.deadline ?? began + DATAVERSE_METADATA_DEADLINE_MS;
       let env = opts.first ?? (await api.get(id, opts));
       while (!env.properties.linkedEnvironmentMetadata) {
-        const wait = bapLifecyclePollInterval(clock.now() - began);
-        if (clock.now() + wait > deadline) {
-          throw new DeadlineExceededError(
+        await pauseBeforeNextBapLook(clock, { began, deadline, signal: opts.signal }, () =>
+          new DeadlineExceededError(
             `environment ${id} was created with Dataverse but the service still reports no Dataverse metadata (linkedEnvironmentMetadata); read it again later`,
             { lastStatus: env.properties.provisioningState },
-          );
-        }
-        await clock.sleep(wait, opts.signal);
+          ),
+        );
         env = await api.get(id, opts);
       }
       return env;

@@ -11,7 +11,7 @@
  * body is answered while the environment cannot take it now (the provider retries it), and
  * for good when the environment is in an environment group (its rules lock the configuration).
  */
-import { bapLifecyclePollInterval, operationUrlFrom } from "../poller";
+import { operationUrlFrom, pauseBeforeNextBapLook } from "../poller";
 import { ConflictError, DeadlineExceededError } from "../errors";
 import { absoluteUrl, type ApiContext, call, seg, type WaitOptions } from "./common";
 import type { Environment } from "./types";
@@ -130,14 +130,12 @@ export function managedEnvironmentsApi(ctx: ApiContext, environments: Environmen
           );
         }
         if (opts.isApplied?.(governance)) return { httpStatus: 409 };
-        const wait = bapLifecyclePollInterval(clock.now() - began);
-        if (clock.now() + wait > deadline) {
-          throw new DeadlineExceededError(
+        await pauseBeforeNextBapLook(clock, { began, deadline, signal: opts.signal }, () =>
+          new DeadlineExceededError(
             `the managed-environment configuration of environment ${environmentId} kept being refused with 409 (another operation is running on it) until the deadline; run again once it is over`,
             { lastStatus: "Conflict" },
-          );
-        }
-        await clock.sleep(wait, opts.signal);
+          ),
+        );
       }
     },
 
